@@ -1,0 +1,86 @@
+// Builds a valid user part for any platform in the table: the test apps the
+// simulated bench runs. Checksums and the suffix are written by
+// binary-version-reader; see writePrefix for why the prefix is not.
+import { ModuleFunction } from '../domain.js';
+import { InputError } from '../errors.js';
+import { PLATFORMS, userPartAddress, type PlatformName } from '../platform.js';
+import { type AppBehaviour, defaultBehaviour, encodeBehaviour } from './behaviour.js';
+import { bvr } from './library.js';
+import { CLASSIC_SUFFIX_SIZE, FROM_END, PREFIX, PREFIX_SIZE } from './layout.js';
+import { defaultSystemDependency, type SystemDependency } from './dependency.js';
+
+export interface MakeTestAppOptions {
+  platform: PlatformName;
+  /** The app's version: prefix module version and behaviour.version. Default behaviour.version, else 1. */
+  version?: number;
+  /** Up to two system-part dependencies. Default: defaultSystemDependency(platform). */
+  depends?: SystemDependency[];
+  /** File size in bytes. Default 4 KB. The body is padded with zeros. */
+  size?: number;
+  /** Missing fields take defaultBehaviour()'s values. */
+  behaviour?: Partial<AppBehaviour>;
+  /** Default 0xffff: not a product build. */
+  productId?: number;
+  productVersion?: number;
+}
+
+export const DEFAULT_APP_SIZE = 4096;
+
+function fail(message: string, fix: string): never {
+  throw new InputError(message, undefined, fix);
+}
+
+/**
+ * Hand-written: binary-version-reader 2.5's updateModulePrefix assigns the end
+ * address to an undeclared variable, leaking a global `addr` on every call.
+ */
+function writePrefix(buf: Buffer, p: { start: number; end: number; version: number; platformId: number; deps: SystemDependency[] }): void {
+  buf.writeUInt32LE(p.start, PREFIX.start);
+  buf.writeUInt32LE(p.end, PREFIX.end);
+  buf.writeUInt8(0, PREFIX.reserved);
+  buf.writeUInt8(0, PREFIX.flags);
+  buf.writeUInt16LE(p.version, PREFIX.version);
+  buf.writeUInt16LE(p.platformId, PREFIX.platformId);
+  buf.writeUInt8(ModuleFunction.userPart, PREFIX.func);
+  buf.writeUInt8(1, PREFIX.index);
+  p.deps.forEach((d, i) => {
+    const at = i === 0 ? PREFIX.dep1 : PREFIX.dep2;
+    buf.writeUInt8(ModuleFunction.systemPart, at);
+    buf.writeUInt8(d.index, at + 1);
+    buf.writeUInt16LE(d.version, at + 2);
+  });
+}
+
+export function makeTestApp(options: MakeTestAppOptions): Buffer {
+  const platform = PLATFORMS[options.platform];
+  if (!platform) fail(`unknown platform "${String(options.platform)}"`, `one of ${Object.keys(PLATFORMS).join(', ')}`);
+  const given = options.behaviour ?? {};
+  if (options.version !== undefined && given.version !== undefined && options.version !== given.version) {
+    fail(`version ${options.version} and behaviour version ${given.version} disagree`, 'give the version once');
+  }
+  const version = options.version ?? given.version ?? 1;
+  const behaviour: AppBehaviour = { ...defaultBehaviour(version), ...given, version };
+  const descriptor = encodeBehaviour(behaviour);
+  const deps = options.depends ?? [defaultSystemDependency(options.platform)];
+  if (deps.length > 2) fail(`${deps.length} dependencies given; a module prefix holds at most 2`, 'drop some');
+
+  const minimal = PREFIX_SIZE + descriptor.length + CLASSIC_SUFFIX_SIZE + FROM_END.crc;
+  const size = options.size ?? Math.max(DEFAULT_APP_SIZE, minimal);
+  if (!Number.isInteger(size) || size < minimal) {
+    fail(`size ${size} is too small for this app; it needs at least ${minimal} bytes`, `use --size ${minimal} or more`);
+  }
+
+  const buf = Buffer.alloc(size);
+  const start = userPartAddress(platform, size);
+  writePrefix(buf, { start, end: start + size - 4, version, platformId: platform.id, deps });
+  descriptor.copy(buf, PREFIX_SIZE);
+  bvr.updateModuleSuffix(buf, {
+    suffixSize: CLASSIC_SUFFIX_SIZE,
+    productId: options.productId ?? 0xffff,
+    productVersion: options.productVersion ?? 0xffff,
+    reserved: 0,
+  });
+  bvr.updateModuleSha256(buf);
+  bvr.updateModuleCrc32(buf);
+  return buf;
+}
