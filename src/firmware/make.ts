@@ -4,7 +4,8 @@
 import { ModuleFunction } from '../domain.js';
 import { InputError } from '../errors.js';
 import { PLATFORMS, userPartAddress, type PlatformName } from '../platform.js';
-import { type AppBehaviour, defaultBehaviour, encodeBehaviour } from './behaviour.js';
+import { z } from 'zod';
+import { type AppBehaviour, AppBehaviourSchema, defaultBehaviour, encodeBehaviour } from './behaviour.js';
 import { bvr } from './library.js';
 import { CLASSIC_SUFFIX_SIZE, FROM_END, PREFIX, PREFIX_SIZE } from './layout.js';
 import { defaultSystemDependency, type SystemDependency } from './dependency.js';
@@ -30,6 +31,25 @@ function fail(message: string, fix: string): never {
   throw new InputError(message, undefined, fix);
 }
 
+function checkU16(what: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 0xffff)) {
+    fail(`${what} ${value} is not an integer from 0 to 65535`, `give ${what} as a 16-bit number`);
+  }
+}
+
+function checkDependency(d: SystemDependency): void {
+  if (d.func !== 'system-part' || !Number.isInteger(d.index) || d.index < 1 || d.index > 255) {
+    fail(`bad dependency ${JSON.stringify(d)}`, 'a dependency is { func: "system-part", index: 1-255, version: 0-65535 }');
+  }
+  checkU16('dependency version', d.version);
+}
+
+function completeBehaviour(version: number, given: Partial<AppBehaviour>): AppBehaviour {
+  const parsed = AppBehaviourSchema.safeParse({ ...defaultBehaviour(version), ...given, version });
+  if (!parsed.success) fail(`bad behaviour: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`, 'see AppBehaviourSchema');
+  return parsed.data;
+}
+
 /**
  * Hand-written: binary-version-reader 2.5's updateModulePrefix assigns the end
  * address to an undeclared variable, leaking a global `addr` on every call.
@@ -52,17 +72,20 @@ function writePrefix(buf: Buffer, p: { start: number; end: number; version: numb
 }
 
 export function makeTestApp(options: MakeTestAppOptions): Buffer {
-  const platform = PLATFORMS[options.platform];
+  const platform = Object.hasOwn(PLATFORMS, options.platform) ? PLATFORMS[options.platform] : undefined;
   if (!platform) fail(`unknown platform "${String(options.platform)}"`, `one of ${Object.keys(PLATFORMS).join(', ')}`);
   const given = options.behaviour ?? {};
   if (options.version !== undefined && given.version !== undefined && options.version !== given.version) {
     fail(`version ${options.version} and behaviour version ${given.version} disagree`, 'give the version once');
   }
   const version = options.version ?? given.version ?? 1;
-  const behaviour: AppBehaviour = { ...defaultBehaviour(version), ...given, version };
-  const descriptor = encodeBehaviour(behaviour);
+  checkU16('version', version);
+  checkU16('product id', options.productId);
+  checkU16('product version', options.productVersion);
+  const descriptor = encodeBehaviour(completeBehaviour(version, given));
   const deps = options.depends ?? [defaultSystemDependency(options.platform)];
   if (deps.length > 2) fail(`${deps.length} dependencies given; a module prefix holds at most 2`, 'drop some');
+  deps.forEach(checkDependency);
 
   const minimal = PREFIX_SIZE + descriptor.length + CLASSIC_SUFFIX_SIZE + FROM_END.crc;
   const size = options.size ?? Math.max(DEFAULT_APP_SIZE, minimal);

@@ -1,0 +1,83 @@
+// `--behaviour blocks-cloud-in-setup,fills-fs=100,crash=hard_fault@30s` ->
+// the behaviour fields a test app is made with. Unknown or malformed items
+// are InputErrors that list what is allowed.
+import { InputError } from '../errors.js';
+import type { AppBehaviour } from './behaviour.js';
+import { parseDurationMs } from './duration.js';
+
+type Setter = (value: string | undefined, out: Partial<AppBehaviour>) => string | undefined;
+
+/** Each returns an error text for a bad value, or undefined after setting its field. */
+const FLAGS: Record<string, { usage: string; set: Setter }> = {
+  'blocks-cloud-in-setup': { usage: 'blocks-cloud-in-setup', set: switchOn('blocksCloudInSetup') },
+  'system-thread': { usage: 'system-thread', set: switchOn('systemThread') },
+  'disables-updates': { usage: 'disables-updates', set: switchOn('disablesUpdates') },
+  'fills-fs': { usage: 'fills-fs=PERCENT', set: (v, o) => number(v ?? '100', 0, 100, (n) => (o.fillsFs = n)) },
+  'log-rate': { usage: 'log-rate=LINES_PER_S', set: (v, o) => number(v, 0, 1000, (n) => (o.logRate = n)) },
+  'log-message': {
+    usage: 'log-message=TEXT',
+    set: (v, o) => {
+      if (!v) return 'needs a text';
+      o.logMessage = v;
+      return undefined;
+    },
+  },
+  version: { usage: 'version=N', set: (v, o) => number(v, 0, 0xffff, (n) => (o.version = n), true) },
+  crash: {
+    usage: 'crash=panic|hard_fault@DURATION',
+    set: (v, o) => {
+      const [kind, after] = (v ?? '').split('@');
+      const afterMs = parseDurationMs(after ?? '');
+      if ((kind !== 'panic' && kind !== 'hard_fault') || afterMs === undefined) return 'expected panic@30s or hard_fault@500ms';
+      o.crash = { kind, afterMs };
+      return undefined;
+    },
+  },
+  publish: {
+    usage: 'publish=EVENT@PERIOD',
+    set: (v, o) => {
+      const m = /^([^@\s]{1,64})@(.+)$/.exec(v ?? '');
+      const periodMs = m ? parseDurationMs(m[2] ?? '') : undefined;
+      if (!m?.[1] || !periodMs) return 'expected an event name and a period, e.g. publish=temp@10s';
+      o.publishes = { name: m[1], periodMs };
+      return undefined;
+    },
+  },
+};
+
+function switchOn(field: 'blocksCloudInSetup' | 'systemThread' | 'disablesUpdates'): Setter {
+  return (value, out) => {
+    if (value !== undefined) return 'takes no value';
+    out[field] = true;
+    return undefined;
+  };
+}
+
+function number(value: string | undefined, min: number, max: number, set: (n: number) => void, integer = false): string | undefined {
+  const n = value === undefined || value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    return `expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${value ?? ''}"`;
+  }
+  set(n);
+  return undefined;
+}
+
+export const BEHAVIOUR_FLAG_USAGE = Object.values(FLAGS).map((f) => f.usage).join(', ');
+
+export function parseBehaviourFlags(text: string): Partial<AppBehaviour> {
+  const out: Partial<AppBehaviour> = {};
+  const seen = new Set<string>();
+  const fail = (message: string) => new InputError(`--behaviour: ${message}`, undefined, `allowed: ${BEHAVIOUR_FLAG_USAGE}`);
+  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    const value = eq < 0 ? undefined : item.slice(eq + 1);
+    const flag = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
+    if (!flag) throw fail(`unknown behaviour "${name}"`);
+    if (seen.has(name)) throw fail(`"${name}" is given twice`);
+    seen.add(name);
+    const error = flag.set(value, out);
+    if (error) throw fail(`"${item}": ${error}`);
+  }
+  return out;
+}
