@@ -1,0 +1,10 @@
+// The report module's public face: the run model and its writers.
+export type { BoardArtifacts, BoardReport, BoardStatus, PlanRef, ReportStep, RunReport } from './model.js';
+export { boardVerdict, countRun, exitStatus, reportedSteps } from './verdict.js';
+export type { ExitStatus, RunCounts, StatusCounts } from './verdict.js';
+export { TapStream, boardTap, formatTap } from './tap.js';
+export type { TapHeader, TapSink } from './tap.js';
+export { formatJunit } from './junit.js';
+export { REPORT_FORMAT, formatJson, reportJson } from './json.js';
+export { REPORT_FILES, writeReports } from './write.js';
+export type { ReportTargets, WrittenReport } from './write.js';

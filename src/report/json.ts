@@ -1,0 +1,70 @@
+// report.json: the RunReport with summary counts, keys in a fixed order so
+// two identical runs write identical files (diffable across nights).
+import type { BoardReport, ReportStep, RunReport } from './model.js';
+import { boardVerdict, countRun, exitStatus } from './verdict.js';
+import { toPlain, type Plain } from './plain.js';
+
+export const REPORT_FORMAT = 'particle-rig.report/1';
+
+type Fields = [string, Plain | undefined][];
+
+function ordered(fields: Fields): { [key: string]: Plain } {
+  const out: { [key: string]: Plain } = {};
+  for (const [k, v] of fields) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function stepJson(s: ReportStep): Plain {
+  return ordered([
+    ['status', s.status],
+    ['name', s.name],
+    ['durationMs', s.durationMs],
+    ['expected', toPlain(s.expected)],
+    ['actual', toPlain(s.actual)],
+    ['diagnosis', s.diagnosis],
+    ['skipReason', s.skipReason],
+    ['logExcerpt', s.logExcerpt ? [...s.logExcerpt] : undefined],
+    ['artifacts', s.artifacts ? [...s.artifacts] : undefined],
+    ['details', toPlain(s.details)],
+    ['children', s.children ? s.children.map(stepJson) : undefined],
+  ]);
+}
+
+function boardJson(b: BoardReport): Plain {
+  return ordered([
+    ['name', b.name],
+    ['platform', b.platform],
+    ['id', b.id],
+    ['plan', b.plan],
+    // The verdict, never better than the steps show (see verdict.ts).
+    ['status', boardVerdict(b)],
+    ['diagnosis', b.diagnosis],
+    ['startedAt', b.startedAt],
+    ['durationMs', b.durationMs],
+    ['host', b.host],
+    ['artifacts', ordered([['trace', b.artifacts.trace], ['events', b.artifacts.events]])],
+    ['steps', b.steps.map(stepJson)],
+  ]);
+}
+
+/** The report as plain data, ready for JSON.stringify. */
+export function reportJson(report: RunReport): Plain {
+  const counts = countRun(report);
+  return ordered([
+    ['format', REPORT_FORMAT],
+    ['runId', report.runId],
+    ['startedAt', report.startedAt],
+    ['endedAt', report.endedAt],
+    ['rigVersion', report.rigVersion],
+    ['bench', report.bench],
+    ['host', report.host],
+    ['plans', report.plans.map((p) => ordered([['name', p.name], ['file', p.file]]))],
+    ['bailOut', report.bailOut ? ordered([['reason', report.bailOut.reason]]) : undefined],
+    ['summary', ordered([['exitCode', exitStatus(report)], ['boards', { ...counts.boards }], ['steps', { ...counts.steps }]])],
+    ['boards', report.boards.map(boardJson)],
+  ]);
+}
+
+export function formatJson(report: RunReport): string {
+  return JSON.stringify(reportJson(report), null, 2) + '\n';
+}
