@@ -1,0 +1,88 @@
+// Allocates a pseudo-terminal pair for one simulated USB CDC port. Node can
+// open /dev/ptmx but has no unlockpt()/ptsname()/ioctl, so a one-shot python3
+// helper does them on the master fd it inherits as fd 3 (no native addon to
+// build). The same helper prepares the line for the baud watch:
+// - packet mode (TIOCPKT) on the master, so every termios change the host
+//   makes on the slave arrives as a status byte instead of needing a poll;
+// - EXTPROC on the slave, which is what makes Linux send that status byte;
+// - raw mode (no echo, no CR/LF translation): YMODEM is binary.
+import { spawn } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
+import { InfraError } from '../../errors.js';
+
+export interface PtyPair {
+  /** Master side: the board's end. Non-blocking, close-on-exec. */
+  masterFd: number;
+  /** /dev/pts/N: what the host opens (through the stable symlink). */
+  slavePath: string;
+}
+
+/** The line speed a fresh port starts at, and the one the watch re-arms to. */
+export const IDLE_BAUD = 9600;
+
+// The ioctl numbers python's termios lacks are the Linux x86/arm values.
+// termios on the master fd is the slave's termios on Linux (tty_mode_ioctl
+// redirects pty-master requests to the linked slave).
+const HELPER = `
+import fcntl, struct, termios
+fd = 3
+TIOCSPTLCK = getattr(termios, "TIOCSPTLCK", 0x40045431)
+TIOCGPTN = getattr(termios, "TIOCGPTN", 0x80045430)
+EXTPROC = getattr(termios, "EXTPROC", 0o200000)
+fcntl.ioctl(fd, TIOCSPTLCK, struct.pack("i", 0))
+n = struct.unpack("I", fcntl.ioctl(fd, TIOCGPTN, bytes(4)))[0]
+fcntl.ioctl(fd, termios.TIOCPKT, struct.pack("i", 1))
+a = termios.tcgetattr(fd)
+a[0] = 0
+a[1] = 0
+a[2] = (a[2] & ~(termios.CSIZE | termios.PARENB | termios.CSTOPB)) | termios.CS8 | termios.CREAD | termios.CLOCAL
+a[3] = EXTPROC
+a[4] = a[5] = termios.B${IDLE_BAUD}
+a[6][termios.VMIN] = 1
+a[6][termios.VTIME] = 0
+termios.tcsetattr(fd, termios.TCSANOW, a)
+print("/dev/pts/%d" % n)
+`;
+
+const HELPER_TIMEOUT_MS = 10_000;
+
+function python(): string {
+  return process.env.RIG_PYTHON ?? 'python3';
+}
+
+/** Runs the helper on the inherited master fd; resolves with the slave path. */
+function runHelper(masterFd: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python(), ['-c', HELPER], {
+      stdio: ['ignore', 'pipe', 'pipe', masterFd],
+      timeout: HELPER_TIMEOUT_MS,
+    });
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', (e) => reject(new InfraError(`cannot run ${python()} to set up a PTY: ${e.message}`, 'install python3 or set RIG_PYTHON', { cause: e })));
+    child.on('close', (code, signal) => {
+      const path = out.trim();
+      if (code === 0 && /^\/dev\/pts\/\d+$/.test(path)) resolve(path);
+      else reject(new InfraError(`PTY setup helper failed (${signal ?? `exit ${code}`}): ${err.trim() || path}`));
+    });
+  });
+}
+
+export async function allocatePty(): Promise<PtyPair> {
+  const { O_RDWR, O_NOCTTY, O_NONBLOCK } = constants;
+  let masterFd: number;
+  try {
+    // libuv opens files close-on-exec, so only the helper (fd 3) inherits it.
+    masterFd = openSync('/dev/ptmx', O_RDWR | O_NOCTTY | O_NONBLOCK);
+  } catch (e) {
+    throw new InfraError(`cannot open /dev/ptmx: ${(e as Error).message}`, 'the simulator needs Unix98 PTYs (devpts)', { cause: e });
+  }
+  try {
+    return { masterFd, slavePath: await runHelper(masterFd) };
+  } catch (e) {
+    closeSync(masterFd);
+    throw e;
+  }
+}

@@ -1,0 +1,117 @@
+import type { Test } from 'tap';
+import { existsSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import type { BaudWatchTiming } from '../../../src/sim/serial/baud-watch.js';
+import { SimPty } from '../../../src/sim/serial/pty.js';
+import { delay, nextEvent, openHost } from './fixtures/host.js';
+
+async function openPty(t: Test, timing?: BaudWatchTiming): Promise<SimPty> {
+  const dir = t.testdir({});
+  const pty = new SimPty({ linkPath: join(dir, 'photon-1.tty'), timing });
+  t.teardown(() => pty.close());
+  await pty.open();
+  return pty;
+}
+
+t.test('open publishes a stable link to a PTY a serialport client can open', async (t) => {
+  const pty = await openPty(t);
+  t.ok(pty.isOpen);
+  t.match(readlinkSync(pty.linkPath), /^\/dev\/pts\/\d+$/, 'the link points at the slave');
+  t.equal(readlinkSync(pty.linkPath), pty.devicePath);
+  const host = await openHost(pty.linkPath, 9600);
+  t.teardown(() => host.close());
+
+  t.test('board bytes reach the host unchanged, binary included', async (t) => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    t.equal(pty.write(all), 256);
+    await host.waitFor(/\xff$/);
+    t.same(host.received(), all, 'no CR/LF translation, no dropped control bytes');
+  });
+
+  t.test('host bytes reach the board unchanged, and nothing is echoed back', async (t) => {
+    const before = host.received().length;
+    const got: Buffer[] = [];
+    const onData = (d: Buffer): void => void got.push(d);
+    pty.on('data', onData);
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
+    await host.write(all);
+    const deadline = Date.now() + 2000;
+    while (Buffer.concat(got).length < 256 && Date.now() < deadline) await delay(10);
+    pty.off('data', onData);
+    t.same(Buffer.concat(got), all);
+    await delay(50);
+    t.equal(host.received().length, before, 'no echo');
+  });
+});
+
+t.test('the board sees the line speed the host sets', async (t) => {
+  // A slow idle poll, so only the wake-up path (packet-mode status bytes) can
+  // report a change quickly: the test fails if re-arming does not work.
+  const pty = await openPty(t, { activePollMs: 10, idlePollMs: 5000, activeWindowMs: 300 });
+
+  t.test('opening at 28800 reports 28800', async (t) => {
+    const seen = nextEvent<number>(pty, 'baud');
+    const host = await openHost(pty.linkPath, 28800);
+    t.equal(await seen, 28800);
+    await host.close();
+  });
+
+  t.test('reopening at 14400 right after reports 14400', async (t) => {
+    const seen = nextEvent<number>(pty, 'baud');
+    const host = await openHost(pty.linkPath, 14400);
+    t.equal(await seen, 14400);
+    await host.close();
+  });
+
+  t.test('a host that opens at 9600, then switches an open port to 28800, is seen', async (t) => {
+    const bauds: number[] = [];
+    const onBaud = (b: number): void => void bauds.push(b);
+    pty.on('baud', onBaud);
+    t.teardown(() => void pty.off('baud', onBaud));
+    const host = await openHost(pty.linkPath, 9600);
+    await delay(50);
+    await new Promise<void>((res, rej) => host.port.update({ baudRate: 28800 }, (e) => (e ? rej(e) : res())));
+    const deadline = Date.now() + 400;
+    while (!bauds.includes(28800) && Date.now() < deadline) await delay(10);
+    t.ok(bauds.includes(28800), `saw ${JSON.stringify(bauds)}`);
+    await host.close();
+  });
+
+  t.test('after a quiet spell the watch re-arms and still sees a later open', async (t) => {
+    await delay(600); // longer than the active window: the line goes idle and is re-armed
+    const seen = nextEvent<number>(pty, 'baud', 400);
+    const host = await openHost(pty.linkPath, 28800);
+    t.equal(await seen, 28800);
+    await host.close();
+  });
+});
+
+t.test('close makes the port vanish; reopen brings it back at the same path', async (t) => {
+  const pty = await openPty(t);
+  const host = await openHost(pty.linkPath, 9600);
+  const first = pty.devicePath;
+  pty.close();
+  t.notOk(pty.isOpen);
+  t.notOk(existsSync(pty.linkPath), 'the link is gone');
+  t.same(await host.closed, { disconnected: true }, 'the open client sees a disconnect');
+  t.equal(pty.write('lost'), 0, 'writes while absent go nowhere');
+
+  await pty.open();
+  t.ok(existsSync(pty.linkPath), 'the same link path exists again');
+  const again = await openHost(pty.linkPath, 9600);
+  t.teardown(() => again.close());
+  pty.write('hello again\r\n');
+  await again.waitFor('hello again\r\n');
+  t.ok(first, `first PTY was ${first}, now ${pty.devicePath}`);
+});
+
+t.test('a close while open() is still allocating cancels the open', async (t) => {
+  const dir = t.testdir({});
+  const pty = new SimPty({ linkPath: join(dir, 'b.tty') });
+  const opening = pty.open();
+  pty.close();
+  await opening;
+  t.notOk(pty.isOpen);
+  t.notOk(existsSync(pty.linkPath));
+});
