@@ -106,4 +106,12 @@ export interface SimBoard extends EventEmitter<SimBoardEvents> {
   startOta(image: Buffer): { accepted: true } | { accepted: false; reason: 'offline' | 'updates-disabled' | 'busy' };
   /** Cloud-side flag: updates pending while the app has disabled them. */
   readonly updatesPending: boolean;
+
+  // --- additions (optional, so in-test stand-ins need not implement them)
+  /** Cloud-side "force enable OTA": a pending update goes ahead although the app disabled updates. */
+  allowUpdates?(): void;
+  /** Endpoints report how far a DFU or serial transfer is (bytes written / image length, 0-100), so armed faults can fire. */
+  transferProgress?(transfer: 'dfu' | 'serial', percent: number): void;
+  /** `{"p":<platform id>,"m":[<module JSON>...]}` as the `s` listening-mode command prints it. */
+  systemInfo?(): string;
 }

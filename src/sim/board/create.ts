@@ -1,0 +1,78 @@
+// Builds one simulated board from a bench entry: platform, device ID,
+// Device OS release (and so its module versions), the app in its user part,
+// the link and the file system. The board starts powered off: wire the
+// endpoints to its events, then call powerOn().
+import { makeTestApp } from '../../firmware/make.js';
+import { parseModule } from '../../firmware/parse.js';
+import { isDeviceId, type DeviceId } from '../../domain.js';
+import { PLATFORMS, type PlatformName } from '../../platform.js';
+import { defaultLink, NetworkLink, type LinkOptions } from '../network/link.js';
+import type { BoardParts } from './board.js';
+import { DfuMemory } from './dfu-memory.js';
+import { faultsOf, type SimFaults } from './faults.js';
+import { FileSystem } from './file-system.js';
+import { iccidOf, imeiOf, macAddressOf } from './identity.js';
+import { SimBoardImpl } from './sim-board.js';
+import { slotForImage, stockSlots } from './slots.js';
+import type { SimClock } from './types.js';
+import { osModuleVersions } from './versions.js';
+
+export type { SimFaults } from './faults.js';
+export type { LinkOptions } from '../network/link.js';
+
+export interface SimBoardOptions {
+  name: string;
+  id: DeviceId;
+  platform: PlatformName;
+  clock: SimClock;
+  /** Device OS release, e.g. "1.5.2" (default; "5.0.0" on the P2). */
+  deviceOs?: string;
+  /** Overrides the system module version the release implies. */
+  systemVersion?: number;
+  /** The user part in flash. Default: a plain test app that needs exactly this board's system version. */
+  app?: Buffer;
+  network?: Partial<LinkOptions>;
+  fs?: { sizeBytes?: number; usedPercent?: number };
+}
+
+export type SimBoardHandle = SimBoardImpl & { faults: SimFaults };
+
+const KB = 1024;
+
+export function createSimBoard(o: SimBoardOptions): SimBoardHandle {
+  const platform = PLATFORMS[o.platform];
+  if (!platform) throw new TypeError(`Expected a platform name (${Object.keys(PLATFORMS).join(', ')}), got ${JSON.stringify(o.platform)}`);
+  if (!isDeviceId(o.id)) throw new TypeError(`Expected a device ID of 24 lower-case hex digits, got ${JSON.stringify(o.id)}`);
+  const deviceOs = o.deviceOs ?? (platform.generation === 4 ? '5.0.0' : '1.5.2');
+  const versions = osModuleVersions(deviceOs);
+  const system = o.systemVersion ?? versions.system;
+
+  const slots = stockSlots(platform, system, versions.bootloader);
+  const memory = new DfuMemory(platform);
+  const app = o.app ?? makeTestApp({ platform: platform.name, depends: [{ func: 'system-part', index: 1, version: system }] });
+  const info = parseModule(app, `${o.name} app`);
+  const slot = slotForImage(slots, info);
+  if (slot) {
+    slot.module = { info, image: app };
+    memory.place(app, info.startAddress);
+  }
+
+  const parts: BoardParts = {
+    name: o.name,
+    id: o.id,
+    platform,
+    clock: o.clock,
+    deviceOs,
+    slots,
+    memory,
+    // Gen2 boards have no flash file system of their own; a nominal one keeps the fill fault meaningful.
+    fs: new FileSystem(o.fs ?? {}, platform.generation === 2 ? 128 * KB : 2048 * KB),
+    link: new NetworkLink({ ...defaultLink(platform.radio), ...o.network }, o.id),
+    macAddress: macAddressOf(o.id),
+    imei: platform.radio === 'cellular' ? imeiOf(o.id) : undefined,
+    iccid: platform.radio === 'cellular' ? iccidOf(o.id) : undefined,
+  };
+  const board = new SimBoardImpl(parts) as SimBoardHandle;
+  board.faults = faultsOf(board);
+  return board;
+}

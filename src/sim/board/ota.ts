@@ -1,0 +1,190 @@
+// One OTA download over the board's modelled link (particle-facts §7).
+// Device OS < 3.0 ("fast OTA"): the cloud streams every 512-byte chunk
+// without per-chunk acks, then UpdateDone; the board answers with the chunks
+// it missed and they are resent, round after round. Device OS >= 3.0:
+// UpdateStart, chunks acknowledged every 2, UpdateFinish. No progress for the
+// stall timeout ends the transfer; the board then resets with update_timeout.
+// Time is computed from the clock, not counted in ticks, so the download takes
+// the same board time at any time scale.
+import type { NetworkLink } from '../network/link.js';
+import type { Lifetime } from './lifetime.js';
+import type { LogLevel } from './log.js';
+import type { OtaProgress, SimClock } from './types.js';
+
+export const CHUNK_SIZE = 512;
+/** Rounds in a row that deliver nothing before the board aborts the transfer. */
+const ROUNDS_BEFORE_ABORT = 5;
+/** The cloud retries an aborted transfer this many times, a second apart (seed 004). */
+const RETRIES_AFTER_ABORT = 7;
+
+export type OtaOutcome = { kind: 'complete' } | { kind: 'timeout'; chunk: number; chunksTotal: number };
+
+export interface OtaHost {
+  clock: SimClock;
+  lifetime: Lifetime;
+  link: NetworkLink;
+  protocol: 'fast' | 'acked';
+  stallTimeoutMs: number;
+  /** Device OS before 0.7 reports an abort with spark/device/ota_result. */
+  legacyResultEvent: boolean;
+  log(category: string, level: LogLevel, message: string): void;
+  publish(name: string, data: string): void;
+  /** False while the app starves the cloud: nothing received is processed. */
+  cloudServiced(): boolean;
+  progress(p: OtaProgress): void;
+  finished(outcome: OtaOutcome): void;
+}
+
+export class OtaTransfer {
+  readonly chunksTotal: number;
+  private readonly received: Uint8Array;
+  private receivedCount = 0;
+  private round: number[] = [];
+  private roundStart = 0;
+  private delivered = 0;
+  private next = 0;
+  private emptyRounds = 0;
+  private aborted = false;
+  private retries = 0;
+  private lastProgressAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private done = false;
+
+  constructor(readonly image: Buffer, private readonly host: OtaHost) {
+    this.chunksTotal = Math.max(1, Math.ceil(image.length / CHUNK_SIZE));
+    this.received = new Uint8Array(this.chunksTotal);
+  }
+
+  get bytesReceived(): number {
+    return Math.min(this.image.length, this.receivedCount * CHUNK_SIZE);
+  }
+
+  get percent(): number {
+    return (this.receivedCount / this.chunksTotal) * 100;
+  }
+
+  start(): void {
+    const now = this.host.clock.now();
+    this.lastProgressAt = now;
+    if (this.host.protocol === 'acked') {
+      this.host.log('comm.ota', 'INFO', 'Received UpdateStart request');
+      this.host.log('comm.ota', 'INFO', `File size: ${this.image.length}`);
+    }
+    this.beginRound(now, [...Array(this.chunksTotal).keys()]);
+    this.tick();
+  }
+
+  stop(): void {
+    this.done = true;
+    this.host.lifetime.cancel(this.timer);
+  }
+
+  private beginRound(at: number, missing: number[]): void {
+    this.round = this.host.protocol === 'acked' ? missing.slice(0, 2) : missing;
+    this.roundStart = at;
+    this.delivered = 0;
+    this.next = 0;
+  }
+
+  private chunkMs(): number {
+    return this.host.link.transferMs(CHUNK_SIZE);
+  }
+
+  private arrival(k: number): number {
+    return this.roundStart + this.host.link.options.latencyMs + (k + 1) * this.chunkMs();
+  }
+
+  /** When the closing message (UpdateDone, or the ack of a window) has crossed the link. */
+  private closeAt(): number {
+    return this.arrival(this.round.length - 1) + this.host.link.options.latencyMs;
+  }
+
+  private tick(): void {
+    if (this.done) return;
+    const now = this.host.clock.now();
+    if (this.host.cloudServiced() && !this.aborted) {
+      const before = this.receivedCount;
+      while (this.next < this.round.length && this.arrival(this.next) <= now) {
+        const index = this.round[this.next++];
+        if (index !== undefined && this.received[index] === 0 && this.host.link.delivers()) {
+          this.received[index] = 1;
+          this.receivedCount++;
+          this.delivered++;
+        }
+      }
+      if (this.receivedCount > before) {
+        this.lastProgressAt = now;
+        this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
+        if (this.done) return;
+      }
+      if (this.next >= this.round.length && now >= this.closeAt() && this.closeRound(now)) return;
+    } else if (this.aborted && this.host.cloudServiced() && now >= this.roundStart && this.retries < RETRIES_AFTER_ABORT) {
+      this.retries++;
+      this.reportAbort();
+      this.roundStart = now + 1000;
+    }
+    if (now - this.lastProgressAt >= this.host.stallTimeoutMs) {
+      this.finish({ kind: 'timeout', chunk: this.firstMissing(), chunksTotal: this.chunksTotal });
+      return;
+    }
+    this.schedule(now);
+  }
+
+  private schedule(now: number): void {
+    const wants = [this.lastProgressAt + this.host.stallTimeoutMs];
+    // A starved board processes nothing: only the stall deadline matters.
+    if (!this.host.cloudServiced()) wants.push(Infinity);
+    else if (this.aborted) wants.push(this.retries < RETRIES_AFTER_ABORT ? this.roundStart : Infinity);
+    else if (this.next < this.round.length) wants.push(this.arrival(this.next));
+    else wants.push(this.closeAt());
+    // At least a few wall milliseconds between ticks: each tick catches up on all that is due.
+    const delay = Math.max(Math.min(...wants) - now, this.host.clock.scale * 2);
+    this.timer = this.host.lifetime.after(delay, () => this.tick());
+  }
+
+  private firstMissing(): number {
+    const i = this.received.indexOf(0);
+    return i < 0 ? this.chunksTotal : i;
+  }
+
+  /** True when the transfer ended. */
+  private closeRound(now: number): boolean {
+    const missing: number[] = [];
+    for (let i = 0; i < this.chunksTotal; i++) if (this.received[i] === 0) missing.push(i);
+    const fast = this.host.protocol === 'fast';
+    if (fast) this.host.log('comm', 'TRACE', 'update done received');
+    if (missing.length === 0) {
+      if (fast) this.host.log('comm', 'TRACE', 'update done - all done!');
+      else this.host.log('comm.ota', 'INFO', 'Received UpdateFinish request');
+      this.finish({ kind: 'complete' });
+      return true;
+    }
+    this.emptyRounds = this.delivered === 0 ? this.emptyRounds + 1 : 0;
+    if (fast) {
+      this.host.log('comm', 'TRACE', `update done - missing chunks starting at ${missing[0]}`);
+      this.host.log('comm', 'TRACE', `Sent ${missing.length} missing chunks`);
+    }
+    if (this.emptyRounds >= ROUNDS_BEFORE_ABORT) {
+      this.aborted = true;
+      this.reportAbort();
+      this.roundStart = now + 1000;
+      return false;
+    }
+    // The missing-chunk list travels to the cloud before the resend starts.
+    this.beginRound(now + this.host.link.options.latencyMs, missing);
+    return false;
+  }
+
+  private reportAbort(): void {
+    this.host.log('comm', 'WARN', 'handle received message failed - aborting transfer');
+    if (this.host.legacyResultEvent) {
+      this.host.log('system', 'INFO', 'Send spark/device/ota_result event');
+      this.host.publish('spark/device/ota_result', '{"r":"error"}');
+    }
+  }
+
+  private finish(outcome: OtaOutcome): void {
+    this.stop();
+    this.host.finished(outcome);
+  }
+}
