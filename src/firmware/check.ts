@@ -3,7 +3,8 @@
 // that say what is wrong and what to do. Dependencies are in dependency.ts.
 import type { ModuleInfo } from '../domain.js';
 import { InputError } from '../errors.js';
-import { platformById, type PlatformInfo } from '../platform.js';
+import type { PlatformInfo } from '../platform.js';
+import { functionWithArticle, platformLabel } from './names.js';
 import { checkPlacement } from './placement.js';
 import { hex32, type ModuleProblem } from './problem.js';
 
@@ -11,26 +12,12 @@ export type { ModuleProblem, ProblemKind } from './problem.js';
 
 export type ExpectedModule = 'user-part' | 'system-part' | 'any';
 
-const ARTICLE_NAMES: Record<string, string> = {
-  bootloader: 'a bootloader', monolithic: 'a monolithic firmware', systemPart: 'a system part',
-  userPart: 'a user part', ncp: 'an NCP firmware', radioStack: 'a radio stack', asset: 'an asset',
-};
-
-export function describeFunction(info: Pick<ModuleInfo, 'func' | 'funcCode'>): string {
-  return (info.func && ARTICLE_NAMES[info.func]) ?? `a module of function ${info.funcCode}`;
-}
-
-export function platformLabel(id: number): string {
-  const p = platformById(id);
-  return p ? `${p.name} (${id})` : `an unknown platform (${id})`;
-}
-
 function functionProblem(info: ModuleInfo, expected: ExpectedModule): ModuleProblem | undefined {
   const wanted = expected === 'user-part' ? 'userPart' : expected === 'system-part' ? 'systemPart' : undefined;
   if (!wanted || info.func === wanted) return undefined;
   return {
     kind: 'function',
-    message: `${describeFunction(info)} where ${ARTICLE_NAMES[wanted]} is expected`,
+    message: `${functionWithArticle(info)} where ${functionWithArticle({ func: wanted, funcCode: 0 })} is expected`,
     fix: `give the ${expected === 'user-part' ? 'application (user part)' : 'system part'} binary`,
   };
 }

@@ -2,14 +2,10 @@
 // in the order a firmware engineer reads a module (who, what, where, checks).
 import type { ModuleDependency, ModuleInfo } from '../domain.js';
 import type { AppBehaviour } from './behaviour.js';
-import { platformLabel } from './check.js';
+import { functionWord, platformLabel } from './names.js';
 import type { FirmwareInfo } from './info.js';
 import { hex32, type ModuleProblem } from './problem.js';
 
-const FUNCTION_WORDS: Record<string, string> = {
-  bootloader: 'bootloader', monolithic: 'monolithic firmware', systemPart: 'system part',
-  userPart: 'user part', ncp: 'NCP firmware', radioStack: 'radio stack', asset: 'asset',
-};
 const FLAG_NAMES: [number, string][] = [
   [0x01, 'drop module info'], [0x02, 'compressed'], [0x04, 'combined'], [0x08, 'encrypted'], [0x10, 'prefix extensions'],
 ];
@@ -17,7 +13,7 @@ const FLAG_NAMES: [number, string][] = [
 const NOT_PRODUCT = 0xffff;
 
 function functionText(info: ModuleInfo): string {
-  return `${(info.func && FUNCTION_WORDS[info.func]) ?? 'unknown'} (${info.funcCode}), index ${info.index}`;
+  return `${functionWord(info.func) ?? 'unknown'} (${info.funcCode}), index ${info.index}`;
 }
 
 function flagsText(flags: number): string {
@@ -27,7 +23,7 @@ function flagsText(flags: number): string {
 }
 
 function dependencyText(d: ModuleDependency): string {
-  return `${FUNCTION_WORDS[d.func] ?? d.func} ${d.index} version ${d.version}`;
+  return `${functionWord(d.func) ?? d.func} ${d.index} version ${d.version}`;
 }
 
 function productText(info: ModuleInfo): string {

@@ -2,7 +2,7 @@
 // board, described, and made (test apps for the simulated bench).
 export { parseModule, readModuleFile, computeSha256 } from './parse.js';
 export {
-  checkModuleForBoard, checkModuleIntegrity, moduleProblemsError, assertModuleFitsBoard, describeFunction,
+  checkModuleForBoard, checkModuleIntegrity, moduleProblemsError, assertModuleFitsBoard,
   type ExpectedModule, type ModuleProblem, type ProblemKind,
 } from './check.js';
 export {
@@ -14,6 +14,7 @@ export {
 } from './behaviour.js';
 export { parseBehaviourFlags, BEHAVIOUR_FLAG_USAGE } from './behaviour-flags.js';
 export { makeTestApp, DEFAULT_APP_SIZE, type MakeTestAppOptions } from './make.js';
+export { functionWithArticle, platformLabel } from './names.js';
 export { firmwareInfo, type FirmwareInfo } from './info.js';
 export { formatFirmwareInfo, firmwareInfoJson, behaviourText, type FirmwareInfoJson } from './describe.js';
 export { firmwareMake, type FirmwareMakeArgs } from './make-args.js';

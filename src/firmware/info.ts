@@ -4,7 +4,8 @@ import type { ModuleInfo } from '../domain.js';
 import { InputError } from '../errors.js';
 import { platformById } from '../platform.js';
 import { type AppBehaviour, decodeBehaviour } from './behaviour.js';
-import { checkModuleForBoard, checkModuleIntegrity, platformLabel } from './check.js';
+import { checkModuleForBoard, checkModuleIntegrity } from './check.js';
+import { platformLabel } from './names.js';
 import { readModuleFile } from './parse.js';
 import type { ModuleProblem } from './problem.js';
 

@@ -1,51 +1,28 @@
-// Typed door to binary-version-reader (CommonJS, untyped). Everything the
-// firmware code uses from it goes through here, so its quirks live in one place.
+// Typed door to binary-version-reader 2.5 (CommonJS, untyped): the suffix
+// writer and the checksum helpers. Its quirks, checked against its source:
+// - updateModulePrefix assigns the end address to an undeclared variable and
+//   so leaks a global `addr` (make.ts writes the prefix itself);
+// - HalModuleParser is async-only and accepts garbage (plain text "parses" as a
+//   module of function 108), so parse.ts reads the prefix itself and the tests
+//   use HalModuleParser as an independent cross-check.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-/** Prefix fields as binary-version-reader names them (addresses as numbers or hex strings). */
-export interface BvrPrefix {
-  prefixOffset?: number;
-  moduleStartAddy: number | string;
-  moduleEndAddy: number | string;
-  reserved: number;
-  moduleFlags: number;
-  moduleVersion: number;
-  platformID: number;
-  moduleFunction: number;
-  moduleIndex: number;
-  depModuleFunction: number;
-  depModuleIndex: number;
-  depModuleVersion: number;
-  dep2ModuleFunction: number;
-  dep2ModuleIndex: number;
-  dep2ModuleVersion: number;
-}
-
+/** Suffix fields as binary-version-reader names them. */
 export interface BvrSuffix {
-  productId: number;
-  productVersion: number;
-  reserved: number;
-  /** SHA-256 as hex (or a Buffer) */
-  fwUniqueId?: string | Buffer;
   suffixSize: number;
-  /** CRC-32 as 8 hex digits (big-endian), or a Buffer. */
-  crcBlock?: string | Buffer;
-}
-
-/** What HalModuleParser.parseBuffer resolves to (the parts we read). */
-export interface BvrParsed {
-  crc: { ok: boolean; storedCrc: string; actualCrc: string };
-  prefixInfo: BvrPrefix & { moduleStartAddy: string; moduleEndAddy: string; prefixOffset: number };
-  suffixInfo: BvrSuffix & { fwUniqueId: string; crcBlock: string };
+  productId?: number;
+  productVersion?: number;
+  reserved?: number;
 }
 
 interface Bvr {
-  HalModuleParser: new () => { parseBuffer(info: { fileBuffer: Buffer }): Promise<BvrParsed> };
-  updateModulePrefix(data: Buffer, prefix: Partial<BvrPrefix>): Buffer;
-  updateModuleSuffix(data: Buffer, suffix: Partial<BvrSuffix> & { suffixSize: number }): Buffer;
+  /** Writes product id/version, reserved and suffix size; leaves SHA and CRC alone. */
+  updateModuleSuffix(data: Buffer, suffix: BvrSuffix): Buffer;
+  /** SHA-256 of [0, len-38) into its place at len-38. */
   updateModuleSha256(data: Buffer): Buffer;
+  /** CRC-32 of [0, len-4) into the last 4 bytes, big-endian. */
   updateModuleCrc32(data: Buffer): Buffer;
   globalConfig: { crc32(buf: Buffer): Buffer };
 }

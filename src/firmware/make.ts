@@ -1,10 +1,10 @@
 // Builds a valid user part for any platform in the table: the test apps the
 // simulated bench runs. Checksums and the suffix are written by
 // binary-version-reader; see writePrefix for why the prefix is not.
+import { z } from 'zod';
 import { ModuleFunction } from '../domain.js';
 import { InputError } from '../errors.js';
 import { PLATFORMS, userPartAddress, type PlatformName } from '../platform.js';
-import { z } from 'zod';
 import { type AppBehaviour, AppBehaviourSchema, defaultBehaviour, encodeBehaviour } from './behaviour.js';
 import { bvr } from './library.js';
 import { CLASSIC_SUFFIX_SIZE, FROM_END, PREFIX, PREFIX_SIZE } from './layout.js';

@@ -71,6 +71,8 @@ t.test('a system part where a user part is expected, and the other way round', a
   t.same(checkModuleForBoard(sys, PLATFORMS.photon, 'any'), []);
   t.equal(checkModuleForBoard(parseModule(makeTestApp({ platform: 'photon' })), PLATFORMS.photon, 'system-part')[0]?.message,
     'a user part where a system part is expected');
+  const ncp = parseModule(buildModule({ size: 2048, prefixOffset: 0, start: 0, platformId: 12, func: 7, index: 0, version: 5 }));
+  t.equal(checkModuleForBoard(ncp, PLATFORMS.argon, 'user-part')[0]?.message, 'an NCP firmware where a user part is expected');
   const wrongSlot = parseModule(buildModule({ size: 2048, prefixOffset: 0x184, start: 0x08020000, platformId: 6, func: 4, index: 3, version: 1 }));
   t.match(checkModuleForBoard(wrongSlot, PLATFORMS.photon, 'system-part')[0]?.message, 'photon has no system part 3 (it has 1, 2)');
 });

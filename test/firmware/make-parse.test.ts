@@ -53,6 +53,11 @@ t.test('make -> parse round trip on every platform', async (t) => {
   t.end();
 });
 
+t.test('making an app leaks no global (binary-version-reader\'s updateModulePrefix would leak `addr`)', async (t) => {
+  makeTestApp({ platform: 'photon' });
+  t.notOk('addr' in globalThis);
+});
+
 t.test('the P2 start moves with the size', async (t) => {
   const a = parseModule(makeTestApp({ platform: 'p2', size: 8192 }));
   t.equal(a.startAddress, 0x08600000 - 8192);
