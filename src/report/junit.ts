@@ -5,6 +5,7 @@ import type { BoardReport, ReportStep, RunReport } from './model.js';
 import { boardVerdict, countRun, reportedSteps } from './verdict.js';
 import { logText, stepDiagnostics } from './diagnostics.js';
 import { toYaml } from './yaml-block.js';
+import type { Plain } from './plain.js';
 import { openTag, xmlText } from './xml-escape.js';
 
 /** Seconds with millisecond precision, as JUnit readers expect. */
@@ -19,18 +20,16 @@ function timestamp(iso: string | undefined, fallback: string): string {
   return Number.isNaN(t.getTime()) ? '1970-01-01T00:00:00' : t.toISOString().slice(0, 19);
 }
 
-/** The failure/error body: what was expected and seen, and failing attempts. */
+/** The failure/error body: what was expected and seen, and failing children. */
 function problemBody(step: ReportStep, board: BoardReport): string {
-  const diag = { ...stepDiagnostics(step, board) };
+  const diag: Record<string, Plain> = { ...stepDiagnostics(step, board) };
   delete diag.log; // the log excerpt goes to <system-out>
-  delete diag.severity;
-  let body = Object.keys(diag).length > 0 ? toYaml(diag) : '';
-  for (const child of step.children ?? []) {
-    if (child.status === 'fail' || child.status === 'infra') {
-      body += `${child.status} ${child.name}: ${child.diagnosis ?? 'no diagnosis'}\n`;
-    }
+  delete diag.severity; // said by the element: <failure> or <error>
+  const failing = (step.children ?? []).filter((c) => c.status === 'fail' || c.status === 'infra');
+  if (failing.length > 0) {
+    diag.failing_children = failing.map((c) => ({ name: c.name, status: c.status, ...(c.diagnosis ? { diagnosis: c.diagnosis } : {}) }));
   }
-  return body;
+  return Object.keys(diag).length > 0 ? toYaml(diag) : '';
 }
 
 function testcase(step: ReportStep, board: BoardReport, indent: string): string {
