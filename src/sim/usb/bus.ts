@@ -1,0 +1,151 @@
+// The simulated USB bus: a server on a Unix socket (protocol:
+// src/transport/usb-socket/protocol.md) on which every attached board shows
+// up as its USB presence says: as a CDC serial device, as a DFU device, or
+// not at all. Each board has a fixed port; each enumeration a new devId and
+// device address, so handles opened before a re-enumeration go stale as on
+// real hardware.
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { rm } from 'node:fs/promises';
+import type { SimBoard, UsbPresence } from '../board/types.js';
+import { serveConnection, type BusView } from './connection.js';
+import { SimUsbDevice } from './usb-device.js';
+
+export interface UsbBusOptions {
+  socketPath: string;
+  boards?: Iterable<SimBoard>;
+  /** The bus number dfu-util prints in path="<bus>-<port>". Default 1. */
+  busNumber?: number;
+}
+
+export interface UsbBus {
+  readonly socketPath: string;
+  attach(board: SimBoard): void;
+  detach(board: SimBoard): void;
+  /** The device the board shows right now, if it is on the bus. */
+  deviceOf(board: SimBoard): SimUsbDevice | undefined;
+  close(): Promise<void>;
+}
+
+interface Attachment {
+  port: number;
+  device: SimUsbDevice | undefined;
+  onChange: (presence: UsbPresence) => void;
+}
+
+class SimUsbBus implements UsbBus, BusView {
+  private readonly attached = new Map<SimBoard, Attachment>();
+  private readonly byDevId = new Map<number, SimUsbDevice>();
+  private readonly sockets = new Set<Socket>();
+  private lastDevId = 0;
+  private lastAddress = 0;
+  private lastPort = 0;
+  private lastConnection = 0;
+
+  constructor(
+    readonly socketPath: string,
+    private readonly busNumber: number,
+    readonly server: Server,
+  ) {
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      serveConnection(socket, this, ++this.lastConnection);
+    });
+  }
+
+  attach(board: SimBoard): void {
+    if (this.attached.has(board)) return;
+    const a: Attachment = { port: ++this.lastPort, device: undefined, onChange: () => this.enumerate(board, a) };
+    this.attached.set(board, a);
+    board.on('usbChange', a.onChange);
+    this.enumerate(board, a);
+  }
+
+  detach(board: SimBoard): void {
+    const a = this.attached.get(board);
+    if (!a) return;
+    board.off('usbChange', a.onChange);
+    this.drop(a);
+    this.attached.delete(board);
+  }
+
+  deviceOf(board: SimBoard): SimUsbDevice | undefined {
+    return this.attached.get(board)?.device;
+  }
+
+  list() {
+    return [...this.attached.values()].flatMap((a) => (a.device ? [a.device.listed()] : []));
+  }
+
+  device(devId: number): SimUsbDevice | undefined {
+    return this.byDevId.get(devId);
+  }
+
+  devices(): Iterable<SimUsbDevice> {
+    return this.byDevId.values();
+  }
+
+  /** The board's presence changed (or it was just attached): it leaves the bus and, if present, enumerates anew. */
+  private enumerate(board: SimBoard, a: Attachment): void {
+    this.drop(a);
+    const presence = board.usb;
+    if (presence === 'absent') return;
+    // Device addresses run 1..127 and wrap, as a host controller hands them out.
+    this.lastAddress = (this.lastAddress % 127) + 1;
+    const placement = { devId: ++this.lastDevId, bus: this.busNumber, address: this.lastAddress, port: a.port };
+    a.device = new SimUsbDevice(board, presence, placement);
+    this.byDevId.set(placement.devId, a.device);
+  }
+
+  private drop(a: Attachment): void {
+    if (!a.device) return;
+    this.byDevId.delete(a.device.devId);
+    a.device.dispose();
+    a.device = undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const board of [...this.attached.keys()]) this.detach(board);
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await rm(this.socketPath, { force: true });
+  }
+}
+
+/** Removes a socket file left by a bus that died; refuses to take over a live one. */
+async function clearStaleSocket(path: string): Promise<void> {
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`another USB bus already serves ${path}`);
+  await rm(path, { force: true });
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export async function startUsbBus(o: UsbBusOptions): Promise<UsbBus> {
+  const server = createServer();
+  try {
+    await listen(server, o.socketPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    await clearStaleSocket(o.socketPath);
+    await listen(server, o.socketPath);
+  }
+  const bus = new SimUsbBus(o.socketPath, o.busNumber ?? 1, server);
+  for (const b of o.boards ?? []) bus.attach(b);
+  return bus;
+}

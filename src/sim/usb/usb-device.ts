@@ -1,0 +1,101 @@
+// One enumeration of a board on the bus: the identity it shows in its
+// current mode, the function that answers its class/vendor requests, the
+// alt settings chosen and which connection claimed which interface. A
+// re-enumeration builds a new one (new devId, new address); the old one is
+// disposed and every request naming it answers NO_DEVICE.
+import { UsbStatus } from '../../transport/usb-socket/frame.js';
+import type { ControlSetup, ListedDevice } from '../../transport/usb-socket/messages.js';
+import type { SimBoard } from '../board/types.js';
+import { ParticleControl } from './control.js';
+import { describeDfu, describeSerial, type UsbIdentity } from './descriptors.js';
+import { DfuseTarget } from './dfuse.js';
+import { stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
+import { interfacesOf, standardRequest } from './standard.js';
+
+const FULL_SPEED = 2;
+
+export interface Placement {
+  devId: number;
+  bus: number;
+  address: number;
+  port: number;
+}
+
+export class SimUsbDevice {
+  readonly identity: UsbIdentity;
+  private readonly fn: DeviceFunction;
+  private readonly interfaces: Map<number, number[]>;
+  private readonly alts = new Map<number, number>();
+  private readonly claims = new Map<number, number>();
+  private gone = false;
+
+  constructor(
+    readonly board: SimBoard,
+    readonly presence: 'serial' | 'dfu',
+    readonly at: Placement,
+  ) {
+    this.identity = presence === 'dfu' ? describeDfu(board.platform, board.id) : describeSerial(board.platform, board.id);
+    this.interfaces = interfacesOf(this.identity.config);
+    this.fn = presence === 'dfu' ? new DfuseTarget(board, () => this.alts.get(0) ?? 0) : new ParticleControl(board);
+  }
+
+  get devId(): number {
+    return this.at.devId;
+  }
+
+  get present(): boolean {
+    return !this.gone;
+  }
+
+  listed(): ListedDevice {
+    return {
+      devId: this.at.devId,
+      bus: this.at.bus,
+      address: this.at.address,
+      speed: FULL_SPEED,
+      ports: [this.at.port],
+      deviceDescriptor: this.identity.deviceDescriptor,
+      config: this.identity.config,
+    };
+  }
+
+  claim(iface: number, connection: number): number {
+    if (!this.interfaces.has(iface)) return UsbStatus.notFound;
+    const owner = this.claims.get(iface);
+    if (owner !== undefined && owner !== connection) return UsbStatus.busy;
+    this.claims.set(iface, connection);
+    return UsbStatus.ok;
+  }
+
+  release(iface: number, connection: number): number {
+    if (this.claims.get(iface) !== connection) return UsbStatus.notFound;
+    this.claims.delete(iface);
+    return UsbStatus.ok;
+  }
+
+  releaseAll(connection: number): void {
+    for (const [iface, owner] of this.claims) if (owner === connection) this.claims.delete(iface);
+  }
+
+  setAlt(iface: number, alt: number, connection?: number): number {
+    if (connection !== undefined && this.claims.get(iface) !== connection) return UsbStatus.notFound;
+    if (!this.interfaces.get(iface)?.includes(alt)) return UsbStatus.notFound;
+    this.alts.set(iface, alt);
+    this.fn.altChanged?.(iface, alt);
+    return UsbStatus.ok;
+  }
+
+  control(setup: ControlSetup, data: Buffer): ControlOutcome {
+    const settings = {
+      altOf: (iface: number) => (this.interfaces.has(iface) ? (this.alts.get(iface) ?? 0) : undefined),
+      setAlt: (iface: number, alt: number) => this.setAlt(iface, alt),
+    };
+    return standardRequest(setup, this.identity, settings) ?? this.fn.control(setup, data) ?? stall();
+  }
+
+  dispose(): void {
+    this.gone = true;
+    this.claims.clear();
+    this.fn.dispose?.();
+  }
+}
