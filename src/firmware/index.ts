@@ -15,6 +15,6 @@ export {
 export { parseBehaviourFlags, BEHAVIOUR_FLAG_USAGE } from './behaviour-flags.js';
 export { makeTestApp, DEFAULT_APP_SIZE, type MakeTestAppOptions } from './make.js';
 export { functionWithArticle, platformLabel } from './names.js';
-export { firmwareInfo, type FirmwareInfo } from './info.js';
+export { firmwareInfo, type FirmwareInfo, type FirmwareInfoOptions } from './info.js';
 export { formatFirmwareInfo, firmwareInfoJson, behaviourText, type FirmwareInfoJson } from './describe.js';
 export { firmwareMake, type FirmwareMakeArgs } from './make-args.js';

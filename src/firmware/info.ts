@@ -2,9 +2,9 @@
 // against its own platform's slots, plus the test-app behaviour if it has one.
 import type { ModuleInfo } from '../domain.js';
 import { InputError } from '../errors.js';
-import { platformById } from '../platform.js';
+import { PLATFORM_NAMES, platformById, platformByName, type PlatformInfo } from '../platform.js';
 import { type AppBehaviour, decodeBehaviour } from './behaviour.js';
-import { checkModuleForBoard, checkModuleIntegrity } from './check.js';
+import { checkModuleForBoard, checkModuleIntegrity, type ExpectedModule } from './check.js';
 import { platformLabel } from './names.js';
 import { readModuleFile } from './parse.js';
 import type { ModuleProblem } from './problem.js';
@@ -16,12 +16,29 @@ export interface FirmwareInfo {
   behaviour: AppBehaviour | undefined;
 }
 
-/** Throws InputError only when the file is missing or not a module at all; other faults are `problems`. */
-export function firmwareInfo(path: string): FirmwareInfo {
+export interface FirmwareInfoOptions {
+  /** Check against this platform (a name, as `--platform` gives it) instead of the module's own. */
+  platform?: string;
+  /** Default 'any'. */
+  expected?: ExpectedModule;
+}
+
+function boardPlatform(name: string): PlatformInfo {
+  const platform = platformByName(name);
+  if (!platform) throw new InputError(`--platform: unknown platform "${name}"`, undefined, `one of ${PLATFORM_NAMES.join(', ')}`);
+  return platform;
+}
+
+/**
+ * Throws InputError only when the file is missing or not a module at all, or
+ * the platform name is unknown; every other fault is one of `problems`.
+ */
+export function firmwareInfo(path: string, options: FirmwareInfoOptions = {}): FirmwareInfo {
+  const against = options.platform === undefined ? undefined : boardPlatform(options.platform);
   const { buf, info } = readModuleFile(path);
-  const platform = platformById(info.platformId);
+  const platform = against ?? platformById(info.platformId);
   const problems = platform
-    ? checkModuleForBoard(info, platform, 'any')
+    ? checkModuleForBoard(info, platform, options.expected ?? 'any')
     : [...checkModuleIntegrity(info), {
         kind: 'platform' as const,
         message: `built for ${platformLabel(info.platformId)}: the rig knows no such board`,

@@ -35,6 +35,16 @@ t.test('firmware info text for a made test app', async (t) => {
   t.same(JSON.parse(JSON.stringify(json)), json, 'plain JSON');
 });
 
+t.test('firmware info against a given platform', async (t) => {
+  const dir = t.testdir({});
+  const file = join(dir, 'argon.bin');
+  writeFileSync(file, firmwareMake({ platform: 'argon' }));
+  const result = firmwareInfo(file, { platform: 'photon', expected: 'user-part' });
+  t.same(result.problems.map((p) => p.message), ['built for argon (12), board is photon (6)']);
+  t.same(firmwareInfo(file, { platform: 'Argon' }).problems, []);
+  t.throws(() => firmwareInfo(file, { platform: 'core' }), { name: 'InputError', message: '--platform: unknown platform "core"' });
+});
+
 t.test('firmware info on a broken file lists its problems', async (t) => {
   const dir = t.testdir({});
   const file = join(dir, 'bad.bin');
