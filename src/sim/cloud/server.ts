@@ -2,19 +2,16 @@
 // (device list and info, OTA flash, server-sent event streams), on node:http,
 // bound to 127.0.0.1, every route behind a bearer token. Tokens are never
 // logged; request lines are logged without their query string for that reason.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeviceId } from '../../domain.js';
 import type { SimBoard } from '../board/types.js';
-import { TokenSet, generateToken, requestToken } from './auth.js';
-import { readForm, type FormFields } from './body.js';
-import { deviceDetail, deviceSummary } from './device-view.js';
+import { TokenSet, generateToken } from './auth.js';
 import { EventHub } from './event-hub.js';
 import { EventStreams } from './events.js';
-import { handleFlash } from './flash.js';
+import { createRequestHandler } from './handler.js';
 import { BoardRegistry } from './registry.js';
-import { apiError, sendJson } from './reply.js';
-import { parseRoute, type Route } from './routes.js';
+import { sendJson } from './reply.js';
 
 export interface CloudServerOptions {
   boards?: SimBoard[];
@@ -52,54 +49,15 @@ export async function createCloudServer(options: CloudServerOptions = {}): Promi
   const tokenList = options.tokens && options.tokens.length > 0 ? options.tokens : [generateToken()];
   const tokens = new TokenSet(tokenList);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  if (!Number.isInteger(maxBody) || maxBody <= 0) {
+    throw new TypeError(`Expected maxBodyBytes to be a positive integer, got ${String(options.maxBodyBytes)}`);
+  }
   const hub = new EventHub();
   const registry = new BoardRegistry(hub, options.publishStatus === undefined ? {} : { publishStatus: options.publishStatus });
   const streams = new EventStreams(hub, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs });
   for (const board of options.boards ?? []) registry.add(board);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://cloud.local');
-    let token = requestToken(req, url);
-    let fields: FormFields | undefined;
-    if (req.method === 'PUT' || req.method === 'POST') {
-      const body = await readForm(req, maxBody);
-      if (!body.ok) {
-        if (body.reason === 'too-large') apiError.tooLarge(res, maxBody);
-        else apiError.badRequest(res, `Unreadable request body: ${body.message}`);
-        return;
-      }
-      fields = body.fields;
-      const formToken = fields.get('access_token');
-      if (token === undefined && typeof formToken === 'string') token = formToken;
-    }
-    if (!tokens.accepts(token)) return apiError.invalidToken(res, token === undefined);
-    const route = parseRoute(url.pathname);
-    if (!route) return apiError.notFound(res);
-    const allowed = route.kind === 'device' ? ['GET', 'PUT'] : ['GET'];
-    if (!allowed.includes(req.method ?? '')) return apiError.methodNotAllowed(res, allowed);
-    return serve(route, req, res, fields);
-  }
-
-  async function serve(route: Route, req: IncomingMessage, res: ServerResponse, fields: FormFields | undefined): Promise<void> {
-    if (route.kind === 'device-list') {
-      const devices = registry.list().map(deviceSummary);
-      // Product device lists are paged objects; the user's list is a bare array.
-      if (route.product !== undefined) return sendJson(res, 200, { devices, customers: [], meta: { total_pages: 1 } });
-      return sendJson(res, 200, devices);
-    }
-    const entry = route.device === undefined ? undefined : registry.find(route.device);
-    if (route.device !== undefined && !entry) return apiError.unknownDevice(res);
-    if (route.kind === 'events') {
-      const filter = {
-        ...(route.prefix !== undefined ? { prefix: route.prefix } : {}),
-        ...(entry ? { deviceId: entry.board.id } : {}),
-      };
-      return streams.open(req, res, filter);
-    }
-    if (!entry) return apiError.unknownDevice(res);
-    if (req.method === 'PUT') return handleFlash(res, entry, fields ?? new Map());
-    return sendJson(res, 200, deviceDetail(entry));
-  }
+  const handle = createRequestHandler({ tokens, maxBody, registry, streams });
 
   const server = createServer((req, res) => {
     res.on('finish', () => options.log?.(`${req.method ?? '?'} ${(req.url ?? '/').split('?')[0]} ${res.statusCode}`));
@@ -109,7 +67,12 @@ export async function createCloudServer(options: CloudServerOptions = {}): Promi
       else res.destroy();
     });
   });
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  try {
+    await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (err) {
+    registry.dispose(); // a cloud that never listened must not keep holding the boards
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
