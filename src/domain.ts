@@ -111,4 +111,6 @@ export interface StepResult {
   artifacts?: string[];
   /** Extra structured facts (statistics of a repeat, transfer numbers...). */
   details?: Record<string, unknown>;
+  /** Attempts of a repeat step, in order. */
+  children?: StepResult[];
 }

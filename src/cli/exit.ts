@@ -1,0 +1,21 @@
+// Turns whatever a command threw into one line and the exit code of its class.
+// Stack traces only with RIG_DEBUG=1: a user gets the cause and the fix.
+import { ExitCode, InfraError, InputError } from '../errors.js';
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof InputError) return ExitCode.badInput;
+  if (err instanceof InfraError) return ExitCode.infrastructure;
+  return ExitCode.infrastructure;
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof InputError || err instanceof InfraError) return err.format();
+  if (err instanceof Error) return `internal error: ${err.message}`;
+  return `internal error: ${String(err)}`;
+}
+
+export function reportAndExit(err: unknown): never {
+  process.stderr.write(`rig: ${describeError(err)}\n`);
+  if (process.env.RIG_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(exitCodeFor(err));
+}

@@ -1,0 +1,65 @@
+// The `rig` command. Each sub-command lives in its own module under commands/
+// and is loaded only when used, so `rig --help` stays instant.
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../errors.js';
+import { reportAndExit } from './exit.js';
+import { rigVersion } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('rig')
+    .description('Hardware-in-the-loop test rig for Particle boards')
+    .version(rigVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('validate')
+    .description('check plans, their firmware files and the bench without touching a board')
+    .argument('<plans...>', 'plan files (YAML)')
+    .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
+    .action(async (plans: string[], opts: { bench?: string }) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      process.exitCode = await validateCommand(plans, opts);
+    });
+
+  const firmware = program.command('firmware').description('inspect and make Particle module binaries');
+  firmware
+    .command('info')
+    .description('print a module binary\'s prefix, suffix and checks (CRC, SHA-256)')
+    .argument('<file>', 'module binary (.bin)')
+    .option('--platform <name>', 'also check the binary against this platform')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { platform?: string; json?: boolean }) => {
+      const { firmwareInfoCommand } = await import('./commands/firmware.js');
+      process.exitCode = await firmwareInfoCommand(file, opts);
+    });
+  firmware
+    .command('make')
+    .description('write a valid test app (user part) for the simulated bench')
+    .requiredOption('--platform <name>', 'photon, p1, electron, argon, boron, xenon or p2')
+    .option('--version <n>', 'module version of the app', '1')
+    .option('--depends <dep...>', 'dependency such as system@1406 or system-part2@1406')
+    .option('--size <bytes>', 'file size in bytes')
+    .option('--behaviour <list>', 'how the app behaves, e.g. blocks-cloud-in-setup,log-rate=10')
+    .requiredOption('-o, --output <file>', 'where to write the binary')
+    .action(async (opts: Record<string, string | string[] | undefined>) => {
+      const { firmwareMakeCommand } = await import('./commands/firmware.js');
+      process.exitCode = await firmwareMakeCommand(opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message; help and version are not errors.
+      const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+      process.exit(ok ? ExitCode.ok : ExitCode.badInput);
+    }
+    reportAndExit(err);
+  }
+}
