@@ -1,0 +1,71 @@
+// The bench format: which boards a bench has and how to reach them. The one
+// source of truth for types and for schema/bench.schema.json.
+import { z } from 'zod';
+import type { DeviceId } from '../domain.js';
+import { withFix } from '../yaml/describe.js';
+import { Name } from '../plan/step-common.js';
+import { PlatformSchema } from '../plan/platform-schema.js';
+import { SecretRefSchema } from './secret-ref.js';
+import { SimBoardSchema } from './sim-schema.js';
+
+const DEVICE_ID_RE = /^[0-9a-fA-F]{24}$/;
+
+const DeviceIdSchema = z
+  .string({ error: (iss) => `expected a device ID (24 hex digits), got ${typeof iss.input}` })
+  .regex(DEVICE_ID_RE, {
+    error: (iss) => {
+      const text = String(iss.input);
+      const why = /^[0-9a-fA-F]*$/.test(text) ? `${text.length} digits` : 'characters that are not hex digits';
+      return withFix(`'${text}' is not a device ID: 24 hex digits expected, this has ${why}`, 'copy it from `particle serial identify` or the console');
+    },
+  })
+  .transform((id) => id.toLowerCase() as DeviceId)
+  .meta({ description: 'device ID: 24 hex digits (the board\'s identity in every mode)' });
+
+
+export const BenchBoardSchema = z
+  .strictObject({
+    name: Name.meta({ description: 'the board\'s name on this bench' }),
+    platform: PlatformSchema,
+    id: DeviceIdSchema,
+    tags: z.array(z.string().min(1)).optional(),
+    serial: z.string().min(1).optional().meta({ description: 'serial port path (prefer a stable /dev/serial/by-id link)' }),
+    power: z.strictObject({
+      uhubctl: z.strictObject({
+        location: z.string().min(1).meta({ description: 'hub location, e.g. 1-1.4' }),
+        port: z.number().int().min(1),
+      }),
+    }).optional(),
+    sim: SimBoardSchema.optional(),
+  })
+  .transform((b) => ({ ...b, tags: b.tags ?? [] }));
+
+export const BenchSchema = z
+  .strictObject({
+    bench: Name.meta({ description: 'name of the bench' }),
+    timeScale: z.number().min(1).optional().meta({ description: 'board time runs this many times faster than wall time (real benches: 1)' }),
+    simulator: z.boolean().optional().meta({ description: 'true: the rig starts the simulated bench and fills in cloud, usb and serial' }),
+    cloud: z.strictObject({
+      api: z.url({ protocol: /^https?$/, error: (iss) => withFix(`'${String(iss.input)}' is not an http(s) URL`, 'e.g. https://api.particle.io') }).meta({ description: 'Particle Cloud API base URL' }),
+      token: SecretRefSchema,
+    }).optional(),
+    usb: z.strictObject({
+      socket: z.string().min(1).meta({ description: 'Unix socket of a USB bus reached instead of native libusb' }),
+    }).optional(),
+    boards: z.array(BenchBoardSchema).min(1),
+  })
+  .transform((v) => ({
+    name: v.bench,
+    timeScale: v.timeScale ?? 1,
+    simulator: v.simulator ?? false,
+    cloud: v.cloud,
+    usb: v.usb,
+    boards: v.boards,
+  }))
+  .meta({ title: 'particle-rig bench' });
+
+export type Bench = z.output<typeof BenchSchema>;
+export type BenchBoard = z.output<typeof BenchBoardSchema>;
+export type BenchInput = z.input<typeof BenchSchema>;
+export type { SecretRef } from './secret-ref.js';
+export type { SimBoardSpec } from './sim-schema.js';

@@ -1,0 +1,46 @@
+// How a simulated board starts: its Device OS, its app, its link and file
+// system. Read by the simulated bench; a real bench ignores it.
+import { z } from 'zod';
+import { withFix } from '../yaml/describe.js';
+import { Duration } from '../plan/duration.js';
+import { Bandwidth, Percent, Size } from '../plan/quantities.js';
+
+const SEMVER_RE = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+const notVersion = (iss: { input?: unknown }) =>
+  withFix(`${typeof iss.input === 'string' ? `'${iss.input}'` : String(iss.input)} is not a Device OS version like 1.5.2`, 'write all three parts, quoted if YAML would read a number: "2.0.0"');
+
+export const SimBoardSchema = z
+  .strictObject({
+    deviceOs: z.string({ error: notVersion }).regex(SEMVER_RE, { error: notVersion }).optional().meta({ description: 'Device OS version, e.g. 1.5.2' }),
+    systemVersion: z.number().int().min(0).max(0xffff).optional().meta({ description: 'system part module version, e.g. 1512' }),
+    app: z.strictObject({
+      version: z.number().int().min(0).max(0xffff).optional(),
+      behaviour: z.record(z.string(), z.unknown()).optional().meta({ description: 'how the preloaded test app behaves' }),
+    }).optional(),
+    network: z.strictObject({
+      kind: z.enum(['wifi', 'cellular']).optional(),
+      bandwidth: Bandwidth.optional(),
+      latency: Duration.optional(),
+      loss: Percent.optional(),
+      keepAlive: Duration.optional(),
+    }).optional(),
+    fs: z.strictObject({
+      size: Size.optional(),
+      used: Percent.optional(),
+    }).optional(),
+  })
+  .transform((v) => ({
+    deviceOs: v.deviceOs,
+    systemVersion: v.systemVersion,
+    app: v.app,
+    network: v.network && {
+      kind: v.network.kind,
+      bandwidthBps: v.network.bandwidth,
+      latencyMs: v.network.latency,
+      lossPercent: v.network.loss,
+      keepAliveMs: v.network.keepAlive,
+    },
+    fs: v.fs && { sizeBytes: v.fs.size, usedPercent: v.fs.used },
+  }));
+
+export type SimBoardSpec = z.output<typeof SimBoardSchema>;

@@ -1,0 +1,73 @@
+// Matrix expansion: the boards of a bench a plan runs on, one run per board.
+// Selector keys combine with AND; platform and name lists match any entry; a
+// board must carry every listed tag. A plan that selects nothing is an input
+// error located at its `boards` key, naming what the bench does have.
+import { InputError } from '../errors.js';
+import type { PlatformName } from '../platform.js';
+import type { LoadedPlan } from './loader.js';
+import type { BoardSelector } from './boards-schema.js';
+
+/** What selection needs to know of a bench board. */
+export interface SelectableBoard {
+  name: string;
+  platform: PlatformName;
+  tags: readonly string[];
+}
+
+type Key = 'platforms' | 'tags' | 'names';
+
+const MATCHERS: Record<Key, (b: SelectableBoard, wanted: readonly string[]) => boolean> = {
+  platforms: (b, wanted) => wanted.includes(b.platform),
+  tags: (b, wanted) => wanted.every((t) => b.tags.includes(t)),
+  names: (b, wanted) => wanted.includes(b.name),
+};
+
+const YAML_KEY: Record<Key, string> = { platforms: 'platform', tags: 'tags', names: 'names' };
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function whatBenchHas(key: Key, boards: readonly SelectableBoard[]): string {
+  if (key === 'platforms') return unique(boards.map((b) => b.platform)).join(', ');
+  if (key === 'tags') return unique(boards.flatMap((b) => b.tags)).join(', ') || 'no tags';
+  return boards.map((b) => b.name).join(', ');
+}
+
+function selected(selector: BoardSelector): [Key, readonly string[]][] {
+  return (Object.keys(MATCHERS) as Key[]).flatMap((k) => (selector[k] ? [[k, selector[k]] as [Key, readonly string[]]] : []));
+}
+
+function nothingSelected(sel: [Key, readonly string[]][], benchName: string, boards: readonly SelectableBoard[]): string {
+  const say = ([k, v]: [Key, readonly string[]]) => `${YAML_KEY[k]} [${v.join(', ')}]`;
+  const lonely = sel.find(([k, v]) => !boards.some((b) => MATCHERS[k](b, v)));
+  if (lonely) return `plan selects ${say(lonely)} but bench ${benchName} has: ${whatBenchHas(lonely[0], boards)}`;
+  const list = boards.map((b) => `${b.name} (${[b.platform, ...b.tags].join(', ')})`).join('; ');
+  return `plan selects ${sel.map(say).join(' and ')} but no board of bench ${benchName} matches all of them; boards: ${list}`;
+}
+
+export interface SelectOptions {
+  /** --board NAME...: run only on these bench boards. The result may then be empty. */
+  only?: readonly string[];
+}
+
+export function selectBoards<B extends SelectableBoard>(
+  loaded: LoadedPlan,
+  bench: { name: string; boards: readonly B[] },
+  options: SelectOptions = {},
+): B[] {
+  const sel = selected(loaded.plan.boards);
+  const place = loaded.placeAt(sel.length ? ['boards'] : []);
+  const missing = (loaded.plan.boards.names ?? []).filter((n) => !bench.boards.some((b) => b.name === n));
+  if (missing.length) {
+    throw new InputError(`plan selects names [${missing.join(', ')}] but bench ${bench.name} has: ${whatBenchHas('names', bench.boards)}`, place);
+  }
+  const chosen = bench.boards.filter((b) => sel.every(([k, v]) => MATCHERS[k](b, v)));
+  if (chosen.length === 0) throw new InputError(nothingSelected(sel, bench.name, bench.boards), place, 'change boards: in the plan, or use another --bench');
+  if (!options.only) return chosen;
+  const unknown = options.only.filter((n) => !bench.boards.some((b) => b.name === n));
+  if (unknown.length) {
+    throw new InputError(`--board ${unknown.join(', ')}: bench ${bench.name} has no such board`, undefined, `boards: ${whatBenchHas('names', bench.boards)}`);
+  }
+  return chosen.filter((b) => options.only!.includes(b.name));
+}

@@ -1,0 +1,65 @@
+// Steps that act on a board: flash, mode, reset, power, wait, inspect.
+import { z } from 'zod';
+import type { BoardMode, FlashMethod, ResetReason } from '../domain.js';
+import { Duration } from './duration.js';
+import { common, commonShape, FirmwareRef } from './step-common.js';
+import { FLASH_METHODS, MODES, POWER_ACTIONS, RESET_HOWS, RESET_REASONS, type PowerAction, type ResetHow } from './vocabulary.js';
+
+export const FlashStepSchema = z
+  .strictObject({
+    flash: FirmwareRef.meta({ description: 'name of a firmware entry; the binary is checked against the board before sending' }),
+    via: z.enum(FLASH_METHODS).optional().meta({ description: 'how the binary reaches the board (default dfu)' }),
+    ...commonShape,
+  })
+  .transform((v) => ({ kind: 'flash' as const, firmware: v.flash, via: (v.via ?? 'dfu') as FlashMethod, ...common(v) }));
+
+export const ModeStepSchema = z
+  .strictObject({
+    mode: z.enum(MODES).meta({ description: 'mode to enter; verified afterwards' }),
+    ...commonShape,
+  })
+  .transform((v) => ({ kind: 'mode' as const, mode: v.mode as BoardMode, ...common(v) }));
+
+const ResetHowSchema = z.enum(RESET_HOWS);
+
+export const ResetStepSchema = z
+  .strictObject({
+    reset: z.union([
+      ResetHowSchema,
+      z.strictObject({
+        kind: ResetHowSchema,
+        'expect-reason': z.enum(RESET_REASONS).optional().meta({ description: 'reset reason the board must report afterwards' }),
+      }),
+    ]).meta({ description: 'soft (reset request), pin (reset-pin-style USB request) or power (power cycle)' }),
+    ...commonShape,
+  })
+  .transform((v) => {
+    const body = typeof v.reset === 'string' ? { kind: v.reset } : v.reset;
+    const expectReason: ResetReason | undefined = 'expect-reason' in body ? body['expect-reason'] : undefined;
+    return { kind: 'reset' as const, how: body.kind as ResetHow, expectReason, ...common(v) };
+  });
+
+export const PowerStepSchema = z
+  .strictObject({
+    power: z.enum(POWER_ACTIONS).meta({ description: 'switch the board\'s power (uhubctl on a real bench)' }),
+    ...commonShape,
+  })
+  .transform((v) => ({ kind: 'power' as const, action: v.power as PowerAction, ...common(v) }));
+
+export const WaitStepSchema = z
+  .strictObject({ wait: Duration, ...commonShape })
+  .transform((v) => ({ kind: 'wait' as const, durationMs: v.wait, ...common(v) }));
+
+export const InspectStepSchema = z
+  .strictObject({
+    inspect: z.union([z.literal(true), z.string().min(1)]).meta({ description: 'true, or a label for the snapshot' }),
+    ...commonShape,
+  })
+  .transform((v) => ({ kind: 'inspect' as const, label: v.inspect === true ? undefined : v.inspect, ...common(v) }));
+
+export type FlashStep = z.output<typeof FlashStepSchema>;
+export type ModeStep = z.output<typeof ModeStepSchema>;
+export type ResetStep = z.output<typeof ResetStepSchema>;
+export type PowerStep = z.output<typeof PowerStepSchema>;
+export type WaitStep = z.output<typeof WaitStepSchema>;
+export type InspectStep = z.output<typeof InspectStepSchema>;

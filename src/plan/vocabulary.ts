@@ -1,0 +1,40 @@
+// The closed word lists of the plan format, as runtime values. Each list is
+// tied to its domain type, so a change in src/domain.ts fails to compile here.
+import { BOARD_MODES, type BoardMode, type FlashMethod, type ResetReason } from '../domain.js';
+import { PLATFORM_NAMES, type PlatformName } from '../platform.js';
+
+type Exactly<T extends string, L extends readonly T[]> = [T] extends [L[number]] ? L : never;
+
+export const FLASH_METHODS = ['dfu', 'serial', 'ota', 'usb'] as const satisfies readonly FlashMethod[];
+const flashMethodsComplete: Exactly<FlashMethod, typeof FLASH_METHODS> = FLASH_METHODS;
+
+export const MODES = BOARD_MODES as readonly BoardMode[] as [BoardMode, ...BoardMode[]];
+
+export const PLATFORMS_LIST = PLATFORM_NAMES as [PlatformName, ...PlatformName[]];
+
+export const RESET_REASONS = [
+  'update', 'update_timeout', 'update_error', 'pin_reset', 'power_down', 'power_management',
+  'user', 'panic, hard_fault', 'safe_mode', 'dfu_mode', 'watchdog', 'none',
+] as const satisfies readonly ResetReason[];
+const resetReasonsComplete: Exactly<ResetReason, typeof RESET_REASONS> = RESET_REASONS;
+
+/** How a `reset` step resets: a soft reset request, a reset-pin-style USB request, or power. */
+export const RESET_HOWS = ['soft', 'pin', 'power'] as const;
+export type ResetHow = (typeof RESET_HOWS)[number];
+
+export const POWER_ACTIONS = ['off', 'on', 'cycle'] as const;
+export type PowerAction = (typeof POWER_ACTIONS)[number];
+
+export const FAULT_KINDS = ['power-cut', 'reset', 'usb-unplug', 'usb-replug', 'link', 'link-restore', 'fs-fill'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const TRANSFERS = ['ota', 'dfu', 'serial'] as const;
+export type Transfer = (typeof TRANSFERS)[number];
+
+export const MODULE_FUNCTIONS = ['bootloader', 'system-part', 'user-part'] as const;
+export const MODULE_LOCATIONS = ['main', 'backup', 'factory', 'temporary'] as const;
+export const CHECK_RESULTS = ['pass', 'fail'] as const;
+
+// Referenced so the compile-time completeness checks above are not unused.
+void flashMethodsComplete;
+void resetReasonsComplete;
