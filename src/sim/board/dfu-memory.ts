@@ -12,8 +12,8 @@ const PREFIX_SIZE = 24;
 
 export class DfuMemory {
   private readonly alts = new Map<number, SparseFlash>();
-  /** Lowest and highest internal-flash addresses written since the slots were last read back. */
-  private dirty: { low: number; high: number }[] = [];
+  /** Internal-flash ranges written or erased since the slots were last read back. */
+  private dirty: { low: number; high: number; erased: boolean }[] = [];
 
   constructor(private readonly platform: PlatformInfo) {
     for (const { alt, name } of platform.dfuAlts) this.alts.set(alt, new SparseFlash(name));
@@ -29,14 +29,17 @@ export class DfuMemory {
     const flash = this.alts.get(alt);
     if (!flash) return { ok: false, error: 'address' };
     const r = flash.write(address, data);
-    if (r.ok && alt === 0) this.dirty.push({ low: address, high: address + data.length });
+    if (r.ok && alt === 0) this.dirty.push({ low: address, high: address + data.length, erased: false });
     return r;
   }
 
   erase(alt: number, address: number): { ok: true } | { ok: false; error: 'address' } {
     const flash = this.alts.get(alt);
     if (!flash) return { ok: false, error: 'address' };
-    return flash.eraseSector(address);
+    const r = flash.eraseSector(address);
+    if (!r.ok) return r;
+    if (alt === 0) this.dirty.push({ low: r.sector.start, high: r.sector.start + r.sector.size, erased: true });
+    return { ok: true };
   }
 
   read(alt: number, address: number, length: number): Buffer {
@@ -59,10 +62,13 @@ export class DfuMemory {
     const touched: Slot[] = [];
     for (const slot of slots) {
       if (slot.location !== 'm' || (slot.func !== 'u' && slot.func !== 's')) continue;
-      const writes = this.dirty.filter((d) => d.high > slot.start && d.low < slot.start + slot.maxSize);
-      if (writes.length === 0) continue;
-      // A user part that grows downwards (P2) starts at the lowest address written.
-      const start = slot.func === 'u' ? Math.min(...writes.map((w) => Math.max(w.low, slot.start))) : slot.start;
+      const changes = this.dirty.filter((d) => d.high > slot.start && d.low < slot.start + slot.maxSize);
+      if (changes.length === 0) continue;
+      // A user part starts at the lowest address written (a P2 part grows
+      // downwards; a Gen3 part may use either start); after a bare erase, where it was.
+      const writes = changes.filter((d) => !d.erased).map((w) => Math.max(w.low, slot.start));
+      const start = slot.func === 's' ? slot.start
+        : writes.length > 0 ? Math.min(...writes) : (slot.module?.info.startAddress ?? slot.start);
       slot.module = this.readModule(start, slot.func === 's' ? this.platform.systemPrefixOffset : 0, slot);
       touched.push(slot);
     }

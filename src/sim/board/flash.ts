@@ -40,11 +40,11 @@ export class SparseFlash {
   }
 
   /** Erases the whole sector holding `address`, as DfuSe ERASE does. */
-  eraseSector(address: number): { ok: true } | { ok: false; error: 'address' } {
+  eraseSector(address: number): { ok: true; sector: Sector } | { ok: false; error: 'address' } {
     const s = sectorAt(this.sectors, address);
     if (!s) return { ok: false, error: 'address' };
     this.erase(s.start, s.size);
-    return { ok: true };
+    return { ok: true, sector: s };
   }
 
   erase(address: number, length: number): void {

@@ -1,0 +1,45 @@
+import t from 'tap';
+import { makeTestApp } from '../../../src/firmware/make.js';
+import { online, startBoard } from './helpers.js';
+
+const hashOf = (image: Buffer) => image.subarray(image.length - 38, image.length - 6).toString('hex');
+
+t.test('a valid image over serial: accepted, reset with reason update, new app runs', async (t) => {
+  const { board, rec } = startBoard(t);
+  await online(rec);
+  const image = makeTestApp({ platform: 'photon', version: 3 });
+  const m = rec.mark();
+  const r = board.installImage(image, 'serial');
+  t.match(r, { ok: true, info: { version: 3, func: 'userPart' } });
+  t.equal(board.usb, 'serial', 'the port stays for the closing lines; the reset comes a moment later');
+  await rec.untilEvent('spark/device/app-hash', hashOf(image).toUpperCase(), m);
+  t.equal(board.resetReason, 'update');
+  t.same(rec.log.slice(m).filter((r) => r.t === 'usb').map((r) => (r as { v: string }).v), ['absent', 'serial']);
+});
+
+t.test('invalid images are refused with the board messages and change nothing', async (t) => {
+  const { board, rec } = startBoard(t);
+  await online(rec);
+  const old = board.runningAppHash();
+  const corrupt = makeTestApp({ platform: 'photon' });
+  corrupt.writeUInt8(corrupt.readUInt8(64) ^ 1, 64);
+  t.same(board.installImage(corrupt, 'serial'), { ok: false, code: 2, message: 'Validation failed: 2' }, 'CRC: integrity');
+  const wrong = board.installImage(makeTestApp({ platform: 'electron' }), 'usb');
+  t.match(wrong, { ok: false, message: /^Validation failed: \d+$/ });
+  t.ok(!wrong.ok && (wrong.code & 16) !== 0, 'the platform bit is among the failures');
+  t.same(board.installImage(Buffer.from('not firmware at all, just text'), 'serial'), { ok: false, code: 2, message: 'Validation failed: 2' });
+  t.same(board.installImage(makeTestApp({ platform: 'photon', size: 200_000 }), 'serial'),
+    { ok: false, code: 8, message: 'The file size is higher than the allowed space memory!' });
+  await board.clock.sleep(1000);
+  t.equal(board.runningAppHash(), old, 'the old app still runs');
+  t.equal(board.resetReason, 'power_down', 'no reset happened');
+});
+
+t.test('an image whose dependency is unmet is installed, and the board boots into safe mode', async (t) => {
+  const { board, rec } = startBoard(t);
+  await online(rec);
+  const m = rec.mark();
+  t.match(board.installImage(makeTestApp({ platform: 'photon', depends: [{ func: 'system-part', index: 1, version: 3000 }] }), 'serial'), { ok: true });
+  await rec.untilEvent('spark/status/safe-mode', undefined, m);
+  t.equal(board.mode, 'safe');
+});
