@@ -132,9 +132,9 @@ export class DfuseTarget implements DeviceFunction {
         return { result: DfuStatus.ok, busyMs: 0 };
       }
       if (cmd === DfuseCommand.erase && arg !== undefined) {
+        // The bootloader never erases a sector its map marks non-erasable (itself).
         const sector = sectorAt(layout, arg);
-        const r = this.board.dfuErase(alt, arg);
-        if (!r.ok || !sector) return { result: DfuStatus.errTarget, busyMs: 0 };
+        if (!sector?.erasable || !this.board.dfuErase(alt, arg).ok) return { result: DfuStatus.errTarget, busyMs: 0 };
         return { result: DfuStatus.ok, busyMs: (sector.size / 1024) * ERASE_MS_PER_KB };
       }
       // Mass erase (0x41 alone), read unprotect and unknown commands: refused.

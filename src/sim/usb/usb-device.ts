@@ -4,13 +4,13 @@
 // re-enumeration builds a new one (new devId, new address); the old one is
 // disposed and every request naming it answers NO_DEVICE.
 import { UsbStatus } from '../../transport/usb-socket/frame.js';
-import type { ControlSetup, ListedDevice } from '../../transport/usb-socket/messages.js';
+import { interfacesOf, type ControlSetup, type ListedDevice } from '../../transport/usb-socket/messages.js';
 import type { SimBoard } from '../board/types.js';
 import { ParticleControl } from './control.js';
 import { describeDfu, describeSerial, type UsbIdentity } from './descriptors.js';
 import { DfuseTarget } from './dfuse.js';
 import { stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
-import { interfacesOf, standardRequest } from './standard.js';
+import { standardRequest } from './standard.js';
 
 const FULL_SPEED = 2;
 

@@ -129,3 +129,18 @@ export function encodeVersion(version: number): Buffer {
   b.writeUInt16LE(version);
   return b;
 }
+
+/** Interface numbers of a configuration bundle and the alt settings each offers. */
+export function interfacesOf(config: Buffer): Map<number, number[]> {
+  const found = new Map<number, number[]>();
+  for (let at = config[0] ?? 9; at + 4 <= config.length; ) {
+    const len = config[at] ?? 0;
+    if (len < 2) break;
+    if (config[at + 1] === 4) {
+      const iface = config[at + 2] ?? 0;
+      found.set(iface, [...(found.get(iface) ?? []), config[at + 3] ?? 0]);
+    }
+    at += len;
+  }
+  return found;
+}

@@ -1,0 +1,87 @@
+// Which devices a USB-over-socket bus has right now, with the strings a
+// bench needs to tell boards apart (serial number = device ID on Particle
+// boards). One short-lived connection per listing.
+import { UsbSocketClient } from './client.js';
+import { deviceCall, readString } from './device-calls.js';
+import { Op } from './frame.js';
+import { decodeDeviceList, type ListedDevice } from './messages.js';
+import { UsbSocketError } from './usb-error.js';
+
+export interface UsbSocketDevice {
+  socketPath: string;
+  /** This enumeration of the device; a later one gets a new devId. */
+  devId: number;
+  busNumber: number;
+  address: number;
+  /** As dfu-util prints it: "<bus>-<port>[.<port>...]". */
+  portPath: string;
+  vendorId: number;
+  productId: number;
+  bcdDevice: number;
+  manufacturer: string;
+  product: string;
+  serialNumber: string;
+  /** The raw listing (descriptors), for an adapter that opens the device. */
+  listed: ListedDevice;
+}
+
+export interface ListFilter {
+  vendorId?: number;
+  productIds?: readonly number[];
+}
+
+export async function listDevicesOn(client: UsbSocketClient, filter: ListFilter = {}): Promise<UsbSocketDevice[]> {
+  const r = await client.call(Op.list);
+  const found: UsbSocketDevice[] = [];
+  for (const d of decodeDeviceList(r.payload)) {
+    const desc = d.deviceDescriptor;
+    const vendorId = desc.readUInt16LE(8);
+    const productId = desc.readUInt16LE(10);
+    if (filter.vendorId !== undefined && vendorId !== filter.vendorId) continue;
+    if (filter.productIds && !filter.productIds.includes(productId)) continue;
+    const strings = await readStrings(client, d.devId, [desc.readUInt8(14), desc.readUInt8(15), desc.readUInt8(16)]);
+    if (!strings) continue; // it left the bus while we looked at it
+    const [manufacturer = '', product = '', serialNumber = ''] = strings;
+    found.push({
+      socketPath: client.socketPath,
+      devId: d.devId,
+      busNumber: d.bus,
+      address: d.address,
+      portPath: `${d.bus}-${d.ports.join('.')}`,
+      vendorId,
+      productId,
+      bcdDevice: desc.readUInt16LE(12),
+      manufacturer,
+      product,
+      serialNumber,
+      listed: d,
+    });
+  }
+  return found;
+}
+
+async function readStrings(client: UsbSocketClient, devId: number, indexes: number[]): Promise<string[] | undefined> {
+  try {
+    await deviceCall(client, Op.open, devId);
+    try {
+      const out: string[] = [];
+      for (const i of indexes) out.push(await readString(client, devId, i));
+      return out;
+    } finally {
+      await deviceCall(client, Op.close, devId).catch(() => undefined);
+    }
+  } catch (err) {
+    if (err instanceof UsbSocketError && err.deviceGone) return undefined;
+    throw err;
+  }
+}
+
+/** Lists the devices on the bus served at `socketPath`. */
+export async function listUsbSocketDevices(socketPath: string, filter: ListFilter = {}): Promise<UsbSocketDevice[]> {
+  const client = await UsbSocketClient.connect(socketPath);
+  try {
+    return await listDevicesOn(client, filter);
+  } finally {
+    client.close();
+  }
+}
