@@ -1,6 +1,8 @@
 // The boards this cloud knows, with what the cloud itself remembers about
 // each (when it last heard from it, whether its app allows updates), and the
-// relay of each board's events onto the cloud's event bus.
+// relay of each board's events onto the cloud's event bus. The board model
+// emits the cloud-side events of a session (spark/status, last_reset,
+// app-hash) itself; the cloud stamps and serves them.
 import type { DeviceId } from '../../domain.js';
 import type { SimBoard, SimBoardEvents } from '../board/types.js';
 import type { EventHub } from './event-hub.js';
@@ -14,23 +16,12 @@ export interface BoardEntry {
   updatesEnabled: boolean;
 }
 
-export interface RegistryOptions {
-  /**
-   * Publish spark/status online/offline when a board's cloud session changes.
-   * On by default: on the real platform the cloud, not the device, publishes them.
-   * Turn it off for a board model that emits them itself.
-   */
-  publishStatus: boolean;
-}
-
 export class BoardRegistry {
   readonly #entries = new Map<DeviceId, { entry: BoardEntry; detach: () => void }>();
   readonly #hub: EventHub;
-  readonly #options: RegistryOptions;
 
-  constructor(hub: EventHub, options: Partial<RegistryOptions> = {}) {
+  constructor(hub: EventHub) {
     this.#hub = hub;
-    this.#options = { publishStatus: true, ...options };
   }
 
   add(board: SimBoard): void {
@@ -45,13 +36,12 @@ export class BoardRegistry {
       if (name === 'particle/device/updates/enabled') entry.updatesEnabled = data !== 'false';
       publish(name, data, ttl);
     };
+    // The simulated board publishes spark/status itself (src/sim/board/board.ts),
+    // so the session change only updates what the cloud remembers.
     const onConnection = (...[online]: SimBoardEvents['cloudConnection']): void => {
-      if (online) {
-        entry.lastHandshake = new Date();
-        entry.updatesEnabled = true;
-      }
-      if (this.#options.publishStatus) publish('spark/status', online ? 'online' : 'offline', 60);
-      else if (online) entry.lastHeard = new Date();
+      if (!online) return;
+      entry.lastHandshake = entry.lastHeard = new Date();
+      entry.updatesEnabled = true;
     };
     board.on('cloudEvent', onEvent);
     board.on('cloudConnection', onConnection);

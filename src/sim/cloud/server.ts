@@ -24,8 +24,6 @@ export interface CloudServerOptions {
   keepAliveMs?: number;
   /** Largest request body (an OTA image) accepted. Default 8 MiB. */
   maxBodyBytes?: number;
-  /** Whether the cloud publishes spark/status on session changes. Default true. */
-  publishStatus?: boolean;
   /** Receives one line per request (method, path, status), never a token. */
   log?: (line: string) => void;
 }
@@ -53,7 +51,7 @@ export async function createCloudServer(options: CloudServerOptions = {}): Promi
     throw new TypeError(`Expected maxBodyBytes to be a positive integer, got ${String(options.maxBodyBytes)}`);
   }
   const hub = new EventHub();
-  const registry = new BoardRegistry(hub, options.publishStatus === undefined ? {} : { publishStatus: options.publishStatus });
+  const registry = new BoardRegistry(hub);
   const streams = new EventStreams(hub, options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs });
   for (const board of options.boards ?? []) registry.add(board);
 

@@ -1,10 +1,8 @@
 import t from 'tap';
-import { isDeviceId } from '../../../src/domain.js';
+import { makeBoard } from './fixtures/boards.js';
 import { startCloud } from './fixtures/cloud.js';
-import { StandInBoard } from './fixtures/stand-in-board.js';
 
 const ID = '3a002c000847343337373738';
-if (!isDeviceId(ID)) throw new Error('bad fixture ID');
 
 interface ApiFailure {
   statusCode: number;
@@ -13,7 +11,7 @@ interface ApiFailure {
 
 t.test('every route needs a valid bearer token', async (t) => {
   const lines: string[] = [];
-  const { cloud, api, token } = await startCloud(t, { boards: [new StandInBoard('p', ID, 'photon')], log: (l) => lines.push(l) });
+  const { cloud, api, token } = await startCloud(t, { boards: [makeBoard(t, { name: 'p', id: ID, platform: 'photon' })], log: (l) => lines.push(l) });
 
   t.test('no token: 401 invalid_token, for the device list, a device and an event stream', async (t) => {
     const list = (await api.listDevices({}).then(() => undefined, (e: ApiFailure) => e))!;

@@ -1,7 +1,6 @@
 import t from 'tap';
-import type { DeviceId } from '../../../src/domain.js';
 import { createCloudServer } from '../../../src/sim/cloud/server.js';
-import { StandInBoard } from './fixtures/stand-in-board.js';
+import { makeBoard } from './fixtures/boards.js';
 
 t.test('the server binds 127.0.0.1 on a free port and hands out its URL', async (t) => {
   const cloud = await createCloudServer({ tokens: ['t0ken'] });
@@ -13,7 +12,7 @@ t.test('the server binds 127.0.0.1 on a free port and hands out its URL', async 
 t.test('a port already taken is an error, and the boards are let go', async (t) => {
   const first = await createCloudServer({});
   t.teardown(() => first.close());
-  const board = new StandInBoard('p', 'cccccccccccccccccccccccc' as DeviceId, 'photon');
+  const board = makeBoard(t, { name: 'p', id: 'cccccccccccccccccccccccc', platform: 'photon' });
   const port = Number(new URL(first.url).port);
   await t.rejects(createCloudServer({ boards: [board], port }), { code: 'EADDRINUSE' });
   t.equal(board.listenerCount('cloudEvent'), 0, 'no listener left on the board');
