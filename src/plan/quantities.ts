@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { withFix } from '../yaml/describe.js';
 
-const BANDWIDTH_RE = /^(\d+(?:\.\d+)?)\s?([kmg]?)bps$/i;
+// No regex flags: the pattern also goes into the JSON Schema, which has none.
+const BANDWIDTH_RE = /^(\d+(?:\.\d+)?)\s?([kKmMgG]?)bps$/;
 const BANDWIDTH_SCALE: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9 };
 
 /** Bits per second, or undefined. Decimal prefixes, as links are rated. */
@@ -19,7 +20,7 @@ export function parsePercent(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-const SIZE_RE = /^(\d+(?:\.\d+)?)\s?(B|KB|KiB|MB|MiB|GB|GiB)$/i;
+const SIZE_RE = /^(\d+(?:\.\d+)?)\s?(B|[kK]B|KiB|MB|MiB|GB|GiB)$/;
 const SIZE_SCALE: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
 
 /** Bytes, or undefined. Binary prefixes, as flash and file systems are sized. */

@@ -8,7 +8,7 @@ const FIXES: Partial<Record<string, string>> = {
   DUPLICATE_KEY: 'each key may appear once in a map; remove or rename one',
   BAD_INDENT: 'indent nested entries consistently with spaces',
   TAB_AS_INDENT: 'indent with spaces, not tabs',
-  MULTIPLE_DOCS: 'keep one document per file (remove the extra ---)',
+  MULTIPLE_DOCS: 'keep one document per file, without a second ---',
   MISSING_CHAR: 'a flow collection or quoted string is not closed',
   UNEXPECTED_TOKEN: 'check the quoting and indentation on this line',
 };
@@ -26,5 +26,6 @@ export function syntaxError(err: YAMLError, text: string, places: PlaceFinder): 
     const key = m ? (m[1] ?? m[2] ?? m[3] ?? '') : text.slice(err.pos[0], err.pos[1]);
     return new InputError(`duplicate key '${key}'`, place, fix);
   }
-  return new InputError(`YAML syntax error: ${firstSentence(err.message)}`, place, fix);
+  const what = err.code === 'MULTIPLE_DOCS' ? 'more than one YAML document in the file' : firstSentence(err.message);
+  return new InputError(`YAML syntax error: ${what}`, place, fix);
 }
