@@ -1,175 +1,33 @@
-// The simulated board: the state machine of a real Particle board. Power,
-// resets and re-enumeration, modes and LEDs, module slots and boot checks,
-// the cloud session and the app; OTA, DFU and installs are delegated to
-// their own modules. Endpoints (serial, USB, cloud) only call the SimBoard
-// interface and listen to its events.
-import { EventEmitter } from 'node:events';
-import type { AppBehaviour } from '../../firmware/behaviour.js';
-import type { BoardMode, DeviceId, LedState, ResetReason } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
-import type { LinkOptions, NetworkLink } from '../network/link.js';
+// The simulated board's life: power, resets and re-enumeration, mode
+// changes, boot checks, the app and the cloud session. OTA, DFU and installs
+// live in sim-board.ts; what can be observed lives in board-state.ts.
+import type { ResetReason, BoardMode } from '../../domain.js';
+import type { LinkOptions } from '../network/link.js';
 import { behaviourOf, startApp } from './app.js';
-import { decideBoot, describeSlots, type BootDecision, type BootTarget } from './boot.js';
+import { BoardState, type BoardParts } from './board-state.js';
+import { decideBoot, type BootTarget } from './boot.js';
 import { CloudSession } from './cloud-session.js';
-import type { DfuMemory } from './dfu-memory.js';
-import type { FileSystem } from './file-system.js';
 import { Lifetime } from './lifetime.js';
-import { logLine, type LogLevel } from './log.js';
-import { systemInfoJson } from './module-json.js';
-import { userSlot, type Slot } from './slots.js';
+import { safeModeEventData } from './module-json.js';
+import { userSlot } from './slots.js';
 import { REENUMERATE_MS, SOS_MS } from './timing.js';
-import type { SimBoardEvents, SimClock, SimModuleSlot, UsbPresence } from './types.js';
 
-export interface BoardParts {
-  name: string;
-  id: DeviceId;
-  platform: PlatformInfo;
-  clock: SimClock;
-  deviceOs: string;
-  slots: Slot[];
-  memory: DfuMemory;
-  fs: FileSystem;
-  link: NetworkLink;
-  macAddress: string;
-  imei: string | undefined;
-  iccid: string | undefined;
-}
+export type { BoardParts } from './board-state.js';
 
-export class BoardCore extends EventEmitter<SimBoardEvents> {
-  readonly name: string;
-  readonly id: DeviceId;
-  readonly platform: PlatformInfo;
-  readonly clock: SimClock;
-  readonly deviceOsVersion: string;
-  readonly macAddress: string;
-  readonly claimed = true;
-  readonly imei: string | undefined;
-  readonly iccid: string | undefined;
-  readonly slotList: Slot[];
-  readonly memory: DfuMemory;
-  readonly fs: FileSystem;
-  readonly link: NetworkLink;
-
+export class BoardCore extends BoardState {
   protected lifetime: Lifetime;
   protected session: CloudSession;
-  private currentMode: BoardMode = 'normal';
-  private currentLed: LedState = 'off';
-  private lastUsb: UsbPresence = 'absent';
-  private reason: ResetReason = 'power_down';
-  private powered = false;
-  private plugged = true;
-  private rebooting = false;
-  private disposed = false;
-  private bootAt = 0;
   private resetReported = false;
   private modeBeforeListening: BoardMode = 'normal';
-  protected app: AppBehaviour | undefined;
   private appStarted = false;
-  private lastDecision: BootDecision = { target: 'normal', reasons: [] };
 
   constructor(p: BoardParts) {
-    super();
-    this.name = p.name;
-    this.id = p.id;
-    this.platform = p.platform;
-    this.clock = p.clock;
-    this.deviceOsVersion = p.deviceOs;
-    this.macAddress = p.macAddress;
-    this.imei = p.imei;
-    this.iccid = p.iccid;
-    this.slotList = p.slots;
-    this.memory = p.memory;
-    this.fs = p.fs;
-    this.link = p.link;
+    super(p);
     this.lifetime = new Lifetime(this.clock);
     this.lifetime.end();
     this.session = this.newSession();
   }
 
-  // --- observable state
-  get mode(): BoardMode {
-    return this.currentMode;
-  }
-  get led(): LedState {
-    return this.currentLed;
-  }
-  get usb(): UsbPresence {
-    if (!this.powered || !this.plugged || this.rebooting || this.disposed) return 'absent';
-    return this.currentMode === 'dfu' ? 'dfu' : 'serial';
-  }
-  get resetReason(): ResetReason {
-    return this.reason;
-  }
-  get cloudConnected(): boolean {
-    return this.session.isOnline;
-  }
-  get isPowered(): boolean {
-    return this.powered;
-  }
-  get isPlugged(): boolean {
-    return this.plugged;
-  }
-  /** Why the last boot went where it did (safe mode, DFU), in plain words. */
-  get bootDecision(): BootDecision {
-    return this.lastDecision;
-  }
-  /** The behaviour of the app that runs now, if one runs. */
-  get runningApp(): AppBehaviour | undefined {
-    return this.currentMode === 'normal' ? this.app : undefined;
-  }
-
-  slots(): SimModuleSlot[] {
-    return describeSlots(this.slotList, this.platform);
-  }
-
-  /** `{"p":..,"m":[..]}` as the `s` command prints it. */
-  systemInfo(): string {
-    return systemInfoJson(this.platform, this.slots());
-  }
-
-  runningAppHash(): string | undefined {
-    if (this.currentMode !== 'normal' || !this.app) return undefined;
-    return userSlot(this.slotList).module?.info.sha256;
-  }
-
-  // --- output
-  /** A SerialLogHandler line; silent in listening and DFU mode and while off. */
-  log(category: string, level: LogLevel, message: string, atBoardMs = this.clock.now()): void {
-    if (!this.powered || this.rebooting || this.currentMode === 'listening' || this.currentMode === 'dfu') return;
-    this.emit('serialOutput', Buffer.from(logLine(atBoardMs - this.bootAt, category, level, message)));
-  }
-
-  publish(name: string, data: string): void {
-    if (this.session.isOnline) this.emit('cloudEvent', name, data, 60);
-  }
-
-  setLed(led: LedState): void {
-    if (led === this.currentLed) return;
-    this.currentLed = led;
-    this.emit('led', led);
-  }
-
-  private setMode(mode: BoardMode): void {
-    if (mode === this.currentMode) return;
-    this.currentMode = mode;
-    this.emit('mode', mode);
-  }
-
-  protected refreshUsb(): void {
-    const now = this.usb;
-    if (now === this.lastUsb) return;
-    this.lastUsb = now;
-    this.emit('usbChange', now);
-  }
-
-  protected steadyLed(): LedState {
-    if (this.currentMode === 'dfu') return 'blinking-yellow';
-    if (this.currentMode === 'listening') return 'blinking-blue';
-    if (!this.session.isOnline) return 'blinking-green';
-    return this.currentMode === 'safe' ? 'breathing-magenta' : 'breathing-cyan';
-  }
-
-  // --- power, resets, modes
   powerOn(): void {
     if (this.powered || this.disposed) return;
     this.powered = true;
@@ -326,10 +184,7 @@ export class BoardCore extends EventEmitter<SimBoardEvents> {
     }
     const hash = this.runningAppHash();
     if (hash) this.publish('spark/device/app-hash', hash.toUpperCase());
-    if (this.currentMode === 'safe') {
-      const m = JSON.parse(this.systemInfo()) as { m: unknown[] };
-      this.publish('spark/status/safe-mode', JSON.stringify({ f: [], v: {}, p: this.platform.id, m: m.m }));
-    }
+    if (this.currentMode === 'safe') this.publish('spark/status/safe-mode', safeModeEventData(this.platform, this.slots()));
     if (this.currentMode === 'normal' && !this.app?.systemThread) this.runApp();
   }
 

@@ -42,6 +42,7 @@ export class CloudSession {
         this.timer = this.host.lifetime.after(NETWORK_RETRY_MS, () => this.connect());
         return;
       }
+      this.host.log('net', 'INFO', `${link.options.kind === 'cellular' ? 'Cellular' : 'Wi-Fi'} network connected`);
       this.host.setLed('blinking-cyan');
       this.host.log('system', 'INFO', 'Cloud: connecting');
       this.timer = this.host.lifetime.after(cloudHandshakeMs(link.options), () => {

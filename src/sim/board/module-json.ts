@@ -39,3 +39,8 @@ export function moduleJson(slot: SimModuleSlot): ModuleJson {
 export function systemInfoJson(platform: PlatformInfo, slots: readonly SimModuleSlot[]): string {
   return JSON.stringify({ p: platform.id, m: slots.map(moduleJson) });
 }
+
+/** Data of spark/status/safe-mode: `{"f":[],"v":{},"p":<platform id>,"m":[...]}` (particle-facts §7). */
+export function safeModeEventData(platform: PlatformInfo, slots: readonly SimModuleSlot[]): string {
+  return JSON.stringify({ f: [], v: {}, p: platform.id, m: slots.map(moduleJson) });
+}

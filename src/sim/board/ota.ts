@@ -103,17 +103,15 @@ export class OtaTransfer {
     if (this.done) return;
     const now = this.host.clock.now();
     if (this.host.cloudServiced() && !this.aborted) {
-      const before = this.receivedCount;
       while (this.next < this.round.length && this.arrival(this.next) <= now) {
         const index = this.round[this.next++];
-        if (index !== undefined && this.received[index] === 0 && this.host.link.delivers()) {
-          this.received[index] = 1;
-          this.receivedCount++;
-          this.delivered++;
-        }
-      }
-      if (this.receivedCount > before) {
+        if (index === undefined || this.received[index] === 1 || !this.host.link.delivers()) continue;
+        this.received[index] = 1;
+        this.receivedCount++;
+        this.delivered++;
         this.lastProgressAt = now;
+        // Reported chunk by chunk, so a fault armed at a percentage (or a
+        // listener changing the link) acts at that chunk, however late this tick runs.
         this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
         if (this.done) return;
       }

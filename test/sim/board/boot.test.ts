@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { makeTestApp } from '../../../src/firmware/make.js';
-import { ID, online, startBoard } from './helpers.js';
+import { ID, online, startBoard } from './fixtures/board.js';
 
 t.test('power-on boots the app and connects to the cloud', async (t) => {
   const app = makeTestApp({ platform: 'photon', behaviour: { logRate: 5, logMessage: 'hello' } });

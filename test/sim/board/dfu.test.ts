@@ -1,9 +1,9 @@
 import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
 import { PLATFORMS, userPartAddress } from '../../../src/platform.js';
-import { online, startBoard } from './helpers.js';
+import { online, startBoard } from './fixtures/board.js';
 import type { SimBoardHandle } from '../../../src/sim/board/create.js';
-import type { Recorder } from './helpers.js';
+import type { Recorder } from './fixtures/board.js';
 
 const hashOf = (image: Buffer) => image.subarray(image.length - 38, image.length - 6).toString('hex');
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
-import { online, startBoard } from './helpers.js';
+import { online, startBoard } from './fixtures/board.js';
 
 t.test('power cut armed at 40% of an OTA: the board dies mid-transfer, boots the old app', async (t) => {
   const { board, rec } = startBoard(t, { network: { bandwidth: 8000 } });

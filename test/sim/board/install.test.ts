@@ -1,6 +1,6 @@
 import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
-import { online, startBoard } from './helpers.js';
+import { online, startBoard } from './fixtures/board.js';
 
 const hashOf = (image: Buffer) => image.subarray(image.length - 38, image.length - 6).toString('hex');
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { online, startBoard } from './helpers.js';
+import { online, startBoard } from './fixtures/board.js';
 
 t.test('DFU mode: USB re-enumerates as DFU, LED blinks yellow, no trace output', async (t) => {
   const { board, rec } = startBoard(t);

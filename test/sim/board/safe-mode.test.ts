@@ -1,6 +1,6 @@
 import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
-import { online, startBoard } from './helpers.js';
+import { online, startBoard } from './fixtures/board.js';
 
 // The user part needs system part 1 version 1600; the board runs 1.5.2 (1512).
 const needsNewer = makeTestApp({ platform: 'photon', depends: [{ func: 'system-part', index: 1, version: 1600 }] });
