@@ -7,7 +7,7 @@
 // - EXTPROC on the slave, which is what makes Linux send that status byte;
 // - raw mode (no echo, no CR/LF translation): YMODEM is binary.
 import { spawn } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { InfraError } from '../../errors.js';
 
 export interface PtyPair {
@@ -46,8 +46,14 @@ print("/dev/pts/%d" % n)
 
 const HELPER_TIMEOUT_MS = 10_000;
 
+// The system interpreter starts in ~20 ms; a version manager's shim found
+// first on PATH can take ten times that, on every port (re)appearance.
+const SYSTEM_PYTHONS = ['/usr/bin/python3', '/usr/local/bin/python3'];
+
+let chosen: string | undefined;
 function python(): string {
-  return process.env.RIG_PYTHON ?? 'python3';
+  chosen ??= process.env.RIG_PYTHON ?? SYSTEM_PYTHONS.find((p) => existsSync(p)) ?? 'python3';
+  return chosen;
 }
 
 /** Runs the helper on the inherited master fd; resolves with the slave path. */

@@ -11,6 +11,9 @@ import { decodePacket } from './packet.js';
 import { IDLE_BAUD, allocatePty, type PtyPair } from './pty-alloc.js';
 import { publishLink, removeLink } from './symlink.js';
 
+/** Quiet time between the board going away and the host's port hanging up (wall ms). */
+export const HANGUP_DELAY_MS = 20;
+
 export interface SimPtyOptions {
   /** Stable path the host opens, e.g. <runDir>/<board>.tty. */
   linkPath: string;
@@ -89,8 +92,15 @@ export class SimPty extends EventEmitter<SimPtyEvents> {
     this.#line = undefined;
     line.watch.stop();
     removeLink(this.linkPath, line.slavePath);
-    line.reader.destroy(); // closes the master fd: the host's port hangs up
-    closeSync(line.keepAliveFd);
+    line.reader.removeAllListeners('data');
+    line.reader.on('data', () => undefined); // host bytes from now on go nowhere
+    // Hang up once the host's read has parked in poll(): serialport reports
+    // a hung-up PTY as a disconnect there, but a read() already in flight
+    // gets EOF and serialport retries it forever at full CPU.
+    setTimeout(() => {
+      line.reader.destroy(); // closes the master fd: the host's port hangs up
+      closeSync(line.keepAliveFd);
+    }, HANGUP_DELAY_MS);
   }
 
   /** Writes board output; returns how many bytes the port took (none while absent). */

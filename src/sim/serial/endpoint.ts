@@ -1,0 +1,101 @@
+// Binds one simulated board to its USB CDC serial port. The port exists
+// while the board enumerates as a serial device and vanishes otherwise (DFU
+// mode, resets, unplug, power off), as a real board's ttyACM does. The host's
+// line speed is the old mode switch (particle-facts §2): 14400 baud -> DFU,
+// 28800 -> listening (ignored from Device OS 6.0 on).
+import { osOrdinal } from '../board/versions.js';
+import type { UsbPresence } from '../board/types.js';
+import type { BaudWatchTiming } from './baud-watch.js';
+import { ListeningSession, type SerialBoard } from './listening.js';
+import { SimPty } from './pty.js';
+
+export const DFU_BAUD = 14400;
+export const LISTENING_BAUD = 28800;
+const NO_LISTENING_BAUD_FROM = osOrdinal('6.0.0');
+
+export interface SerialEndpointOptions {
+  board: SerialBoard;
+  /** Stable port path, e.g. <runDir>/<board>.tty. */
+  linkPath: string;
+  timing?: BaudWatchTiming;
+  /** Where a port that cannot be created is reported. Default: stderr. */
+  onError?: (error: Error) => void;
+}
+
+export class SerialEndpoint {
+  readonly board: SerialBoard;
+  readonly pty: SimPty;
+  #session: ListeningSession | undefined;
+  #stopped = false;
+  readonly #onError: (error: Error) => void;
+
+  constructor(options: SerialEndpointOptions) {
+    this.board = options.board;
+    this.pty = new SimPty({ linkPath: options.linkPath, timing: options.timing });
+    this.#onError = options.onError ?? ((e) => process.stderr.write(`${this.board.name}: serial port: ${e.message}\n`));
+    this.board.on('usbChange', this.#onUsb);
+    this.board.on('serialOutput', this.#onOutput);
+    this.board.on('mode', this.#onMode);
+    this.pty.on('baud', this.#onBaud);
+    this.pty.on('data', this.#onHostData);
+  }
+
+  get path(): string {
+    return this.pty.linkPath;
+  }
+
+  /** Follows the board's current USB presence; resolves once the port is there (if it should be). */
+  async start(): Promise<void> {
+    this.#onMode(this.board.mode);
+    await this.#follow(this.board.usb);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.board.off('usbChange', this.#onUsb);
+    this.board.off('serialOutput', this.#onOutput);
+    this.board.off('mode', this.#onMode);
+    this.#endSession();
+    this.pty.close();
+  }
+
+  #onUsb = (presence: UsbPresence): void => {
+    this.#follow(presence).catch(this.#onError);
+  };
+
+  #follow(presence: UsbPresence): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    if (presence === 'serial') return this.pty.open();
+    // The board is gone from USB (a reset or DFU re-enumerates): whatever it was doing on serial ends.
+    this.#endSession();
+    this.pty.close();
+    return Promise.resolve();
+  }
+
+  #onOutput = (chunk: Buffer): void => {
+    this.pty.write(chunk);
+  };
+
+  #onMode = (mode: string): void => {
+    if (mode !== 'listening') return this.#endSession();
+    this.#session ??= new ListeningSession(this.board, (bytes) => this.pty.write(bytes));
+  };
+
+  #onBaud = (baud: number): void => {
+    const b = this.board;
+    if (baud === DFU_BAUD) b.enterMode('dfu');
+    else if (baud === LISTENING_BAUD && osOrdinal(b.deviceOsVersion) < NO_LISTENING_BAUD_FROM && b.mode !== 'listening') {
+      b.enterMode('listening');
+    }
+  };
+
+  #onHostData = (bytes: Buffer): void => {
+    // Outside listening mode the host's bytes go to the app, and test apps do not read serial.
+    if (this.board.mode === 'listening') this.#session?.feed(bytes);
+  };
+
+  #endSession(): void {
+    this.#session?.dispose();
+    this.#session = undefined;
+  }
+}
