@@ -109,13 +109,14 @@ export class OtaTransfer {
         this.received[index] = 1;
         this.receivedCount++;
         this.delivered++;
-        this.lastProgressAt = now;
+        // Board time of the chunk's arrival, not of this tick: a late tick changes nothing.
+        this.lastProgressAt = this.arrival(this.next - 1);
         // Reported chunk by chunk, so a fault armed at a percentage (or a
         // listener changing the link) acts at that chunk, however late this tick runs.
         this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
         if (this.done) return;
       }
-      if (this.next >= this.round.length && now >= this.closeAt() && this.closeRound(now)) return;
+      if (this.next >= this.round.length && now >= this.closeAt() && this.closeRound(this.closeAt())) return;
     } else if (this.aborted && this.host.cloudServiced() && now >= this.roundStart && this.retries < RETRIES_AFTER_ABORT) {
       this.retries++;
       this.reportAbort();
@@ -145,8 +146,8 @@ export class OtaTransfer {
     return i < 0 ? this.chunksTotal : i;
   }
 
-  /** True when the transfer ended. */
-  private closeRound(now: number): boolean {
+  /** Handles the round's closing message, which arrived at board time `at`. True when the transfer ended. */
+  private closeRound(at: number): boolean {
     const missing: number[] = [];
     for (let i = 0; i < this.chunksTotal; i++) if (this.received[i] === 0) missing.push(i);
     const fast = this.host.protocol === 'fast';
@@ -165,11 +166,11 @@ export class OtaTransfer {
     if (this.emptyRounds >= ROUNDS_BEFORE_ABORT) {
       this.aborted = true;
       this.reportAbort();
-      this.roundStart = now + 1000;
+      this.roundStart = at + 1000;
       return false;
     }
     // The missing-chunk list travels to the cloud before the resend starts.
-    this.beginRound(now + this.host.link.options.latencyMs, missing);
+    this.beginRound(at + this.host.link.options.latencyMs, missing);
     return false;
   }
 

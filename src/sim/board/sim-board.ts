@@ -33,8 +33,10 @@ export class SimBoardImpl extends BoardCore implements SimBoard {
 
   // --- installs over serial (YMODEM) and USB control requests
   installImage(image: Buffer, via: 'serial' | 'usb'): InstallResult {
-    void via;
     if (!this.isPowered) return { ok: false, code: 0, message: 'Failed to receive the file!' };
+    if (via === 'serial' && osOrdinal(this.deviceOsVersion) >= 60000) {
+      return { ok: false, code: 0, message: 'Serial/YModem flashing is no longer supported' };
+    }
     const r = validateForInstall(image, this.platform, this.slotList);
     if (!r.ok) return r;
     this.apply(r.slot, r.module);

@@ -43,3 +43,11 @@ t.test('an image whose dependency is unmet is installed, and the board boots int
   await rec.untilEvent('spark/status/safe-mode', undefined, m);
   t.equal(board.mode, 'safe');
 });
+
+t.test('Device OS 6.0+ refuses serial flashing but still takes USB updates', async (t) => {
+  const { board, rec } = startBoard(t, { platform: 'argon', deviceOs: '6.1.0' });
+  await online(rec);
+  const image = makeTestApp({ platform: 'argon', version: 2 });
+  t.same(board.installImage(image, 'serial'), { ok: false, code: 0, message: 'Serial/YModem flashing is no longer supported' });
+  t.match(board.installImage(image, 'usb'), { ok: true });
+});
