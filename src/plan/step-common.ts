@@ -2,7 +2,7 @@
 // kind's schema is built from.
 import { z } from 'zod';
 import { Duration } from './duration.js';
-import { withFix } from '../yaml/describe.js';
+import { kindOf, withFix } from '../yaml/describe.js';
 
 /** Names of firmware entries (and of plans): safe in file names and report paths. */
 export const NAME_RE = /^[A-Za-z0-9][\w.-]*$/;
@@ -12,7 +12,7 @@ export const Name = z
   .regex(NAME_RE, { error: (iss) => withFix(`'${String(iss.input)}' is not a usable name`, 'use letters, digits, dot, dash and underscore, starting with a letter or digit') });
 
 /** A reference to an entry of the plan's `firmware` map (checked by the loader). */
-export const FirmwareRef = z.string({ error: (iss) => `expected the name of a firmware entry, got ${typeof iss.input}` }).min(1);
+export const FirmwareRef = z.string({ error: (iss) => `expected the name of a firmware entry, got ${kindOf(iss.input)}` }).min(1);
 
 export const commonShape = {
   name: z.string().min(1).optional().meta({ description: 'title of the step in reports' }),

@@ -84,6 +84,6 @@ export const StepSchema: z.ZodType<Step, StepInput> = z
   .meta({ id: 'Step', description: 'a map with exactly one step kind key (flash, mode, reset, ...) and common options' });
 
 export const StepList: z.ZodType<Step[], StepInput[]> = z
-  .array(StepSchema, { error: (iss) => `expected a list of steps, got ${kindOf(iss.input)}` })
+  .array(StepSchema, { error: (iss) => (iss.code === 'invalid_type' ? `expected a list of steps, got ${kindOf(iss.input)}` : undefined) })
   .min(1)
   .meta({ id: 'Steps', description: 'steps, run in order' });

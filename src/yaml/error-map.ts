@@ -46,7 +46,10 @@ export function makeErrorMap(knownKeys: KnownKeys): z.core.$ZodErrorMap {
       case 'not_multiple_of':
         return `${quote(iss.input)} must be a multiple of ${iss.divisor}`;
       case 'unrecognized_keys':
-        if (iss.input && typeof iss.input === 'object') knownKeys.set(iss.input, shapeKeys(iss.inst));
+        // Union branches each report their keys for the same map: suggest from all of them.
+        if (iss.input && typeof iss.input === 'object') {
+          knownKeys.set(iss.input, [...new Set([...(knownKeys.get(iss.input) ?? []), ...shapeKeys(iss.inst)])]);
+        }
         return withFix(`unknown keys ${iss.keys.join(', ')}`);
       default:
         return undefined;

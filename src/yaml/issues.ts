@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import { expectedNoun, kindOf, splitFix } from './describe.js';
 import type { KnownKeys } from './error-map.js';
 import type { PlaceFinder, PlacePart, ValuePath } from './place.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 import { hasKey, isMap, labelOf, valueAt } from './value-at.js';
 
 type Issue = z.core.$ZodIssue;
@@ -50,12 +50,27 @@ export class IssueTranslator {
       case 'invalid_value':
         // A required key that is not there at all: say so at its map, whatever the schema expected.
         if (path.length > 0 && !hasKey(this.root, path) && isMap(valueAt(this.root, path.slice(0, -1)))) {
-          return [this.problem(path.slice(0, -1), `missing key '${String(path.at(-1))}'`, 'key', true)];
+          return this.missingKey(path);
         }
         return [this.problem(path, issue.message)];
+      case 'invalid_key': {
+        // A map key the schema refuses (a firmware or variable name): at the key, named by its map.
+        const { message, fix } = splitFix(issue.issues[0]?.message ?? 'not an allowed key');
+        const label = labelOf(path.slice(0, -1));
+        return [new InputError(label ? `${label}: ${message}` : message, this.places.placeAt(path, 'key'), fix)];
+      }
       default:
         return [this.problem(path, issue.message)];
     }
+  }
+
+  /** Said once: a misspelt key already gets "unknown key 'platfrom' — did you mean 'platform'?". */
+  private missingKey(path: ValuePath): InputError[] {
+    const parent = path.slice(0, -1);
+    const key = String(path.at(-1));
+    const present = Object.keys(valueAt(this.root, parent) as object);
+    if (present.some((k) => suggest(k, [key]) === key)) return [];
+    return [this.problem(parent, `missing key '${key}'`, 'key', true)];
   }
 
   unknownKey(path: ValuePath, key: string): InputError {
