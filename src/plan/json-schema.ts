@@ -10,18 +10,18 @@ export const JSON_SCHEMA_FILES = {
   bench: 'schema/bench.schema.json',
 } as const;
 
-function exportSchema(schema: z.ZodType, id: string): Record<string, unknown> {
-  // draft-07: the draft YAML editors (yaml-language-server) support best.
-  const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-07', unrepresentable: 'throw' }) as Record<string, unknown>;
-  return { ...json, $id: id };
+// draft-07: the draft YAML editors (yaml-language-server) support best. No
+// $id: editors find the file by the path in the plan's modeline.
+function exportSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', target: 'draft-07', unrepresentable: 'throw' }) as Record<string, unknown>;
 }
 
 export function planJsonSchema(): Record<string, unknown> {
-  return exportSchema(PlanSchema, 'https://particle-rig.local/schema/plan.schema.json');
+  return exportSchema(PlanSchema);
 }
 
 export function benchJsonSchema(): Record<string, unknown> {
-  return exportSchema(BenchSchema, 'https://particle-rig.local/schema/bench.schema.json');
+  return exportSchema(BenchSchema);
 }
 
 /** The file text: stable key order as produced, two-space indent, final newline. */
