@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { reportAndExit } from './exit.js';
 import { rigVersion } from './version.js';
+import type { FirmwareMakeArgs } from '../firmware/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('rig')
@@ -37,12 +38,14 @@ export function buildProgram(): Command {
     .command('make')
     .description('write a valid test app (user part) for the simulated bench')
     .requiredOption('--platform <name>', 'photon, p1, electron, argon, boron, xenon or p2')
-    .option('--version <n>', 'module version of the app', '1')
+    .option('--version <n>', 'module version of the app (default 1)')
     .option('--depends <dep...>', 'dependency such as system@1406 or system-part2@1406')
     .option('--size <bytes>', 'file size in bytes')
     .option('--behaviour <list>', 'how the app behaves, e.g. blocks-cloud-in-setup,log-rate=10')
+    .option('--product-id <n>', 'product ID in the suffix')
+    .option('--product-version <n>', 'product version in the suffix')
     .requiredOption('-o, --output <file>', 'where to write the binary')
-    .action(async (opts: Record<string, string | string[] | undefined>) => {
+    .action(async (opts: FirmwareMakeArgs & { output: string }) => {
       const { firmwareMakeCommand } = await import('./commands/firmware.js');
       process.exitCode = await firmwareMakeCommand(opts);
     });

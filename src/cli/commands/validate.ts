@@ -1,0 +1,47 @@
+// `rig validate`: plans, the bench and every firmware each plan would send
+// to each board it selects, checked without touching a board.
+import { loadBench } from '../../bench/loader.js';
+import { benchFileFor } from '../../bench/default.js';
+import { ExitCode, InputError } from '../../errors.js';
+import { loadPlan } from '../../plan/loader.js';
+import { selectBoards } from '../../plan/select.js';
+import { firmwareForBoard } from '../../runner/firmware-for-board.js';
+import { problemsOf } from '../../yaml/input-errors.js';
+
+async function validatePlan(file: string, bench: Awaited<ReturnType<typeof loadBench>>): Promise<string> {
+  const loaded = await loadPlan(file);
+  const boards = selectBoards(loaded, bench.bench);
+  const problems: InputError[] = [];
+  for (const board of boards) {
+    for (const name of Object.keys(loaded.plan.firmware)) {
+      try {
+        firmwareForBoard(loaded, name, board);
+      } catch (err) {
+        if (err instanceof InputError) problems.push(err);
+        else throw err;
+      }
+    }
+  }
+  // The same bad file shows once, not once per board.
+  const lines = [...new Set(problems.map((p) => p.format()))];
+  if (lines.length) throw new InputError(lines.join('\n'));
+  const steps = loaded.plan.steps.length;
+  return `${file}: ok (${steps} step${steps === 1 ? '' : 's'} on ${boards.map((b) => b.name).join(', ')})`;
+}
+
+export async function validateCommand(plans: string[], opts: { bench?: string }): Promise<number> {
+  const benchFile = benchFileFor(opts.bench);
+  const bench = await loadBench(benchFile.file);
+  process.stdout.write(`bench ${bench.bench.name}: ok (${bench.file}; ${benchFile.reason})\n`);
+  let failed = false;
+  for (const file of plans) {
+    try {
+      process.stdout.write(`${await validatePlan(file, bench)}\n`);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      failed = true;
+      for (const p of problemsOf(err)) process.stderr.write(`${p.format()}\n`);
+    }
+  }
+  return failed ? ExitCode.badInput : ExitCode.ok;
+}
