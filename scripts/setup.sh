@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-packages.sh
 npm ci --no-audit --no-fund
+shopt -s nullglob
 exec node bin/rig.js validate plans/*.yaml plans/field/*.yaml
