@@ -60,6 +60,7 @@ export async function sendYmodem(link: Duplex, image: Buffer, options: YmodemSen
     await handshake(link, reader, options);
     phase = 'header';
     resends += await exchange(link, reader, buildPacket(0, headerPayload(options.name ?? 'binary', image.length), SMALL_BLOCK, 0), phase, limits);
+    await invitation(reader, limits.packetTimeoutMs);
     phase = 'data';
     for (let offset = 0, seq = 1; offset < image.length; seq++) {
       const block = image.length - offset > SMALL_BLOCK ? LARGE_BLOCK : SMALL_BLOCK;
@@ -103,6 +104,19 @@ async function handshake(link: Duplex, reader: ReplyReader, options: YmodemSendO
   if (got === 'prompt') await reader.until(() => (reader.takeControl() === CRC_REQUEST ? true : undefined), PROMPT_SETTLE_MS);
   // Further 'C's were asked before the header existed; they answer nothing.
   reader.dropControls();
+}
+
+/** The board follows the header's ACK with 'C': data may go. A 'C' left queued would read as a NAK. */
+async function invitation(reader: ReplyReader, ms: number): Promise<void> {
+  const got = await reader.until(() => {
+    for (let c = reader.takeControl(); c !== undefined; c = reader.takeControl()) {
+      if (c === CRC_REQUEST) return 'go' as const;
+      if (c === CA) return 'cancelled' as const;
+    }
+    return undefined;
+  }, ms);
+  if (got === 'cancelled') await boardCancelled(reader, 'header');
+  if (got === TIMEOUT) throw new YmodemLinkError(`no 'C' after the header within ${ms} ms`, 'header', reader.messages());
 }
 
 async function verdict(reader: ReplyReader, ms: number): Promise<void> {
