@@ -78,18 +78,17 @@ export class ParticleControl implements DeviceFunction {
         const id = this.nextId();
         const fresh: ActiveRequest = { type: setup.wIndex, size: setup.wValue, chunks: [], received: 0, sent: 0 };
         this.active.set(id, fresh);
-        if (fresh.size === 0) this.process(fresh);
         return reply({ status: ServiceStatus.ok, id });
       }
       case Service.send: {
         if (!req || req.done || req.received + data.length > req.size) return stall();
         req.chunks.push(Buffer.from(data));
         req.received += data.length;
-        if (req.received === req.size) this.process(req);
         return acceptOut(setup);
       }
       case Service.check: {
         if (!req) return reply({ status: ServiceStatus.notFound });
+        if (!req.done && req.received === req.size) this.process(req);
         if (!req.done) return reply({ status: ServiceStatus.pending });
         const size = req.done.reply?.length ?? 0;
         if (size === 0) this.active.delete(setup.wIndex);
@@ -113,6 +112,12 @@ export class ParticleControl implements DeviceFunction {
     }
   }
 
+  /**
+   * Runs the request when the host first asks for its result. Device OS runs
+   * it asynchronously anyway; running it here means whatever it sets off
+   * (an install's reset) follows the host's CHECK, not the host's wall-clock
+   * poll interval against a board clock that may run many times faster.
+   */
   private process(req: ActiveRequest): void {
     req.done = this.requests.handle(req.type, Buffer.concat(req.chunks));
   }

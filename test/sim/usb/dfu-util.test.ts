@@ -123,6 +123,28 @@ t.test('images a real board would refuse to run', async (t) => {
   });
 });
 
+t.test('a power cut armed at 50% of a DFU transfer', async (t) => {
+  const dir = t.testdir();
+  const { socketPath, boards } = await startUsbBench(t, [{ id: PHOTON_A, platform: 'photon' }]);
+  const [board] = boards;
+  if (!board) throw new Error('one board');
+  await intoDfu(board);
+  const app = makeTestApp({ platform: 'photon', version: 8, size: 40_000 });
+  const file = join(dir, 'app.bin');
+  await writeFile(file, app);
+  board.faults.armAt('dfu', 50, 'power-cut');
+  const r = await dfuUtil(socketPath, ['-d', '2b04:d006', '-a', '0', '-s', `${hex(PLATFORMS.photon.userPart.start)}:leave`, '-D', file]);
+  t.not(r.exitCode, 0, 'dfu-util fails: the device went away mid-transfer');
+  t.notMatch(r.stdout, /File downloaded successfully/, r.all);
+  t.equal(board.usb, 'absent', 'the board is off');
+  const written = board.dfuRead(0, PLATFORMS.photon.userPart.start, app.length);
+  const upTo = [...Array(10).keys()].map((i) => i * 4096).filter((off) => written.subarray(off, off + 16).equals(app.subarray(off, off + 16))).length;
+  t.ok(upTo >= 5 && upTo <= 6, `the power went at half of the 10 blocks (${upTo} written)`);
+  board.powerOn();
+  await until(board, 'booted from the half-written image', () => board.usb === 'serial');
+  t.equal(board.mode, 'safe', 'a half-written user part fails its checks: safe mode');
+});
+
 t.test('no board in DFU mode: "No DFU capable USB device available", exit 74', async (t) => {
   const { socketPath } = await startUsbBench(t, [{ id: PHOTON_A, platform: 'photon' }]);
   const r = await dfuUtil(socketPath, ['-d', '2b04:d006', '-a', '0', '-s', '0x080a0000:leave', '-D', '/dev/null']);
