@@ -14,8 +14,13 @@ export function describeError(err: unknown): string {
   return `internal error: ${String(err)}`;
 }
 
+/** Input problems print compiler-style (file:line:col: message), one per line; the rest say `rig:`. */
+export function errorLines(err: unknown): string {
+  return err instanceof InputError ? `${err.format()}\n` : `rig: ${describeError(err)}\n`;
+}
+
 export function reportAndExit(err: unknown): never {
-  process.stderr.write(`rig: ${describeError(err)}\n`);
+  process.stderr.write(errorLines(err));
   if (process.env.RIG_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   process.exit(exitCodeFor(err));
 }

@@ -11,6 +11,7 @@ export function buildProgram(): Command {
     .description('Hardware-in-the-loop test rig for Particle boards')
     .version(rigVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .exitOverride();
 
   program

@@ -10,6 +10,7 @@ import {
 } from '../firmware/index.js';
 import { firmwarePath } from '../plan/firmware-path.js';
 import type { LoadedPlan } from '../plan/loader.js';
+import { walkSteps } from '../plan/walk.js';
 import { PLATFORMS, type PlatformName } from '../platform.js';
 
 export interface FirmwareImage {
@@ -88,4 +89,13 @@ export function firmwareForBoard(
     throw new InputError(`firmware '${name}' (${source}) for board ${board.name}: ${first.message}${more}`, place, first.fix);
   }
   return { name, image, info, source };
+}
+
+/** A firmware that an `expect-app` names must be an application (user part); others may be any module. */
+export function expectedModules(loaded: LoadedPlan): Map<string, ExpectedModule> {
+  const expected = new Map<string, ExpectedModule>();
+  walkSteps(loaded.plan.steps, (step) => {
+    if (step.kind === 'expect-app') expected.set(step.firmware, 'user-part');
+  });
+  return expected;
 }

@@ -12,7 +12,7 @@ export async function firmwareInfoCommand(file: string, opts: { platform?: strin
   process.stdout.write(opts.json ? `${JSON.stringify(firmwareInfoJson(result), null, 2)}\n` : formatFirmwareInfo(result));
   const problem = moduleProblemsError(file, result.problems);
   if (problem) {
-    process.stderr.write(`rig: ${problem.format()}\n`);
+    process.stderr.write(`${problem.format()}\n`);
     return ExitCode.badInput;
   }
   return ExitCode.ok;

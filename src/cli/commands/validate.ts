@@ -5,17 +5,18 @@ import { benchFileFor } from '../../bench/default.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { loadPlan } from '../../plan/loader.js';
 import { selectBoards } from '../../plan/select.js';
-import { firmwareForBoard } from '../../runner/firmware-for-board.js';
+import { firmwareForBoard, expectedModules } from '../../runner/firmware-for-board.js';
 import { problemsOf } from '../../yaml/input-errors.js';
 
 async function validatePlan(file: string, bench: Awaited<ReturnType<typeof loadBench>>): Promise<string> {
   const loaded = await loadPlan(file);
   const boards = selectBoards(loaded, bench.bench);
   const problems: InputError[] = [];
+  const expected = expectedModules(loaded);
   for (const board of boards) {
     for (const name of Object.keys(loaded.plan.firmware)) {
       try {
-        firmwareForBoard(loaded, name, board);
+        firmwareForBoard(loaded, name, board, expected.get(name));
       } catch (err) {
         if (err instanceof InputError) problems.push(err);
         else throw err;
