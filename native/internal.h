@@ -54,6 +54,9 @@ struct wire_reply {
   uint32_t len;
 };
 
+/* The context libusb calls with ctx == NULL use. */
+struct libusb_context *libusb_socket_default_context(void);
+
 /* Connects to $RIG_USB_SOCKET; returns 0 or a libusb error (and says why on stderr). */
 int wire_connect(struct libusb_context *ctx);
 void wire_disconnect(struct libusb_context *ctx);
