@@ -59,6 +59,27 @@ t.test('dfu-util flashes a test app to the board named by -S; it then runs that 
   t.not(before.b, hashOf(app));
 });
 
+t.test('other platforms: the Electron slot, and the P2 part that grows down from its end', async (t) => {
+  const dir = t.testdir();
+  const ids = { electron: '0e0000000000000000000010', p2: '020000000000000000000032' } as const;
+  const names = Object.keys(ids) as (keyof typeof ids)[];
+  const { socketPath, boards } = await startUsbBench(t, names.map((platform) => ({ id: ids[platform] as typeof ARGON, platform })));
+  for (const [i, platform] of names.entries()) {
+    const board = boards[i];
+    if (!board) throw new Error(`${platform} board`);
+    await intoDfu(board);
+    const app = makeTestApp({ platform, version: 30 + i, size: 6000 });
+    const file = join(dir, `${platform}.bin`);
+    await writeFile(file, app);
+    const address = userPartAddress(PLATFORMS[platform], app.length);
+    const pid = PLATFORMS[platform].dfuPid.toString(16);
+    const r = await dfuUtil(socketPath, ['-d', `2b04:${pid}`, '-a', '0', '-s', `${hex(address)}:leave`, '-D', file, '-S', ids[platform]]);
+    t.match(r.stdout, /File downloaded successfully/, `${platform}: ${r.all}`);
+    await until(board, `${platform} running`, () => board.mode === 'normal' && board.usb === 'serial');
+    t.equal(board.runningAppHash(), hashOf(app), `${platform} runs the app written at ${hex(address)}`);
+  }
+});
+
 t.test('images a real board would refuse to run', async (t) => {
   const dir = t.testdir();
 
