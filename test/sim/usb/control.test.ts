@@ -64,6 +64,18 @@ t.test('INIT, CHECK, RECV: a device ID request answered with GetDeviceIdReply', 
   t.equal((await service(Service.check, init.id ?? 0)).status, Status.notFound, 'a fetched request is gone');
 });
 
+t.test('system version (30) and serial number (21) as protobuf replies', async (t) => {
+  const { socketPath } = await startUsbBench(t, [{ id: PHOTON_A, platform: 'photon', deviceOs: '2.3.0' }]);
+  const { service, vendorIn } = await serialDevice(t, socketPath);
+  const ask = async (type: number, reply: string): Promise<unknown> => {
+    const { id = 0 } = await service(Service.init, type);
+    const { size = 0 } = await service(Service.check, id);
+    return DeviceOSProtobuf.decode(reply, await vendorIn(Service.recv, id, 0, size));
+  };
+  t.same(await ask(30, 'GetSystemVersionReply'), { version: '2.3.0' });
+  t.match(await ask(21, 'GetSerialNumberReply'), { serial: /^[A-Z0-9]{1,16}$/ });
+});
+
 t.test('a request with a payload: INIT with its size, SEND, then CHECK', async (t) => {
   const { socketPath, boards } = await startUsbBench(t, [{ id: PHOTON_A, platform: 'photon' }]);
   const [board] = boards;
