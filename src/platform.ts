@@ -69,7 +69,8 @@ const gen3 = {
   generation: 3 as const,
   bootloader: { start: 0x000f4000, maxSize: 48 * KB },
   systemPrefixOffset: 0x200,
-  systemParts: { 1: { start: 0x00030000, maxSize: 656 * KB } },
+  // Device OS 3.1+ layout: system part 1 ends where the 256 KB user part starts.
+  systemParts: { 1: { start: 0x00030000, maxSize: 0x000b4000 - 0x00030000 } },
   userPart: { start: 0x000b4000, maxSize: 256 * KB, growsLeft: false },
   userPartEnd: 0x000f4000,
   dfuAlts: [
