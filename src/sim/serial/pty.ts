@@ -3,7 +3,7 @@
 // appear, close() makes it vanish the way an unplugged board's ttyACM does:
 // the link goes and an open client gets `close` with disconnected = true.
 import { EventEmitter } from 'node:events';
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { BaudWatch, DEFAULT_BAUD_WATCH_TIMING, type BaudWatchTiming } from './baud-watch.js';
 import { readLineSpeed } from './line-coding.js';
@@ -32,6 +32,21 @@ interface OpenLine extends PtyPair {
   keepAliveFd: number;
   reader: ReadStream;
   watch: BaudWatch;
+}
+
+/**
+ * A host just opened the port (or changed its settings): board output queued
+ * while nobody was reading is dropped, as a board's USB serial drops output
+ * no host asked for, so the host does not get minutes-old lines as new ones.
+ * Reading our own slave fd takes them off the queue.
+ */
+function drainStale(keepAliveFd: number): void {
+  const sink = Buffer.alloc(4096);
+  try {
+    while (readSync(keepAliveFd, sink, 0, sink.length, null) > 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+  }
 }
 
 export class SimPty extends EventEmitter<SimPtyEvents> {
@@ -144,8 +159,8 @@ export class SimPty extends EventEmitter<SimPtyEvents> {
       if (packet.kind === 'data') {
         watch.hostActivity('data');
         this.emit('data', packet.bytes);
-      } else {
-        watch.hostActivity(packet.kind);
+      } else if (watch.hostActivity(packet.kind)) {
+        drainStale(keepAliveFd);
       }
     });
     // With our own slave fd open the master never reads EIO; anything else is

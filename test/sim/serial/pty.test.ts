@@ -115,3 +115,17 @@ t.test('a close while open() is still allocating cancels the open', async (t) =>
   t.notOk(pty.isOpen);
   t.notOk(existsSync(pty.linkPath));
 });
+
+t.test('board output nobody read is not replayed to a host that opens later', async (t) => {
+  const pty = await openPty(t);
+  await delay(150); // past the allocation's own termios report
+  t.ok(pty.write('0000000100 [app] INFO: stale\r\n'.repeat(50)) > 0, 'the PTY queues output while no host is there');
+  const seen = nextEvent<number>(pty, 'baud');
+  // 28800 is a custom speed: serialport does not flush on open then, so any stale bytes would arrive.
+  const host = await openHost(pty.linkPath, 28800);
+  t.teardown(() => host.close());
+  await seen;
+  pty.write('fresh\r\n');
+  await host.waitFor('fresh\r\n');
+  t.equal(host.text(), 'fresh\r\n', 'only output written after the open arrives');
+});

@@ -80,13 +80,14 @@ t.test('EOT is ACKed and the empty header ends the session; the image is install
 t.test('silence after the header: C every 5 s of board time, then give up after more than 5 errors', async (t) => {
   // 5 s of board time is 25 ms at scale 200: six waits take a fraction of a second.
   const { board, host } = await receiving(t, 200);
-  t.same(await exchange(host, header(5000), 2), [ACK, C]);
   const from = host.received().length;
+  await host.write(header(5000));
   await host.waitFor('Failed to receive the file!\r\n', 5000, from);
-  t.equal(
+  // Before the header the board may have asked again ('C's, no error counted).
+  t.match(
     host.received().subarray(from).toString('latin1'),
-    'CCCCCC\x18\x18Failed to receive the file!\r\n',
-    "a 'C' per timeout; the sixth error ends it with CA CA",
+    /^C*\x06C(CCCCCC)\x18\x18Failed to receive the file!\r\n$/,
+    "ACK and C for the header, a 'C' per timeout, and the sixth error ends it with CA CA",
   );
   t.equal(board.mode, 'listening');
 });
