@@ -5,6 +5,7 @@ import { ExitCode } from '../errors.js';
 import { reportAndExit } from './exit.js';
 import { rigVersion } from './version.js';
 import type { FirmwareMakeArgs } from '../firmware/index.js';
+import type { RunOptions } from './commands/run.js';
 
 export function buildProgram(): Command {
   const program = new Command('rig')
@@ -13,6 +14,23 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions()
     .exitOverride();
+
+  program
+    .command('run')
+    .description('run plans on the boards of a bench and write reports (TAP, JUnit, JSON)')
+    .argument('<plans...>', 'plan files (YAML)')
+    .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
+    .option('--board <name...>', 'run only on these boards of the bench')
+    .option('--report-dir <dir>', 'folder for this run\'s reports (default reports/<run-id>)')
+    .option('--tap <file>', 'also write the TAP report here')
+    .option('--junit <file>', 'also write the JUnit XML report here')
+    .option('--json <file>', 'also write the JSON report here')
+    .option('--repeat <n>', 'run each plan n times on each board')
+    .option('--lock-wait <duration>', 'how long to wait for a board another run is using (default 30s)')
+    .action(async (plans: string[], opts: RunOptions) => {
+      const { runCommand } = await import('./commands/run.js');
+      process.exitCode = await runCommand(plans, opts);
+    });
 
   program
     .command('validate')
