@@ -1,0 +1,65 @@
+// USB control of Particle boards through particle-usb 3.8: who is on the
+// bus (enumeration by VID/PID, serial number = device ID), and one board
+// opened by device ID for control requests (identity, mode, modules, reset,
+// DFU / safe / listening mode, firmware update). The bus is the host's own
+// or one reached over a Unix socket; callers cannot tell them apart.
+import type { UsbAccess } from '../board/bench-access.js';
+import type { DeviceId } from '../domain.js';
+import type { UsbBus, UsbOpenMode } from './usb/bus.js';
+import { UsbControl } from './usb/control.js';
+import { NativeUsbBus } from './usb/native-bus.js';
+import { SocketUsbBus } from './usb/socket-bus.js';
+import { isTimeout, usbFailure } from './usb/failure.js';
+import { InfraError } from '../errors.js';
+import { platformByPid } from '../platform.js';
+
+export type { UsbBus, UsbBoardListing, UsbOpenMode } from './usb/bus.js';
+export { UsbControl, USB_CALL_MS } from './usb/control.js';
+export { usbUpdateFirmware } from './usb/update.js';
+export { boardModulesOf } from './usb/modules.js';
+export { isDeviceGone } from './usb/failure.js';
+
+export function usbBusFor(access: UsbAccess): UsbBus {
+  return access.kind === 'native' ? new NativeUsbBus() : new SocketUsbBus(access.socket);
+}
+
+export interface OpenUsbOptions {
+  mode?: UsbOpenMode;
+  /** How long the board may take to show up on the bus (wall ms). Default 5 s. */
+  timeoutMs?: number;
+  /** Limit for each control request afterwards (wall ms). */
+  callMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Opens the board with this device ID for control requests. */
+export async function openUsbControl(bus: UsbBus, id: DeviceId, o: OpenUsbOptions = {}): Promise<UsbControl> {
+  const mode = o.mode ?? 'any';
+  const timeoutMs = o.timeoutMs ?? 5000;
+  let device;
+  try {
+    device = await bus.open(id, { mode, timeoutMs, signal: o.signal });
+  } catch (err) {
+    if (o.signal?.aborted || err instanceof InfraError) throw err;
+    if (isTimeout(err)) {
+      throw new InfraError(`board ${id} is not on ${bus.description}${mode === 'any' ? '' : ` in ${mode} mode`} after ${timeoutMs} ms`, 'is it plugged in and powered?', { cause: err });
+    }
+    throw usbFailure(err, 'opening the device', id, bus.description);
+  }
+  const platform = platformByPid(device.productId)?.platform;
+  if (!platform) {
+    await device.close().catch(() => undefined);
+    throw usbFailure(new Error(`unknown USB product ID 0x${device.productId.toString(16)}`), 'opening the device', id, bus.description);
+  }
+  return new UsbControl(id, platform, device, bus.description, o.callMs);
+}
+
+/** Opens, runs `fn`, closes: a handle never outlives one job, because every mode change kills it. */
+export async function withUsbControl<T>(bus: UsbBus, id: DeviceId, o: OpenUsbOptions, fn: (c: UsbControl) => Promise<T>): Promise<T> {
+  const control = await openUsbControl(bus, id, o);
+  try {
+    return await fn(control);
+  } finally {
+    await control.close();
+  }
+}

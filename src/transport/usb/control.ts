@@ -1,0 +1,86 @@
+// One open particle-usb device, every call with a deadline and its failure
+// named for the rig (usbFailure). Mode changes only send the request: the
+// board re-enumerates afterwards, and the caller waits for that on the bus.
+import type { BoardModule } from '../../board/types.js';
+import { parseDeviceId, type DeviceId } from '../../domain.js';
+import type { PlatformInfo } from '../../platform.js';
+import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
+import { withDeadline } from './deadline.js';
+import { usbFailure } from './failure.js';
+import { boardModulesOf } from './modules.js';
+
+/** Default limit for one control request (wall ms). */
+export const USB_CALL_MS = 5000;
+
+export class UsbControl {
+  constructor(
+    readonly id: DeviceId,
+    readonly platform: PlatformInfo,
+    readonly device: ParticleUsbDevice,
+    private readonly bus: string,
+    private readonly callMs = USB_CALL_MS,
+  ) {}
+
+  get inDfu(): boolean {
+    return this.device.isInDfuMode;
+  }
+
+  /** Device OS version as read at open; undefined in DFU mode. */
+  get systemVersion(): string | undefined {
+    return this.device.firmwareVersion ?? undefined;
+  }
+
+  /** Runs one particle-usb call with a deadline; any failure becomes the rig's InfraError. */
+  async call<T>(what: string, fn: (timeout: number) => Promise<T>, o: { ms?: number; signal?: AbortSignal } = {}): Promise<T> {
+    const ms = o.ms ?? this.callMs;
+    try {
+      return await withDeadline(fn(ms), ms + 1000, `${what} on ${this.id}`, o.signal);
+    } catch (err) {
+      if (o.signal?.aborted) throw err;
+      throw usbFailure(err, what, this.id, this.bus);
+    }
+  }
+
+  async deviceId(signal?: AbortSignal): Promise<DeviceId | undefined> {
+    return parseDeviceId(await this.call('the device ID request', (timeout) => this.device.getDeviceId({ timeout }), { signal }));
+  }
+
+  /** 'normal' or 'listening' (Device OS reports safe mode as normal); 'dfu' for a DFU-mode device. */
+  async mode(signal?: AbortSignal): Promise<'normal' | 'listening' | 'dfu'> {
+    if (this.inDfu) return 'dfu';
+    const m = await this.call('the device mode request', (timeout) => this.device.getDeviceMode({ timeout }), { signal });
+    return m === 'LISTENING' ? 'listening' : 'normal';
+  }
+
+  async modules(signal?: AbortSignal): Promise<BoardModule[]> {
+    const list = await this.call('the module info request', (timeout) => this.device.getFirmwareModuleInfo({ timeout }), { signal });
+    return boardModulesOf(list, this.platform);
+  }
+
+  reset(o: { force?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    return this.call(o.force ? 'the forced reset request' : 'the reset request', (timeout) => this.device.reset({ timeout, force: o.force ?? false }), o);
+  }
+
+  enterDfuMode(signal?: AbortSignal): Promise<void> {
+    return this.call('the DFU mode request', (timeout) => this.device.enterDfuMode({ timeout, noReconnectWait: true }), { signal });
+  }
+
+  enterSafeMode(signal?: AbortSignal): Promise<void> {
+    return this.call('the safe mode request', (timeout) => this.device.enterSafeMode({ timeout }), { signal });
+  }
+
+  /** particle-usb waits until the board says it is listening. */
+  enterListeningMode(signal?: AbortSignal): Promise<void> {
+    return this.call('the listening mode request', (timeout) => this.device.enterListeningMode({ timeout }), { signal, ms: this.callMs * 2 });
+  }
+
+  leaveListeningMode(signal?: AbortSignal): Promise<void> {
+    return this.call('the stop-listening request', (timeout) => this.device.leaveListeningMode({ timeout }), { signal });
+  }
+
+  /** Closing a device that already left the bus is not an error. */
+  async close(): Promise<void> {
+    if (!this.device.isOpen) return;
+    await withDeadline(this.device.close({ processPendingRequests: false, timeout: 1000 }), 2000, `closing ${this.id}`).catch(() => undefined);
+  }
+}

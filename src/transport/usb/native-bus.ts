@@ -1,0 +1,96 @@
+// The host's own USB bus: node-usb lists Particle devices (VID 0x2b04, PID
+// by platform and mode) and reads their serial number (the device ID);
+// particle-usb opens them. Loaded on first use, so a socket bench never
+// touches libusb.
+import { createRequire } from 'node:module';
+import { InfraError } from '../../errors.js';
+import { parseDeviceId, type DeviceId } from '../../domain.js';
+import { PARTICLE_VID, platformByPid } from '../../platform.js';
+import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
+import type { UsbBoardListing, UsbBus, UsbOpenMode } from './bus.js';
+import { pause, withDeadline } from './deadline.js';
+
+interface NodeUsbDevice {
+  busNumber: number;
+  deviceAddress: number;
+  portNumbers: number[];
+  deviceDescriptor: { idVendor: number; idProduct: number; iSerialNumber: number };
+  open(): void;
+  close(): void;
+  getStringDescriptor(index: number, cb: (err?: Error, value?: string) => void): void;
+}
+
+const require = createRequire(import.meta.url);
+const nodeUsb = (): { getDeviceList(): NodeUsbDevice[] } => require('usb') as { getDeviceList(): NodeUsbDevice[] };
+const particleUsb = (): { openDeviceById(id: string, o?: object): Promise<ParticleUsbDevice> } =>
+  require('particle-usb') as { openDeviceById(id: string, o?: object): Promise<ParticleUsbDevice> };
+
+const UDEV_FIX = 'install the udev rules for Particle devices (particle-cli: `particle usb configure`) and replug';
+
+function serialNumberOf(d: NodeUsbDevice): Promise<string | undefined> {
+  try {
+    d.open();
+  } catch (err) {
+    if ((err as Error).message.includes('LIBUSB_ERROR_ACCESS')) {
+      throw new InfraError(`Cannot open USB device ${d.busNumber}-${d.portNumbers.join('.')}: permission denied`, UDEV_FIX, { cause: err });
+    }
+    return Promise.resolve(undefined); // it left the bus while we looked
+  }
+  return new Promise((resolve) => {
+    d.getStringDescriptor(d.deviceDescriptor.iSerialNumber, (err, value) => {
+      try {
+        d.close();
+      } catch {
+        // already gone
+      }
+      resolve(err ? undefined : value);
+    });
+  });
+}
+
+export class NativeUsbBus implements UsbBus {
+  readonly description = 'native USB';
+
+  async list(signal?: AbortSignal): Promise<UsbBoardListing[]> {
+    signal?.throwIfAborted();
+    let devices: NodeUsbDevice[];
+    try {
+      devices = nodeUsb().getDeviceList().filter((d) => d.deviceDescriptor.idVendor === PARTICLE_VID);
+    } catch (err) {
+      throw new InfraError(`cannot enumerate USB devices: ${(err as Error).message}`, 'is libusb usable on this host?', { cause: err });
+    }
+    const found: UsbBoardListing[] = [];
+    for (const d of devices) {
+      const p = platformByPid(d.deviceDescriptor.idProduct);
+      if (!p) continue;
+      const serial = await withDeadline(serialNumberOf(d), 5000, `reading the serial number of USB device ${d.busNumber}-${d.portNumbers.join('.')}`);
+      const id = serial === undefined ? undefined : parseDeviceId(serial);
+      if (!id) continue;
+      found.push({
+        id,
+        platform: p.platform,
+        mode: p.dfu ? 'dfu' : 'serial',
+        productId: d.deviceDescriptor.idProduct,
+        portPath: `${d.busNumber}-${d.portNumbers.join('.')}`,
+        enumeration: `native:${d.busNumber}:${d.deviceAddress}`,
+      });
+    }
+    return found;
+  }
+
+  async open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<ParticleUsbDevice> {
+    const deadline = Date.now() + o.timeoutMs;
+    // particle-usb opens by serial number in any mode; wait until the board shows the wanted one.
+    while (!(await this.list(o.signal)).some((b) => b.id === id && (o.mode === 'any' || b.mode === o.mode))) {
+      if (Date.now() >= deadline) throw new InfraError(`board ${id} is not on ${this.description} (${o.mode} mode) after ${o.timeoutMs} ms`, 'is it plugged in and powered?');
+      await pause(100, o.signal);
+    }
+    const left = Math.max(1000, deadline - Date.now());
+    try {
+      return await withDeadline(particleUsb().openDeviceById(id), left, `opening ${id} on ${this.description}`, o.signal);
+    } catch (err) {
+      if ((err as Error).name === 'NotAllowedError') throw new InfraError(`Cannot open USB device ${id}: permission denied`, UDEV_FIX, { cause: err });
+      throw err;
+    }
+  }
+}
