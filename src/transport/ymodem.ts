@@ -78,7 +78,7 @@ export async function sendYmodem(link: Duplex, image: Buffer, options: YmodemSen
     return { ok: true, boardMessages: reader.messages(), bytes: image.length, packets, resends };
   } catch (e) {
     if (e instanceof Aborted) {
-      write(link, Buffer.of(CA, CA));
+      if (link.writable) write(link, Buffer.of(CA, CA));
       throw new YmodemAbortedError(reader.messages(), options.signal?.reason);
     }
     if (e instanceof LinkClosed) throw new YmodemLinkError(`the serial port closed (${e.message})`, phase, reader.messages(), { cause: e });

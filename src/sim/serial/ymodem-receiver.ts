@@ -151,7 +151,9 @@ export class YmodemReceiver {
   #timeout(): void {
     if (this.#finished) return;
     this.#buf = Buffer.alloc(0);
-    // Device OS asks again with 'C' and counts the error once the session has begun.
+    // Ask again with 'C' (Device OS does so only once the session has begun,
+    // standard receivers always; senders ignore a 'C' before the header).
+    // Errors count only once the session has begun, as in Device OS.
     this.#send(CRC_REQUEST);
     if (this.#began) this.#error();
     if (!this.#finished) this.#arm();
