@@ -1,0 +1,109 @@
+// `rig sim`: runs the simulated bench in the foreground, in a fresh run
+// folder under the OS temp dir, until SIGINT or SIGTERM. With --json, stdout
+// carries only JSON lines (one per board, then "ready") for the program that
+// started it; diagnostics go to stderr. With --json and a pipe or socket on
+// stdin (a parent program's), the end of stdin stops the bench too, so a
+// bench never outlives the program that started it; a terminal or /dev/null
+// on stdin does not.
+import { fstatSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchFileFor } from '../../bench/default.js';
+import { loadBench, type LoadedBench } from '../../bench/loader.js';
+import { ExitCode, InfraError, InputError } from '../../errors.js';
+import { startSimBench, type RunningSimBench } from '../../sim/bench.js';
+
+export interface SimCommandOptions {
+  bench?: string;
+  json?: boolean;
+}
+
+function requireSimulator(loaded: LoadedBench): void {
+  if (loaded.bench.simulator) return;
+  throw new InputError(
+    `bench ${loaded.bench.name} is not a simulated bench: rig sim runs only a bench with simulator: true`,
+    loaded.placeAt(['simulator']),
+    'run the built-in rig/sim.yaml (--bench rig/sim.yaml) or set simulator: true',
+  );
+}
+
+function jsonLines(bench: RunningSimBench): string {
+  const boards = bench.boards.map((b) => ({ event: 'board', name: b.name, platform: b.platform, id: b.id, serial: b.serial }));
+  const ready = { event: 'ready', cloud: bench.cloud, usbEnv: bench.usbEnv, control: bench.control, usb: bench.usb };
+  return [...boards, ready].map((o) => `${JSON.stringify(o)}\n`).join('');
+}
+
+/** For a person: the boards, and where the cloud is. The token is left out: it is a secret (--json gives it to programs). */
+function table(bench: RunningSimBench): string {
+  const rows = [['NAME', 'PLATFORM', 'DEVICE ID', 'PORT'], ...bench.boards.map((b) => [b.name, b.platform, b.id, b.serial])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+  return [
+    `simulated bench ${bench.name} (board time x${bench.timeScale}) in ${bench.runDir}`,
+    ...lines,
+    `cloud:   ${bench.cloud.api} (token: rig sim --json prints it)`,
+    `control: ${bench.control.api}`,
+    `usb:     LD_PRELOAD=${bench.usbEnv.LD_PRELOAD} RIG_USB_SOCKET=${bench.usb.socket} dfu-util -l`,
+    'Ctrl-C to stop',
+    '',
+  ].join('\n');
+}
+
+function stdinIsParentPipe(): boolean {
+  try {
+    const s = fstatSync(0);
+    return s.isFIFO() || s.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves with what stopped the bench. */
+function untilStopped(watchStdin: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (why: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      if (watchStdin) {
+        process.stdin.off('end', onEnd);
+        process.stdin.off('close', onEnd);
+        process.stdin.destroy();
+      }
+      resolve(why);
+    };
+    const onInt = stop('SIGINT');
+    const onTerm = stop('SIGTERM');
+    const onEnd = stop('end of stdin');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    if (watchStdin) {
+      process.stdin.once('end', onEnd);
+      process.stdin.once('close', onEnd);
+      process.stdin.resume();
+    }
+  });
+}
+
+export async function simCommand(opts: SimCommandOptions): Promise<number> {
+  const loaded = await loadBench(benchFileFor(opts.bench).file);
+  requireSimulator(loaded);
+  const runDir = await mkdtemp(join(tmpdir(), 'rig-sim-'));
+  let bench: RunningSimBench;
+  try {
+    bench = await startSimBench({ bench: loaded.bench, runDir });
+  } catch (err) {
+    await rm(runDir, { recursive: true, force: true });
+    if (err instanceof InputError) throw err;
+    throw new InfraError(`the simulated bench did not start: ${err instanceof Error ? err.message : String(err)}`, 'run with RIG_DEBUG=1 for details', { cause: err });
+  }
+  process.stdout.write(opts.json ? jsonLines(bench) : table(bench));
+  const why = await untilStopped(opts.json === true && stdinIsParentPipe());
+  process.stderr.write(`rig sim: ${why}: closing the simulated bench\n`);
+  try {
+    await bench.close();
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+  return ExitCode.ok;
+}
