@@ -42,6 +42,16 @@ export function buildProgram(): Command {
       process.exitCode = await validateCommand(plans, opts);
     });
 
+  program
+    .command('sim')
+    .description('run the simulated bench in the foreground until Ctrl-C (SIGINT/SIGTERM)')
+    .option('--bench <file>', 'bench file with simulator: true (default: rig/bench.yaml, else rig/sim.yaml)')
+    .option('--json', 'print one JSON object per line (each board, then ready); end of a piped stdin also stops it')
+    .action(async (opts: { bench?: string; json?: boolean }) => {
+      const { simCommand } = await import('./commands/sim.js');
+      process.exitCode = await simCommand(opts);
+    });
+
   const firmware = program.command('firmware').description('inspect and make Particle module binaries');
   firmware
     .command('info')
