@@ -8,6 +8,8 @@ import { SerialPort } from 'serialport';
 import { post, ROOT, startBench, shortRunDir, SIM_YAML, until } from './control/fixtures.js';
 import { join } from 'node:path';
 import { startSimBench } from '../../src/sim/bench.js';
+import { InputError } from '../../src/errors.js';
+import { openHost } from './serial/fixtures/host.js';
 
 t.test('rig/sim.yaml gives four booted boards, each with a PTY serial port', async (t) => {
   const bench = await startBench(t);
@@ -95,4 +97,47 @@ t.test('close() removes ports and socket, and may be called twice', async (t) =>
 
 t.test('a run dir too long for a Unix socket is refused before anything starts', async (t) => {
   await t.rejects(startSimBench({ benchFile: SIM_YAML, runDir: `/tmp/${'x'.repeat(120)}` }), /short enough for a Unix socket/);
+});
+
+t.test('a board\'s sim spec: app version and behaviour, link in bench units, file system', async (t) => {
+  const dir = t.testdir({
+    'bench.yaml': [
+      'bench: spec',
+      'simulator: true',
+      'boards:',
+      '  - name: boron-1',
+      '    platform: boron',
+      '    id: e00fce681d0c3a2b4c5d6e7f',
+      '    sim:',
+      '      deviceOs: 4.0.2',
+      '      app: { version: 7, behaviour: { log-rate: 20, log-message: spec-app-says-hi, disables-updates: false } }',
+      '      network: { kind: cellular, bandwidth: 16kbps, latency: 300ms, loss: 5%, keepAlive: 2m }',
+      '      fs: { size: 64KB, used: 50% }',
+      '',
+    ].join('\n'),
+  });
+  const bench = await startBench(t, { benchFile: join(dir, 'bench.yaml') });
+  const boron = bench.handles['boron-1']!;
+  t.match(boron.link.options, { kind: 'cellular', bandwidth: 2000, latencyMs: 300, loss: 0.05, keepAliveS: 120 }, 'bits/s -> bytes/s, % -> probability, ms -> s');
+  t.equal(boron.fs.usedPercent, 50);
+  t.equal(boron.deviceOsVersion, '4.0.2');
+  const user = boron.slots().find((s) => s.func === 'u');
+  t.equal(user?.module?.info.version, 7, 'the app has the version the bench asks for');
+  t.equal(boron.mode, 'normal', 'the app depends on exactly the board\'s system version: no safe mode');
+
+  const host = await openHost(bench.boards[0]!.serial, 115200);
+  t.teardown(() => host.close());
+  await host.waitFor('spec-app-says-hi', 3000);
+  t.pass('the app logs with the behaviour the bench gave it');
+});
+
+t.test('a bad sim.app behaviour is an InputError naming the board', async (t) => {
+  const dir = t.testdir({
+    'bench.yaml': 'bench: bad\nsimulator: true\nboards:\n  - { name: photon-9, platform: photon, id: 3a002c000847343337373799, sim: { app: { behaviour: { glows: true } } } }\n',
+  });
+  const runDir = await shortRunDir(t);
+  const err = await startSimBench({ benchFile: join(dir, 'bench.yaml'), runDir }).then(() => undefined, (e: unknown) => e);
+  t.type(err, InputError);
+  t.match((err as Error).message, /board photon-9 sim\.app: behaviour: unknown behaviour "glows"/);
+  t.same(readdirSync(runDir), [], 'nothing was left running or lying around');
 });
