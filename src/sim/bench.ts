@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { RIG_ROOT } from '../bench/default.js';
-import { loadBench } from '../bench/loader.js';
+import { loadBench, type LoadedBench } from '../bench/loader.js';
 import type { Bench } from '../bench/schema.js';
 import type { DeviceId } from '../domain.js';
 import type { PlatformName } from '../platform.js';
@@ -21,9 +21,9 @@ import { Teardown } from './bench/teardown.js';
 import { waitForPath } from './bench/wait-path.js';
 
 export interface StartSimBenchOptions {
-  /** A bench file (loaded and checked), or an already loaded `bench`. */
+  /** A bench file (loaded and checked), or an already loaded `bench` (as loadBench gives it, or its `.bench`). */
   benchFile?: string;
-  bench?: Bench;
+  bench?: Bench | LoadedBench;
   /** Where ports and sockets live. Short: a Unix socket path must stay under 108 bytes. */
   runDir: string;
   /** Overrides the bench's timeScale (tests run faster). */
@@ -65,7 +65,7 @@ export const LIBUSB_SOCKET_LIBRARY = join(RIG_ROOT, 'build', 'native', 'libusb-s
 const MAX_SOCKET_PATH = 107;
 
 async function benchOf(o: StartSimBenchOptions): Promise<Bench> {
-  if (o.bench) return o.bench;
+  if (o.bench) return 'placeAt' in o.bench ? o.bench.bench : o.bench;
   if (o.benchFile) return (await loadBench(o.benchFile)).bench;
   throw new TypeError('Expected startSimBench to get `benchFile` or `bench`, got neither');
 }

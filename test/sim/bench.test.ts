@@ -9,6 +9,7 @@ import { post, ROOT, startBench, shortRunDir, SIM_YAML, until } from './control/
 import { join } from 'node:path';
 import { startSimBench } from '../../src/sim/bench.js';
 import { InputError } from '../../src/errors.js';
+import { loadBench } from '../../src/bench/loader.js';
 import { openHost } from './serial/fixtures/host.js';
 
 t.test('rig/sim.yaml gives four booted boards, each with a PTY serial port', async (t) => {
@@ -42,8 +43,11 @@ t.test('the cloud answers with the bench token and refuses without it', async (t
   await none.text();
 });
 
-t.test('a generated token is used when none is given', async (t) => {
-  const bench = await startBench(t);
+t.test('a loaded bench may be given instead of a file; a token is generated when none is given', async (t) => {
+  const loaded = await loadBench(SIM_YAML);
+  const bench = await startBench(t, { bench: loaded, benchFile: undefined });
+  t.equal(bench.name, 'sim');
+  t.equal(bench.boards.length, 4);
   t.match(bench.cloud.token, /^[0-9a-f]{40}$/);
 });
 
