@@ -81,3 +81,12 @@ export function parseBehaviourFlags(text: string): Partial<AppBehaviour> {
   }
   return out;
 }
+
+/** Plans and benches write behaviour as a map of the same names: { blocks-cloud-in-setup: true, log-rate: 10 }. */
+export function parseBehaviourMap(behaviour: Record<string, unknown>): Partial<AppBehaviour> {
+  const text = Object.entries(behaviour)
+    .filter(([, v]) => v !== false)
+    .map(([k, v]) => (v === true ? k : `${k}=${String(v)}`))
+    .join(',');
+  return parseBehaviourFlags(text);
+}

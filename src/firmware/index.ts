@@ -12,7 +12,7 @@ export {
 export {
   AppBehaviourSchema, BEHAVIOUR_MARKER, decodeBehaviour, defaultBehaviour, encodeBehaviour, type AppBehaviour,
 } from './behaviour.js';
-export { parseBehaviourFlags, BEHAVIOUR_FLAG_USAGE } from './behaviour-flags.js';
+export { parseBehaviourFlags, parseBehaviourMap, BEHAVIOUR_FLAG_USAGE } from './behaviour-flags.js';
 export { makeTestApp, DEFAULT_APP_SIZE, type MakeTestAppOptions } from './make.js';
 export { functionWithArticle, platformLabel } from './names.js';
 export { firmwareInfo, type FirmwareInfo, type FirmwareInfoOptions } from './info.js';

@@ -5,7 +5,7 @@
 import type { ModuleInfo } from '../domain.js';
 import { InputError } from '../errors.js';
 import {
-  checkModuleForBoard, defaultSystemDependency, makeTestApp, parseBehaviourFlags, parseModule, readModuleFile,
+  checkModuleForBoard, defaultSystemDependency, makeTestApp, parseBehaviourMap, parseModule, readModuleFile,
   type ExpectedModule, type SystemDependency,
 } from '../firmware/index.js';
 import { firmwarePath } from '../plan/firmware-path.js';
@@ -28,20 +28,12 @@ export interface BoardVarsForFirmware {
   id: string;
 }
 
-/** Plan behaviour maps use the CLI's flag names: { blocks-cloud-in-setup: true, log-rate: 10 }. */
-function behaviourFlags(behaviour: Record<string, unknown>): string {
-  return Object.entries(behaviour)
-    .filter(([, v]) => v !== false)
-    .map(([k, v]) => (v === true ? k : `${k}=${String(v)}`))
-    .join(',');
-}
-
 function makeImage(loaded: LoadedPlan, name: string, platform: PlatformName): Buffer {
   const spec = loaded.plan.firmware[name];
   if (spec?.kind !== 'make') throw new Error(`firmware ${name} is not a make spec`);
   let behaviour;
   try {
-    behaviour = spec.behaviour && parseBehaviourFlags(behaviourFlags(spec.behaviour));
+    behaviour = spec.behaviour && parseBehaviourMap(spec.behaviour);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const message = err.message.replace(/^--behaviour: /, `firmware '${name}' behaviour: `);

@@ -2,18 +2,10 @@
 // version and behaviour, depending on exactly the board's system version
 // (as the stock app createSimBoard makes without one).
 import { InputError } from '../../errors.js';
-import { makeTestApp, parseBehaviourFlags } from '../../firmware/index.js';
+import { makeTestApp, parseBehaviourMap } from '../../firmware/index.js';
 import { PLATFORMS, type PlatformName } from '../../platform.js';
 import type { SimBoardSpec } from '../../bench/schema.js';
 import { osModuleVersions } from '../board/versions.js';
-
-/** Bench behaviour maps use the CLI's flag names: { blocks-cloud-in-setup: true, log-rate: 10 }. */
-export function behaviourFlagText(behaviour: Record<string, unknown>): string {
-  return Object.entries(behaviour)
-    .filter(([, v]) => v !== false)
-    .map(([k, v]) => (v === true ? k : `${k}=${String(v)}`))
-    .join(',');
-}
 
 /** The Device OS createSimBoard assumes when the bench names none. */
 function defaultDeviceOs(platform: PlatformName): string {
@@ -23,7 +15,7 @@ function defaultDeviceOs(platform: PlatformName): string {
 export function appImage(boardName: string, platform: PlatformName, sim: SimBoardSpec): Buffer {
   const system = sim.systemVersion ?? osModuleVersions(sim.deviceOs ?? defaultDeviceOs(platform)).system;
   try {
-    const behaviour = sim.app?.behaviour && parseBehaviourFlags(behaviourFlagText(sim.app.behaviour));
+    const behaviour = sim.app?.behaviour && parseBehaviourMap(sim.app.behaviour);
     return makeTestApp({
       platform,
       version: sim.app?.version,
