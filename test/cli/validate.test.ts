@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { photonSystemPart, buildModule } from '../firmware/fixtures/module.js';
-import { ROOT, runRig } from './run-rig.js';
+import { mapLimit, ROOT, runRig } from './run-rig.js';
 
 const STACK = /^\s+at /m;
 
@@ -20,7 +20,7 @@ t.test('every bad plan fixture: exit 2, one located line per problem, no stack t
   const dir = 'test/fixtures/plans-bad';
   const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.yaml'));
   t.ok(files.length >= 20, 'a fixture per bad-input case');
-  const results = await Promise.all(files.map((f) => runRig(['validate', `${dir}/${f}`])));
+  const results = await mapLimit(files, 4, (f) => runRig(['validate', `${dir}/${f}`]));
   files.forEach((f, i) => {
     const r = results[i]!;
     t.equal(r.code, 2, `${f} exits 2`);
@@ -36,7 +36,7 @@ t.test('every bad plan fixture: exit 2, one located line per problem, no stack t
 t.test('every bad bench fixture: exit 2 with a located line', async (t) => {
   const dir = 'test/fixtures/benches-bad';
   const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.yaml'));
-  const results = await Promise.all(files.map((f) => runRig(['validate', 'plans/smoke.yaml', '--bench', `${dir}/${f}`])));
+  const results = await mapLimit(files, 4, (f) => runRig(['validate', 'plans/smoke.yaml', '--bench', `${dir}/${f}`]));
   files.forEach((f, i) => {
     const r = results[i]!;
     t.equal(r.code, 2, `${f} exits 2`);

@@ -5,13 +5,11 @@
 // valid report with everything captured so far.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { BenchAccess } from '../../board/bench-access.js';
 import { openBoards } from '../../board/open-bench.js';
 import type { Board } from '../../board/types.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import type { Bench, BenchBoard } from '../../bench/schema.js';
-import { resolveSecret } from '../../bench/secrets.js';
 import { InputError } from '../../errors.js';
 import { loadPlan, type LoadedPlan } from '../../plan/loader.js';
 import { selectBoards } from '../../plan/select.js';
@@ -25,7 +23,7 @@ import { emptyReport, runPlans, type PlannedRun } from '../../runner/run-plans.j
 import { newRunId } from '../../runner/run-id.js';
 import { parseDuration } from '../../plan/duration.js';
 import { problemsOf } from '../../yaml/input-errors.js';
-import { startSimProcess, type RunningSimProcess } from '../sim-process.js';
+import { openBenchSession, type BenchSession } from '../bench-session.js';
 import { rigVersion } from '../version.js';
 import { interruptions } from '../interruptions.js';
 
@@ -79,26 +77,6 @@ async function prepare(files: string[], bench: Bench, only: string[] | undefined
   return prepared;
 }
 
-async function benchAccess(bench: Bench, sim: RunningSimProcess | undefined): Promise<{ access: BenchAccess; boards: BenchBoard[] }> {
-  if (sim) {
-    const serialOf = new Map(sim.boards.map((b) => [b.id, b.serial]));
-    return {
-      access: { name: bench.name, timeScale: bench.timeScale, cloud: sim.cloud, usb: { kind: 'socket', socket: sim.usb.socket }, control: sim.control },
-      boards: bench.boards.map((b) => ({ ...b, serial: serialOf.get(b.id) ?? b.serial })),
-    };
-  }
-  const token = bench.cloud ? await resolveSecret(bench.cloud.token) : undefined;
-  return {
-    access: {
-      name: bench.name,
-      timeScale: bench.timeScale,
-      ...(bench.cloud && token ? { cloud: { api: bench.cloud.api, token } } : {}),
-      usb: bench.usb ? { kind: 'socket', socket: bench.usb.socket } : { kind: 'native' },
-    },
-    boards: bench.boards,
-  };
-}
-
 export async function runCommand(files: string[], opts: RunOptions): Promise<number> {
   const benchFile = benchFileFor(opts.bench);
   const loadedBench = await loadBench(benchFile.file);
@@ -115,17 +93,16 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
 
   const stop = interruptions();
   const locks: BoardLock[] = [];
-  let sim: RunningSimProcess | undefined;
+  let session: BenchSession | undefined;
   let boards = new Map<string, Board | Error>();
   const runs: PlannedRun[] = prepared.map((p) => ({ loaded: p.loaded, boards: [] }));
   let report: RunReport = emptyReport({ runId, rigVersion: rigVersion(), bench: bench.name, runs });
   const progress = progressFor([...used.values()].map((b) => b.name));
   try {
     for (const b of used.values()) locks.push(await lockBoard(b.id, { board: b.name, runId }, { waitMs: lockWaitMs, signal: stop.signal }));
-    if (bench.simulator) sim = await startSimProcess(loadedBench.file);
-    const { access, boards: reachable } = await benchAccess(bench, sim);
-    const wanted = reachable.filter((b) => used.has(b.id));
-    boards = await openBoards(access, wanted, { artifactsDir: (b) => join(runDir, b.name) });
+    session = await openBenchSession(loadedBench);
+    const wanted = session.boards.filter((b) => used.has(b.id));
+    boards = await openBoards(session.access, wanted, { artifactsDir: (b) => join(runDir, b.name) });
     prepared.forEach((p, i) => {
       runs[i]!.boards = p.boards.map((b) => ({ bench: b.bench, board: boards.get(b.bench.id) ?? new Error('not opened'), firmware: b.firmware }));
     });
@@ -147,7 +124,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     if (stop.signal.aborted && !report.bailOut) report.bailOut = { reason: String(stop.signal.reason) };
     report.endedAt = new Date().toISOString();
     await Promise.allSettled([...boards.values()].map((b) => (b instanceof Error ? undefined : b.close())));
-    await sim?.stop();
+    await session?.close();
     for (const l of locks) l.release();
     stop.dispose();
     const written = await writeReports(report, { dir: runDir, tap: opts.tap, junit: opts.junit, json: opts.json });
