@@ -1,0 +1,65 @@
+// What a step runs against: one board, the plan's firmware for it, the
+// bench's time scale, and a little memory of what earlier steps did (the
+// last flash, where the plan and the previous step began in the captures),
+// which expectations and diagnoses rest on.
+import type { Board, FirmwareImage, FlashReport } from '../board/types.js';
+import type { FlashMethod, StepResult } from '../domain.js';
+
+/** Positions in a board's captures: the seq the next log line / cloud event will get. */
+export interface CaptureMarks {
+  logSeq: number;
+  eventSeq: number;
+}
+
+/** What the previous flash did, kept for the expectations and diagnoses that follow it. */
+export interface LastFlash {
+  firmware: string;
+  via: FlashMethod;
+  report: FlashReport;
+  /** Where the captures stood when the flash began: evidence "since the flash" starts here. */
+  logSeq: number;
+  eventSeq: number;
+  /** SHA-256 of the image sent (lower-case). */
+  sha256?: string;
+  /** The app the board reported running before the flash (last app-hash event), if any. */
+  appBefore?: string;
+}
+
+export interface StepContext {
+  board: Board;
+  /** Resolved and checked for this board (src/runner/firmware-for-board.ts). Throws InputError for an unknown name. */
+  firmware(name: string): FirmwareImage;
+  /** Board time / wall time: wall ms = board ms / timeScale. */
+  timeScale: number;
+  /** Run cancellation (and the plan's timeout). The step's own timeout is added by runStep. */
+  signal: AbortSignal;
+  /** Set by a flash step (runStep writes it back into the context it was given). */
+  lastFlash?: LastFlash;
+  /** Where the plan began in the captures; default: the start of the capture. */
+  planStart?: CaptureMarks;
+  /** Where the previous step began; runStep keeps it current. */
+  previousStep?: CaptureMarks;
+  /** A live progress line for the display. */
+  note(progress: string): void;
+}
+
+export type StepRunner<S> = (step: S, ctx: StepContext) => Promise<StepResult>;
+
+/** Where the board's captures stand now. */
+export function marksNow(board: Board): CaptureMarks {
+  return { logSeq: nextSeq(board.log.lines()), eventSeq: nextSeq(board.events?.events() ?? []) };
+}
+
+// From the last item's seq, not the count: a capture may one day drop old lines.
+function nextSeq(items: readonly { seq: number }[]): number {
+  const last = items[items.length - 1];
+  return last ? last.seq + 1 : 0;
+}
+
+/** Wall milliseconds for a board-time duration. */
+export function wallMs(ctx: Pick<StepContext, 'timeScale'>, boardMs: number): number {
+  return Math.max(0, boardMs / ctx.timeScale);
+}
+
+/** Waits of expectations without `within`: 30 s of board time, as the old CLI waited for a reply. */
+export const DEFAULT_WITHIN_MS = 30_000;

@@ -1,0 +1,32 @@
+// expect-app: the running user part's SHA-256 is the firmware's (compared
+// case-insensitively: Device OS prints it upper-case). Polled until `within`,
+// or 30 s of board time when the plan gives none, so a board still booting
+// after a flash is not judged early; a match ends the wait at once.
+import type { ExpectAppStep } from '../plan/steps-expect.js';
+import { DEFAULT_WITHIN_MS, wallMs } from './context.js';
+import { hash8 } from './evidence.js';
+import { diagnoseFailure, diagnosisFields } from './gather.js';
+import { pollInterval, pollUntil } from './poll.js';
+import { fail, pass, type KindRunner } from './result.js';
+
+export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
+  const want = ctx.firmware(step.firmware).info.sha256.toLowerCase();
+  ctx.note(`waiting for app ${step.firmware} (${hash8(want)})`);
+  const r = await pollUntil(
+    async () => {
+      const app = await ctx.board.runningApp(ctx.signal);
+      return { hash: app.hash?.toLowerCase(), source: app.source };
+    },
+    (app) => app.hash === want,
+    { withinMs: wallMs(ctx, step.withinMs ?? DEFAULT_WITHIN_MS), intervalMs: pollInterval(ctx), signal: ctx.signal },
+  );
+  const details = { source: r.value.source, reads: r.reads };
+  if (r.satisfied) return pass({ actual: want, details });
+  const running = r.value.hash;
+  const d = await diagnoseFailure(ctx, { expectedApp: want, runningApp: { hash: running } });
+  const fallback = running
+    ? `the running app is ${hash8(running)}, not ${step.firmware} (${hash8(want)})`
+    : `no valid app runs; expected ${step.firmware} (${hash8(want)})`;
+  const fields = diagnosisFields(d, fallback);
+  return fail(want, running ?? null, { ...fields, details: { ...details, ...fields.details } });
+};

@@ -1,0 +1,37 @@
+// expect-log: with match, a trace line matching the pattern appears within
+// `within` (board time, default 30 s), counting from the start of the
+// previous step (since.ts). With absent, no line of the plan so far matches,
+// and, when `within` is given, none arrives during it either.
+import type { LogLine } from '../board/types.js';
+import { formatDuration } from '../plan/duration.js';
+import type { ExpectLogStep } from '../plan/steps-expect.js';
+import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
+import { diagnoseFailure, diagnosisFields } from './gather.js';
+import { EXCERPT_LINES, fail, pass, type KindRunner, type StepBody } from './result.js';
+import { sincePlanStart, sincePreviousStep } from './since.js';
+
+function found(line: LogLine, ctx: StepContext, pattern: string): StepBody {
+  // The excerpt ends at the offending line: that is where the failure is.
+  const excerpt = ctx.board.log.tail(EXCERPT_LINES - 1, line.seq).map((l) => l.text).concat(line.text);
+  return fail({ absent: pattern }, line.text, { diagnosis: `the trace shows what the plan says must not appear: ${line.text}`, logExcerpt: excerpt });
+}
+
+export const runExpectLog: KindRunner<ExpectLogStep> = async (step, ctx) => {
+  const re = new RegExp(step.pattern);
+  const log = ctx.board.log;
+  if (step.absent) {
+    const from = sincePlanStart(ctx).logSeq;
+    const already = log.lines().find((l) => l.seq >= from && re.test(l.text));
+    if (already) return found(already, ctx, step.pattern);
+    if (step.withinMs === undefined) return pass();
+    ctx.note(`watching the trace for /${step.pattern}/`);
+    const late = await log.waitFor(re, { fromSeq: from, withinMs: wallMs(ctx, step.withinMs), signal: ctx.signal });
+    return late ? found(late, ctx, step.pattern) : pass();
+  }
+  const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
+  ctx.note(`waiting for /${step.pattern}/ in the trace`);
+  const hit = await log.waitFor(re, { fromSeq: sincePreviousStep(ctx).logSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
+  if (hit) return pass({ actual: hit.text });
+  const d = await diagnoseFailure(ctx);
+  return fail({ match: step.pattern }, 'no matching line', diagnosisFields(d, `no trace line matched /${step.pattern}/ within ${formatDuration(withinMs)}`));
+};

@@ -1,0 +1,59 @@
+// Collects the evidence for a diagnosis from the board's captures and a
+// best-effort look at the board, then asks diagnose.ts. Reading the board
+// here must never turn a failure into an infra result: what cannot be read
+// is simply left out of the evidence.
+import type { BoardModule, BoardPresence } from '../board/types.js';
+import type { StepContext } from './context.js';
+import { diagnose } from './diagnose.js';
+import { EVENT, type Diagnosis, type Evidence } from './evidence.js';
+
+/** Enough trace for any rule; an app logging at a high rate must not make this slow. */
+const TRACE_LINES = 5000;
+
+/** Evidence from the captures since the last flash (or the plan's start). */
+export function captureEvidence(ctx: StepContext): Evidence {
+  const { board, lastFlash } = ctx;
+  const from = lastFlash ?? ctx.planStart ?? { logSeq: 0, eventSeq: 0 };
+  const trace = board.log.lines().filter((l) => l.seq >= from.logSeq).slice(-TRACE_LINES).map((l) => l.text);
+  const captured = board.events?.events().filter((e) => e.seq >= from.eventSeq).map((e) => ({ name: e.name, data: e.data }));
+  // Without a cloud the board's own report is all there is; with one, only resets since the flash count.
+  const resetEvent = captured?.filter((e) => e.name === EVENT.lastReset).at(-1);
+  const resetReason = captured ? resetEvent?.data : board.lastResetReason();
+  const e: Evidence = { trace };
+  if (captured) e.events = captured;
+  if (resetReason) e.resetReason = resetReason;
+  if (lastFlash) {
+    e.flash = { via: lastFlash.via, firmware: lastFlash.firmware };
+    if (lastFlash.appBefore) e.flash.appBefore = lastFlash.appBefore;
+  }
+  return e;
+}
+
+async function quietly<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The board's mode, and in safe mode its modules (to name the failed dependency). */
+export async function boardEvidence(ctx: StepContext, known: { mode?: BoardPresence; modules?: readonly BoardModule[] } = {}): Promise<Partial<Evidence>> {
+  const out: Partial<Evidence> = {};
+  const mode = known.mode ?? (await quietly(() => ctx.board.presence(ctx.signal)));
+  if (mode) out.mode = mode;
+  const modules = known.modules ?? (mode === 'safe' ? await quietly(() => ctx.board.modules(ctx.signal)) : undefined);
+  if (modules) out.modules = modules;
+  return out;
+}
+
+/** Diagnosis of a failed step: captures, the board's state, and what the step itself saw. */
+export async function diagnoseFailure(ctx: StepContext, seen: Partial<Evidence> = {}): Promise<Diagnosis | undefined> {
+  const board = await boardEvidence(ctx, { ...(seen.mode ? { mode: seen.mode } : {}), ...(seen.modules ? { modules: seen.modules } : {}) });
+  return diagnose({ ...captureEvidence(ctx), ...board, ...seen });
+}
+
+/** The diagnosis as result fields, with the evidence it rests on in details. */
+export function diagnosisFields(d: Diagnosis | undefined, fallback: string): { diagnosis: string; details?: Record<string, unknown> } {
+  return d ? { diagnosis: d.text, details: { diagnosisBasis: d.basis } } : { diagnosis: fallback };
+}

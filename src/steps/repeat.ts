@@ -1,0 +1,67 @@
+// repeat: runs its steps `count` times, or until the first attempt that
+// fails (until: failure, to reproduce a field failure) or succeeds (until:
+// success), `count` at most. Verdicts: until failure fails when a failure
+// was reproduced; until success passes when an attempt passed; times fails
+// when any attempt failed. An attempt that loses the board stops the repeat.
+// The first failing attempt keeps its whole trace and every event.
+import type { StepResult, StepStatus } from '../domain.js';
+import type { RepeatStep, Step } from '../plan/steps.js';
+import { runAttempt, keepWhole } from './attempt.js';
+import type { StepRunner } from './context.js';
+import { worseStatus } from './outcome.js';
+import { repeatStats } from './repeat-stats.js';
+import type { KindRunner, StepBody } from './result.js';
+
+function verdict(step: RepeatStep, attempts: readonly StepResult[]): StepStatus {
+  const last = attempts.at(-1)?.status ?? 'skip';
+  if (step.until === 'failure') return attempts.some((a) => a.status === 'fail') ? 'fail' : last === 'infra' ? 'infra' : 'pass';
+  if (step.until === 'success') return last === 'pass' ? 'pass' : last === 'infra' ? 'infra' : 'fail';
+  return attempts.reduce<StepStatus>((s, a) => worseStatus(s, a.status), 'skip');
+}
+
+function expectation(step: RepeatStep): string {
+  if (step.until === 'failure') return `no failure in ${step.count} attempts`;
+  if (step.until === 'success') return `an attempt that passes, within ${step.count}`;
+  return `${step.count} attempts that pass`;
+}
+
+function summary(status: StepStatus, attempts: readonly StepResult[], first: StepResult | undefined): string {
+  const n = attempts.length;
+  if (status === 'infra') return `the rig lost the board in attempt ${n}: ${attempts.at(-1)?.diagnosis ?? 'infra'}`;
+  if (!first) return `${n} attempts`;
+  const i = attempts.indexOf(first) + 1;
+  const fails = attempts.filter((a) => a.status === 'fail').length;
+  return `attempt ${i} of ${n} failed${fails > 1 ? ` (${fails} failures in all)` : ''}: ${first.diagnosis ?? 'failed'}`;
+}
+
+export function repeatRunner(run: StepRunner<Step>): KindRunner<RepeatStep> {
+  return async (step, ctx): Promise<StepBody> => {
+    const attempts: StepResult[] = [];
+    let keptWhole = false;
+    for (let n = 1; n <= step.count && !ctx.signal.aborted; n++) {
+      ctx.note(`repeat: attempt ${n} of ${step.until ? `at most ${step.count}` : step.count}`);
+      const attempt = await runAttempt(n, step.steps, ctx, run);
+      const s = attempt.result.status;
+      if (s === 'fail' && !keptWhole) {
+        keepWhole(attempt, ctx);
+        keptWhole = true;
+      }
+      attempts.push(attempt.result);
+      if (s === 'infra' || (step.until === 'failure' && s === 'fail') || (step.until === 'success' && s === 'pass')) break;
+    }
+    const status = verdict(step, attempts);
+    const firstFail = attempts.find((a) => a.status === 'fail');
+    const details = { until: step.until ?? null, count: step.count, ...repeatStats(attempts) };
+    const body: StepBody = { status, children: attempts, details };
+    if (status === 'pass' || status === 'skip') return body;
+    body.expected = expectation(step);
+    const text = summary(status, attempts, firstFail);
+    body.actual = text;
+    body.diagnosis = text;
+    // The excerpt of the failing step itself; the attempt keeps the whole trace.
+    const problem = status === 'fail' ? firstFail : attempts.at(-1);
+    const excerpt = problem?.children?.find((c) => c.status === status)?.logExcerpt;
+    if (excerpt) body.logExcerpt = excerpt;
+    return body;
+  };
+}

@@ -1,0 +1,48 @@
+// Runs one step of any kind under the same rules: the step's own timeout
+// (board time, scaled) on top of the run's signal, every throw classified in
+// outcome.ts, the result named and timed, a failed or infra result carrying
+// the last log lines, and the context's memory (last flash, where the
+// previous step began) brought up to date.
+import type { StepResult } from '../domain.js';
+import type { Step } from '../plan/steps.js';
+import { marksNow, wallMs, type StepContext } from './context.js';
+import { DeadlineError, outcomeOf } from './outcome.js';
+import { untilAborted } from './poll.js';
+import { EXCERPT_LINES, type KindRunner, type StepBody } from './result.js';
+import { stepTitle } from './title.js';
+
+interface Deadline {
+  signal: AbortSignal;
+  clear(): void;
+}
+
+function deadlineFor(step: Step, title: string, ctx: StepContext): Deadline {
+  if (step.timeoutMs === undefined) return { signal: ctx.signal, clear: () => {} };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlineError(title, step.timeoutMs!)), wallMs(ctx, step.timeoutMs));
+  return { signal: AbortSignal.any([ctx.signal, controller.signal]), clear: () => clearTimeout(timer) };
+}
+
+export async function executeStep(step: Step, ctx: StepContext, run: KindRunner<Step>): Promise<StepResult> {
+  const name = stepTitle(step);
+  const started = Date.now();
+  const startMarks = marksNow(ctx.board);
+  const deadline = deadlineFor(step, name, ctx);
+  const inner: StepContext = { ...ctx, signal: deadline.signal };
+  let body: StepBody;
+  try {
+    // Raced with the signal: a board call that ignores it cannot hold the step past its limit.
+    body = await untilAborted(run(step, inner), deadline.signal);
+  } catch (err) {
+    body = outcomeOf(err, deadline.signal);
+  } finally {
+    deadline.clear();
+  }
+  if (inner.lastFlash !== ctx.lastFlash) ctx.lastFlash = inner.lastFlash;
+  ctx.previousStep = startMarks;
+  if ((body.status === 'fail' || body.status === 'infra') && !body.logExcerpt) {
+    const tail = ctx.board.log.tail(EXCERPT_LINES).map((l) => l.text);
+    if (tail.length > 0) body = { ...body, logExcerpt: tail };
+  }
+  return { name, durationMs: Date.now() - started, ...body };
+}
