@@ -91,7 +91,9 @@ export async function simCommand(opts: SimCommandOptions): Promise<number> {
   const runDir = await mkdtemp(join(tmpdir(), 'rig-sim-'));
   let bench: RunningSimBench;
   try {
-    bench = await startSimBench({ bench: loaded.bench, runDir });
+    // RIG_SIM_TOKEN fixes the local cloud's token (for tools that need it ahead of time); else a fresh one.
+    const token = process.env.RIG_SIM_TOKEN || undefined;
+    bench = await startSimBench({ bench: loaded.bench, runDir, ...(token ? { token } : {}) });
   } catch (err) {
     await rm(runDir, { recursive: true, force: true });
     if (err instanceof InputError) throw err;
