@@ -1,0 +1,43 @@
+// Finds a board's serial port by its device ID, the one identity that
+// survives re-enumeration: the bench's `serial:` path when it names one (a
+// stable /dev/serial/by-id link, or the simulated bench's PTY link), else the
+// port whose USB serial number carries the device ID (particle-facts §1).
+import { existsSync } from 'node:fs';
+import { SerialPort } from 'serialport';
+import { parseDeviceId, type DeviceId } from '../domain.js';
+import { PARTICLE_VID } from '../platform.js';
+import type { PortLocator } from '../transport/serial/line.js';
+
+export interface PortListing {
+  path: string;
+  serialNumber?: string | undefined;
+  vendorId?: string | undefined;
+}
+
+/** serialport's list(); replaceable because no USB serial device exists on a test machine. */
+export type ListPorts = () => Promise<PortListing[]>;
+
+export interface FindSerialPortOptions {
+  /** The bench's `serial:` path for this board, if it names one. */
+  serial?: string | undefined;
+  list?: ListPorts;
+}
+
+const listSystemPorts: ListPorts = () => SerialPort.list();
+
+function isParticle(p: PortListing): boolean {
+  // Some systems leave vendorId out; the serial number still decides.
+  return p.vendorId === undefined || parseInt(p.vendorId, 16) === PARTICLE_VID;
+}
+
+/** The board's port path now, or undefined while it has none (DFU mode, resetting, unplugged). */
+export async function findSerialPort(id: DeviceId, o: FindSerialPortOptions = {}): Promise<string | undefined> {
+  if (o.serial !== undefined) return existsSync(o.serial) ? o.serial : undefined;
+  const ports = await (o.list ?? listSystemPorts)();
+  return ports.find((p) => isParticle(p) && p.serialNumber !== undefined && parseDeviceId(p.serialNumber) === id)?.path;
+}
+
+/** A locator the log capture and serial sessions call whenever they need the port again. */
+export function serialPortLocator(id: DeviceId, o: FindSerialPortOptions = {}): PortLocator {
+  return () => findSerialPort(id, o);
+}
