@@ -22,7 +22,10 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Settles as `work` does, or rejects with the signal's reason when it aborts first. */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    work.catch(() => {}); // settled later by a cancelled call: nobody is waiting for it any more
+    return Promise.reject(signal.reason);
+  }
   return new Promise((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
