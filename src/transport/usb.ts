@@ -17,7 +17,7 @@ export type { UsbBus, UsbBoardListing, UsbOpenMode } from './usb/bus.js';
 export { UsbControl, USB_CALL_MS } from './usb/control.js';
 export { usbUpdateFirmware } from './usb/update.js';
 export { boardModulesOf } from './usb/modules.js';
-export { isDeviceGone } from './usb/failure.js';
+export { isDeviceGone, isRefused } from './usb/failure.js';
 
 export function usbBusFor(access: UsbAccess): UsbBus {
   return access.kind === 'native' ? new NativeUsbBus() : new SocketUsbBus(access.socket);

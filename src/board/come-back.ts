@@ -1,0 +1,33 @@
+// After a DFU, serial or USB flash the board resets to apply the image:
+// wait for the new enumeration, then for it to run (normal or safe mode).
+// A board left in DFU mode found nothing valid to boot: the firmware's
+// failure. A board that never comes back is the rig's.
+import { InfraError } from '../errors.js';
+import type { BoardParts } from './parts.js';
+import { readPresence, waitForListing } from './presence.js';
+import { pause } from '../transport/usb/deadline.js';
+import { FLASH_RETURN_BOARD_MS, PRESENCE_POLL_MS, waitMs } from './timing.js';
+import { FlashRejectedError, type BoardPresence, type FlashReport } from './types.js';
+
+export async function waitForBoardBack(p: BoardParts, report: FlashReport, before: string | undefined, signal?: AbortSignal): Promise<FlashReport> {
+  const within = waitMs(p.access, FLASH_RETURN_BOARD_MS);
+  const deadline = Date.now() + within;
+  const reset = await waitForListing(p, (l) => l !== undefined && l.enumeration !== before, { withinMs: within, signal });
+  let now: BoardPresence = 'absent';
+  if (reset) {
+    for (;;) {
+      now = await readPresence(p, signal).catch((err: unknown) => {
+        if (signal?.aborted) throw err;
+        return 'absent' as const;
+      });
+      if (now === 'normal' || now === 'safe' || Date.now() >= deadline) break;
+      await pause(PRESENCE_POLL_MS, signal);
+    }
+  }
+  if (now === 'normal' || now === 'safe') return { ...report, messages: [...report.messages, `board back in ${now} mode`] };
+  if (now === 'dfu') {
+    throw new FlashRejectedError(`${p.name} stayed in DFU mode after the ${report.method} flash: the bootloader found no valid firmware to run`, report.method, [...report.messages, 'board stayed in DFU mode']);
+  }
+  const seen = reset ? `is ${now === 'absent' ? 'not on USB' : `in ${now} mode`}` : 'did not reset';
+  throw new InfraError(`${p.name} ${seen} ${within} ms after the ${report.method} flash`, 'check the board and its USB cable');
+}

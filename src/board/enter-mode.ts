@@ -1,0 +1,39 @@
+// Entering a mode and verifying it: ask (USB, else serial), wait for the
+// board to re-enumerate, read its mode back. Safe mode cannot be read back
+// over USB when the modules are fine (Device OS says normal), so the rig
+// remembers the enumeration the board came back with after it asked.
+import type { BoardMode } from '../domain.js';
+import { InfraError } from '../errors.js';
+import type { BoardParts } from './parts.js';
+import { readPresence, waitForListing, waitForPresence } from './presence.js';
+import { requestMode } from './mode-request.js';
+import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
+import type { BoardPresence } from './types.js';
+
+const shown = (p: BoardPresence): string => (p === 'absent' ? 'not on USB' : `in ${p} mode`);
+
+export async function enterMode(p: BoardParts, want: BoardMode, signal?: AbortSignal): Promise<void> {
+  let from = await readPresence(p, signal);
+  if (from === want) return;
+  if (from === 'absent') throw new InfraError(`${p.name} is not on USB: cannot enter ${want} mode`, 'is it plugged in and powered?');
+  // Listening mode is asked of a running Device OS, not of the DFU bootloader.
+  if (from === 'dfu' && want === 'listening') {
+    await enterMode(p, 'normal', signal);
+    from = 'normal';
+  }
+  const within = waitMs(p.access, REENUMERATE_BOARD_MS);
+  const before = p.memory.enumeration;
+  const by = await requestMode(p, want, from, signal);
+
+  if (want === 'safe') {
+    const back = await waitForListing(p, (l) => l?.mode === 'serial' && l.enumeration !== before, { withinMs: within, signal });
+    if (!back) {
+      const now = await readPresence(p, signal).catch(() => 'absent' as const);
+      throw new InfraError(`${p.name} is ${shown(now)} ${within} ms after the safe mode request (${by}): it did not come back on USB as a serial device`);
+    }
+    p.memory.safeEnumeration = back.enumeration;
+  }
+  if (await waitForPresence(p, want, { withinMs: within, signal })) return;
+  const now = await readPresence(p, signal).catch(() => 'absent' as const);
+  throw new InfraError(`${p.name} is ${shown(now)} ${within} ms after the ${want} mode request (${by})`);
+}

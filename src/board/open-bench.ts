@@ -1,0 +1,89 @@
+// The boards of a bench as Board objects: each with its log capture
+// (trace.log) and, when the bench has a cloud, its event capture
+// (events.ndjson) in its artifacts folder. Also what is on the USB bus,
+// name-less, for `rig boards`.
+import { join } from 'node:path';
+import type { BenchBoard } from '../bench/schema.js';
+import type { DeviceId } from '../domain.js';
+import { InputError } from '../errors.js';
+import { PLATFORMS, type PlatformName } from '../platform.js';
+import { benchControl } from '../transport/bench-control.js';
+import { captureDeviceEvents } from '../transport/cloud.js';
+import { usbBusFor, type UsbBoardListing, type UsbBus } from '../transport/usb.js';
+import type { BenchAccess } from './bench-access.js';
+import { RigBoard } from './board.js';
+import { SerialLogCapture } from './log-capture.js';
+import { serialPresence } from './presence.js';
+import { serialPortLocator } from './serial-port-finder.js';
+import type { Board, BoardPresence } from './types.js';
+
+export interface OpenBoardsOptions {
+  /** The board's artifacts folder (trace.log, events.ndjson). */
+  artifactsDir: (board: BenchBoard) => string;
+}
+
+export async function openBoard(access: BenchAccess, bench: BenchBoard, dir: string, bus: UsbBus = usbBusFor(access.usb)): Promise<Board> {
+  const log = SerialLogCapture.start({ board: bench.name, locate: serialPortLocator(bench.id, { serial: bench.serial }), file: join(dir, 'trace.log') });
+  try {
+    const events = access.cloud ? await captureDeviceEvents(access.cloud, bench.id, join(dir, 'events.ndjson')) : undefined;
+    return new RigBoard({
+      name: bench.name,
+      id: bench.id,
+      platform: PLATFORMS[bench.platform],
+      bench,
+      access,
+      bus,
+      log,
+      events,
+      control: access.control ? benchControl(access.control.api) : undefined,
+      memory: { openedAt: Date.now() },
+    });
+  } catch (err) {
+    await log.close();
+    throw err;
+  }
+}
+
+function wrongPlatform(bench: BenchBoard, listing: UsbBoardListing | undefined): InputError | undefined {
+  if (!listing || listing.platform.name === bench.platform) return undefined;
+  return new InputError(`board ${bench.name} (${bench.id}) is a ${listing.platform.displayName} on USB, not a ${PLATFORMS[bench.platform].displayName}`, undefined, 'fix its platform in the bench file');
+}
+
+/**
+ * Opens every board; each entry is the Board, or the Error that kept it from
+ * opening (the others still run). Keyed by device ID.
+ */
+export async function openBoards(access: BenchAccess, boards: readonly BenchBoard[], o: OpenBoardsOptions): Promise<Map<DeviceId, Board | Error>> {
+  const bus = usbBusFor(access.usb);
+  const listed = await bus.list();
+  const opened = await Promise.allSettled(
+    boards.map((b) => {
+      const wrong = wrongPlatform(b, listed.find((l) => l.id === b.id));
+      return wrong ? Promise.reject(wrong) : openBoard(access, b, o.artifactsDir(b), bus);
+    }),
+  );
+  return new Map(boards.map((b, i) => {
+    const r = opened[i];
+    const value = r?.status === 'fulfilled' ? r.value : r?.reason instanceof Error ? r.reason : new Error(String(r?.reason));
+    return [b.id, value] as const;
+  }));
+}
+
+export interface DiscoveredBoard {
+  id: DeviceId;
+  platform: PlatformName;
+  mode: BoardPresence;
+  /** USB port path, "<bus>-<port>". */
+  usbPort: string;
+}
+
+/** Every Particle board on the bench's USB bus now, with its mode. */
+export async function discoverBoards(access: BenchAccess, signal?: AbortSignal): Promise<DiscoveredBoard[]> {
+  const bus = usbBusFor(access.usb);
+  const found: DiscoveredBoard[] = [];
+  for (const l of await bus.list(signal)) {
+    const mode = l.mode === 'dfu' ? 'dfu' : await serialPresence({ bus, id: l.id, memory: { openedAt: Date.now() } }, l, signal).catch(() => 'absent' as const);
+    found.push({ id: l.id, platform: l.platform.name, mode, usbPort: l.portPath });
+  }
+  return found;
+}

@@ -1,0 +1,100 @@
+// Where a board is, as the USB bus shows it: not enumerated (absent), the
+// DFU PID (dfu), or the serial PID, where GetDeviceMode tells listening from
+// normal. Device OS reports safe mode as normal, so safe mode is read from
+// the modules (a user part missing or failing its checks boots into safe
+// mode) or from the rig's memory of asking for it on this enumeration.
+import type { BoardModule, BoardPresence } from './types.js';
+import { isRefused, withUsbControl, type UsbBoardListing } from '../transport/usb.js';
+import { pause } from '../transport/usb/deadline.js';
+import type { BoardParts } from './parts.js';
+import { PRESENCE_POLL_MS } from './timing.js';
+
+/** This board's listing on the bus now; keeps the memory of enumerations current. */
+export async function listingOf(p: BoardParts, signal?: AbortSignal): Promise<UsbBoardListing | undefined> {
+  const listing = (await p.bus.list(signal)).find((b) => b.id === p.id);
+  const m = p.memory;
+  const now = Date.now();
+  if (listing && listing.enumeration !== m.enumeration) {
+    // It appeared after the previous look: that look is the earliest it can date from.
+    m.enumeration = listing.enumeration;
+    m.enumeratedAt = m.lastLookAt ?? m.openedAt;
+  }
+  if (!listing) m.enumeration = undefined;
+  m.lastLookAt = now;
+  return listing;
+}
+
+/** A user part that is missing or fails a check, or a module failing its dependencies, means safe mode. */
+export function safeByModules(modules: readonly BoardModule[]): boolean {
+  const main = modules.filter((m) => m.location === 'main');
+  if (!main.some((m) => m.func === 'user-part')) return true;
+  return main.some((m) => !(m.checks.integrity && m.checks.dependencies && m.checks.range && m.checks.platform));
+}
+
+/** The mode of a board the bus lists as a serial device. */
+export async function serialPresence(p: Pick<BoardParts, 'bus' | 'id' | 'memory'>, listing: UsbBoardListing, signal?: AbortSignal): Promise<BoardPresence> {
+  return withUsbControl(p.bus, p.id, { mode: 'serial', timeoutMs: 2000, signal }, async (c) => {
+    if ((await c.mode(signal)) === 'listening') return 'listening';
+    if (p.memory.safeEnumeration === listing.enumeration) return 'safe';
+    // A board that does not answer module info (old Device OS) is taken at its word: normal.
+    const modules = await c.modules(signal).catch((err: unknown) => {
+      if (isRefused(err)) return undefined;
+      throw err;
+    });
+    return modules && safeByModules(modules) ? 'safe' : 'normal';
+  });
+}
+
+export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise<BoardPresence> {
+  for (let attempt = 0; ; attempt++) {
+    const listing = await listingOf(p, signal);
+    if (!listing) return 'absent';
+    if (listing.mode === 'dfu') return 'dfu';
+    try {
+      return await serialPresence(p, listing, signal);
+    } catch (err) {
+      // It may have left the bus between the listing and the request (a reset): look again.
+      if (signal?.aborted || attempt >= 2) throw err;
+    }
+  }
+}
+
+/** Polls the bus (cheaply: a listing is enough for absent and dfu) until `want`; false after `withinMs`. */
+export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> {
+  const deadline = Date.now() + o.withinMs;
+  for (;;) {
+    let now: BoardPresence | undefined;
+    try {
+      if (want === 'absent' || want === 'dfu') {
+        const listing = await listingOf(p, o.signal);
+        now = !listing ? 'absent' : listing.mode === 'dfu' ? 'dfu' : undefined;
+      } else {
+        now = await readPresence(p, o.signal);
+      }
+    } catch (err) {
+      if (o.signal?.aborted) throw err;
+      now = undefined; // a board in the middle of a reset: ask again
+    }
+    if (now === want) return true;
+    if (Date.now() >= deadline) return false;
+    await pause(PRESENCE_POLL_MS, o.signal);
+  }
+}
+
+/** Polls the listing until `check` holds; the listing, or undefined after `withinMs`. */
+export async function waitForListing(
+  p: BoardParts,
+  check: (l: UsbBoardListing | undefined) => boolean,
+  o: { withinMs: number; signal?: AbortSignal },
+): Promise<UsbBoardListing | undefined | false> {
+  const deadline = Date.now() + o.withinMs;
+  for (;;) {
+    const listing = await listingOf(p, o.signal).catch((err: unknown) => {
+      if (o.signal?.aborted) throw err;
+      return false as const;
+    });
+    if (listing !== false && check(listing)) return listing;
+    if (Date.now() >= deadline) return false;
+    await pause(PRESENCE_POLL_MS, o.signal);
+  }
+}

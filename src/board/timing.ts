@@ -1,0 +1,18 @@
+// How long the board layer waits, in board time scaled to the bench, with
+// a floor of wall time for the rig's own work (USB round trips, opening a
+// port) that does not speed up with a simulated clock.
+import type { BenchAccess } from './bench-access.js';
+
+/** A board re-enumerating after a reset or mode change: a few seconds on a real one, more with a modem. */
+export const REENUMERATE_BOARD_MS = 30_000;
+/** A board coming back after a flash: the update is applied during the boot. */
+export const FLASH_RETURN_BOARD_MS = 60_000;
+/** The cloud seeing a board that just booted. */
+export const CLOUD_ONLINE_BOARD_MS = 60_000;
+/** Between two looks at the USB bus while waiting (wall). */
+export const PRESENCE_POLL_MS = 50;
+
+/** Wall ms for `boardMs` of board time on this bench, at least `floorMs`. */
+export function waitMs(access: Pick<BenchAccess, 'timeScale'>, boardMs: number, floorMs = 3000): number {
+  return Math.max(floorMs, Math.round(boardMs / access.timeScale));
+}

@@ -1,0 +1,174 @@
+// The log capture against the simulated bench: a real PTY per board opened
+// with serialport, followed across resets, DFU round trips (real dfu-util
+// through the simulated USB bus) and serial flashing, with every line
+// checked against trace.log.
+import t, { type Test } from 'tap';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchSchema } from '../../src/bench/schema.js';
+import { SerialLogCapture } from '../../src/board/log-capture.js';
+import { serialPortLocator } from '../../src/board/serial-port-finder.js';
+import type { LogLine } from '../../src/board/types.js';
+import { makeTestApp } from '../../src/firmware/make.js';
+import { parseModule } from '../../src/firmware/parse.js';
+import { PLATFORMS } from '../../src/platform.js';
+import { startSimBench, type RunningSimBench } from '../../src/sim/bench.js';
+import type { SimBoardHandle } from '../../src/sim/board/create.js';
+import { flashDfu } from '../../src/transport/dfu.js';
+import { dfuByBaud, flashOverSerial } from '../../src/transport/serial.js';
+
+const ID = '3a002c000847343337373738';
+const APP_LINE = /^(\d{10}) \[app\] INFO: (.*)$/;
+
+interface Rig { sim: RunningSimBench; board: SimBoardHandle; capture: SerialLogCapture; dir: string }
+
+async function rig(t: Test, o: { logRate: number; timeScale?: number }): Promise<Rig> {
+  const runDir = await mkdtemp(join(tmpdir(), 'rig-cap-t-'));
+  const bench = BenchSchema.parse({
+    bench: 'capture-test', simulator: true,
+    boards: [{ name: 'photon-1', platform: 'photon', id: ID, sim: { app: { version: 1, behaviour: { 'log-rate': o.logRate } } } }],
+  });
+  const sim = await startSimBench({ bench, runDir, timeScale: o.timeScale ?? 20, onError: (e) => t.fail(e.message) });
+  const entry = sim.boards[0] as RunningSimBench['boards'][number];
+  const dir = t.testdir({});
+  const capture = SerialLogCapture.start({ board: entry.name, locate: serialPortLocator(entry.id, { serial: entry.serial }), file: join(dir, 'photon-1', 'trace.log') });
+  t.teardown(async () => {
+    await capture.close();
+    await sim.close();
+    await rm(runDir, { recursive: true, force: true });
+  });
+  return { sim, board: sim.handles['photon-1'] as SimBoardHandle, capture, dir };
+}
+
+async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** trace.log as [ISO time, raw line] pairs. */
+function traceOf(capture: SerialLogCapture): Array<[string, string]> {
+  const text = readFileSync(capture.file, 'latin1');
+  t.ok(text.endsWith('\n'), 'trace.log ends with a whole line');
+  return text.slice(0, -1).split('\n').map((l) => [l.slice(0, 24), l.slice(25)]);
+}
+
+/** App lines of one boot are 1000/logRate board ms apart: a gap or a repeat means bytes went missing or came twice. */
+function gapsIn(lines: readonly LogLine[], periodMs: number): string[] {
+  const problems: string[] = [];
+  let prev: number | undefined;
+  for (const l of lines) {
+    const m = APP_LINE.exec(l.text);
+    if (!m) { prev = undefined; continue; } // boot and cloud lines start a new run
+    const ms = Number(m[1]);
+    if (prev !== undefined && ms !== prev + periodMs && ms > prev) problems.push(`seq ${l.seq}: ${prev} -> ${ms}`);
+    if (prev !== undefined && ms <= prev) prev = undefined; // a new boot counts from 0 again
+    prev = ms;
+  }
+  return problems;
+}
+
+t.test('lines, timestamps, byte count and trace.log agree', async (t) => {
+  const { capture } = await rig(t, { logRate: 50 });
+  const started = Date.now();
+  const first = await capture.waitFor(APP_LINE, { withinMs: 3000 });
+  t.ok(first, 'an app line arrives');
+  await capture.waitFor(APP_LINE, { fromSeq: (first?.seq ?? 0) + 20, withinMs: 3000 });
+  await capture.close();
+  const lines = capture.lines();
+  t.ok(lines.every((l, i) => l.seq === i), 'seq numbers count from 0');
+  t.ok(lines.every((l, i) => l.at >= started - 1000 && (i === 0 || l.at >= (lines[i - 1]?.at ?? 0))), 'arrival times in order');
+  t.ok(lines.every((l) => !/[\r\n]/.test(l.text)), 'no CR or LF in a line');
+  t.equal(capture.bytes, lines.reduce((n, l) => n + Buffer.byteLength(l.text) + 2, 0), 'every byte counted: the lines plus their CRLF');
+  const trace = traceOf(capture);
+  t.same(trace.map(([, text]) => text), lines.map((l) => l.text), 'trace.log has every line, in order');
+  t.same(trace.map(([at]) => at), lines.map((l) => new Date(l.at).toISOString()), 'each prefixed by the arrival of its first byte');
+  t.same(gapsIn(lines, 20), [], 'no line lost');
+});
+
+t.test('follows the board across a reset: before and after kept, nothing twice', async (t) => {
+  const { board, capture } = await rig(t, { logRate: 50 });
+  await capture.waitFor(APP_LINE, { fromSeq: 10, withinMs: 3000 });
+  const beforeReset = capture.lines().length;
+  board.reset('pin_reset'); // set-up: the reset itself is not what is tested
+  await until(() => !capture.connected, 'the port to vanish');
+  const after = await capture.waitFor(/\[app\] INFO/, { fromSeq: beforeReset, withinMs: 5000 });
+  t.ok(after, 'app lines again after the reset');
+  t.ok(capture.connected, 'the capture reopened the port');
+  const next = await capture.waitFor(APP_LINE, { fromSeq: (after?.seq ?? 0) + 10, withinMs: 3000 });
+  t.ok(next);
+  const ms = capture.lines().map((l) => APP_LINE.exec(l.text)?.[1]).filter((x) => x !== undefined);
+  t.ok(ms.some((x, i) => i > 0 && Number(x) < Number(ms[i - 1])), 'board time restarted: lines of both boots are there');
+  t.same(gapsIn(capture.lines(), 20), [], 'no line lost or repeated within a boot');
+  t.equal(new Set(capture.lines().map((l) => l.text)).size, capture.lines().length, 'no line captured twice');
+});
+
+t.test('a DFU round trip: 14400 baud, dfu-util, the new app\'s lines on the same capture', async (t) => {
+  const { sim, board, capture } = await rig(t, { logRate: 50 });
+  await capture.waitFor(APP_LINE, { fromSeq: 5, withinMs: 3000 });
+  t.ok(await dfuByBaud(capture), 'the capture lends its port for the 14400-baud request');
+  await until(() => board.usb === 'dfu', 'DFU mode');
+  const image = makeTestApp({ platform: 'photon', version: 7, behaviour: { logRate: 50 } });
+  await flashDfu({ usb: { kind: 'socket', socket: sim.usb.socket } }, { deviceId: board.id, platform: PLATFORMS.photon }, { image, info: parseModule(image) });
+  const v7 = await capture.waitFor(/\[app\] INFO: app v7 running/, { withinMs: 5000 });
+  t.ok(v7, 'the new app logs on the reopened port');
+  const texts = capture.lines().map((l) => l.text);
+  t.ok(texts.some((l) => l.includes('app v1 running')), 'the old app\'s lines are kept');
+  t.equal(new Set(texts).size, texts.length, 'nothing duplicated');
+  t.same(gapsIn(capture.lines(), 20), []);
+});
+
+t.test('serial flashing on the capture\'s port: the session\'s lines are recorded, the new app follows', async (t) => {
+  const { board, capture } = await rig(t, { logRate: 20 });
+  await capture.waitFor(APP_LINE, { withinMs: 3000 });
+  const image = makeTestApp({ platform: 'photon', version: 5 });
+  const report = await flashOverSerial(capture, image);
+  t.ok(report.messages.includes('Downloaded file successfully!'));
+  t.ok(await capture.waitFor(/^Restarting system to apply firmware update/, { withinMs: 1000 }), 'the board\'s lines during the session are in the capture too');
+  t.ok(await capture.waitFor(/app v5 running/, { withinMs: 5000 }), 'and the new app\'s lines after the restart');
+  t.equal(board.runningAppHash(), parseModule(image).sha256);
+});
+
+t.test('a session borrowing the port loses none of the bytes that arrive meanwhile', async (t) => {
+  const { capture } = await rig(t, { logRate: 200 });
+  await capture.waitFor(APP_LINE, { withinMs: 3000 });
+  const from = capture.lines().length;
+  await capture.use(() => new Promise((r) => setTimeout(r, 300)));
+  await capture.waitFor(APP_LINE, { fromSeq: capture.lines().length + 20, withinMs: 3000 });
+  t.ok(capture.lines().length - from > 60, 'lines kept arriving during the session');
+  t.same(gapsIn(capture.lines().slice(from), 5), []);
+});
+
+t.test('a board logging as fast as it can: every line, in order', async (t) => {
+  // 1000 lines/s of board time at scale 20: about 20 000 lines (0.8 MB) a second of wall time.
+  const { capture } = await rig(t, { logRate: 1000 });
+  await capture.waitFor(APP_LINE, { withinMs: 3000 });
+  await new Promise((r) => setTimeout(r, 1000));
+  const lines = capture.lines();
+  t.ok(lines.length > 5000, `${lines.length} lines in a second`);
+  t.same(gapsIn(lines, 1), [], 'no gap and no repeat in the board\'s millisecond stamps');
+  t.ok(lines.every((l) => APP_LINE.test(l.text) || /^\d{10} \[/.test(l.text)), 'no line corrupted');
+});
+
+t.test('waitFor and tail', async (t) => {
+  const { capture } = await rig(t, { logRate: 50 });
+  const first = await capture.waitFor(APP_LINE, { withinMs: 3000 });
+  t.ok(first);
+  const later = await capture.waitFor(/app v1 running/g, { fromSeq: (first?.seq ?? 0) + 3, withinMs: 3000 });
+  t.equal(later?.seq, (first?.seq ?? 0) + 3, 'the first match from fromSeq on, also with a /g pattern');
+  t.equal(await capture.waitFor(/never printed/, { withinMs: 100 }), undefined, 'undefined on timeout');
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(new Error('step cancelled')), 50);
+  await t.rejects(capture.waitFor(/never printed/, { withinMs: 5000, signal: ac.signal }), { message: 'step cancelled' });
+  const seq = later?.seq ?? 0;
+  t.same(capture.tail(2, seq).map((l) => l.seq), [seq - 2, seq - 1], 'the lines before a seq');
+  t.equal(capture.tail(3).length, 3);
+  t.same(capture.tail(5, 0), []);
+  const pending = capture.waitFor(/never printed/, { withinMs: 60_000 });
+  await capture.close();
+  t.equal(await pending, undefined, 'close ends every wait');
+});
