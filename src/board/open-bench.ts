@@ -46,7 +46,7 @@ export async function openBoard(access: BenchAccess, bench: BenchBoard, dir: str
 
 function wrongPlatform(bench: BenchBoard, listing: UsbBoardListing | undefined): InputError | undefined {
   if (!listing || listing.platform.name === bench.platform) return undefined;
-  return new InputError(`board ${bench.name} (${bench.id}) is a ${listing.platform.displayName} on USB, not a ${PLATFORMS[bench.platform].displayName}`, undefined, 'fix its platform in the bench file');
+  return new InputError(`board ${bench.name} (${bench.id}): the bench file says platform ${bench.platform}, USB shows platform ${listing.platform.name}`, undefined, 'fix its platform in the bench file');
 }
 
 /**
