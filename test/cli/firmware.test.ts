@@ -25,7 +25,7 @@ t.test('a flipped byte makes info exit 2 naming the CRC', async (t) => {
   const out = join(dir, 'app.bin');
   t.equal((await runRig(['firmware', 'make', '--platform', 'photon', '-o', out])).code, 0);
   const bytes = readFileSync(out);
-  bytes[1000] ^= 0x01;
+  bytes[1000] = bytes[1000]! ^ 0x01;
   writeFileSync(out, bytes);
   const r = await runRig(['firmware', 'info', out]);
   t.equal(r.code, 2);

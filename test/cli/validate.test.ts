@@ -71,7 +71,7 @@ t.test('firmware files a plan names are checked against each board it selects', 
   const dir = t.testdir({});
   writeFileSync(join(dir, 'argon.bin'), makeTestApp({ platform: 'argon' }));
   const corrupted = makeTestApp({ platform: 'photon' });
-  corrupted[200] ^= 0xff;
+  corrupted[200] = corrupted[200]! ^ 0xff;
   writeFileSync(join(dir, 'corrupted.bin'), corrupted);
   writeFileSync(join(dir, 'system.bin'), photonSystemPart());
   // A well-formed user part 192 KB long: the Photon's slot holds 128 KB.
