@@ -24,11 +24,11 @@ const APP_LINE = /^(\d{10}) \[app\] INFO: (.*)$/;
 
 interface Rig { sim: RunningSimBench; board: SimBoardHandle; capture: SerialLogCapture; dir: string }
 
-async function rig(t: Test, o: { logRate: number; timeScale?: number }): Promise<Rig> {
+async function rig(t: Test, o: { logRate: number; timeScale?: number; systemThread?: boolean }): Promise<Rig> {
   const runDir = await mkdtemp(join(tmpdir(), 'rig-cap-t-'));
   const bench = BenchSchema.parse({
     bench: 'capture-test', simulator: true,
-    boards: [{ name: 'photon-1', platform: 'photon', id: ID, sim: { app: { version: 1, behaviour: { 'log-rate': o.logRate } } } }],
+    boards: [{ name: 'photon-1', platform: 'photon', id: ID, sim: { app: { version: 1, behaviour: { 'log-rate': o.logRate, 'system-thread': o.systemThread ?? false } } } }],
   });
   const sim = await startSimBench({ bench, runDir, timeScale: o.timeScale ?? 20, onError: (e) => t.fail(e.message) });
   const entry = sim.boards[0] as RunningSimBench['boards'][number];
@@ -51,26 +51,35 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 }
 
 /** trace.log as [ISO time, raw line] pairs. */
-function traceOf(capture: SerialLogCapture): Array<[string, string]> {
+function traceOf(t: Test, capture: SerialLogCapture): Array<[string, string]> {
   const text = readFileSync(capture.file, 'latin1');
   t.ok(text.endsWith('\n'), 'trace.log ends with a whole line');
   return text.slice(0, -1).split('\n').map((l) => [l.slice(0, 24), l.slice(25)]);
 }
 
-/** App lines of one boot are 1000/logRate board ms apart: a gap or a repeat means bytes went missing or came twice. */
-function gapsIn(lines: readonly LogLine[], periodMs: number): string[] {
+/**
+ * App lines of one boot are 1000/logRate board ms apart: a gap or a repeat
+ * means bytes went missing or came twice. Board time going backwards, or
+ * another app's message, is a new boot; `boots` counts them, so lines
+ * replayed after a reconnection show.
+ */
+function gapsIn(lines: readonly LogLine[], periodMs: number): { problems: string[]; boots: number } {
   const problems: string[] = [];
-  let prev: number | undefined;
+  let prev: { ms: number; message: string } | undefined;
+  let boots = 0;
   for (const l of lines) {
     const m = APP_LINE.exec(l.text);
-    if (!m) { prev = undefined; continue; } // boot and cloud lines start a new run
-    const ms = Number(m[1]);
-    if (prev !== undefined && ms !== prev + periodMs && ms > prev) problems.push(`seq ${l.seq}: ${prev} -> ${ms}`);
-    if (prev !== undefined && ms <= prev) prev = undefined; // a new boot counts from 0 again
-    prev = ms;
+    if (!m) continue;
+    const cur = { ms: Number(m[1]), message: m[2] as string };
+    if (prev === undefined || cur.ms < prev.ms || cur.message !== prev.message) boots++;
+    else if (cur.ms !== prev.ms + periodMs) problems.push(`seq ${l.seq}: ${prev.ms} -> ${cur.ms}`);
+    prev = cur;
   }
-  return problems;
+  return { problems, boots };
 }
+
+/** An app line at 10 s of board time or later: the next boot's lines start well below. */
+const AFTER_10_S = /^00000[1-9]\d{4} \[app\]/;
 
 t.test('lines, timestamps, byte count and trace.log agree', async (t) => {
   const { capture } = await rig(t, { logRate: 50 });
@@ -84,27 +93,24 @@ t.test('lines, timestamps, byte count and trace.log agree', async (t) => {
   t.ok(lines.every((l, i) => l.at >= started - 1000 && (i === 0 || l.at >= (lines[i - 1]?.at ?? 0))), 'arrival times in order');
   t.ok(lines.every((l) => !/[\r\n]/.test(l.text)), 'no CR or LF in a line');
   t.equal(capture.bytes, lines.reduce((n, l) => n + Buffer.byteLength(l.text) + 2, 0), 'every byte counted: the lines plus their CRLF');
-  const trace = traceOf(capture);
+  const trace = traceOf(t, capture);
   t.same(trace.map(([, text]) => text), lines.map((l) => l.text), 'trace.log has every line, in order');
   t.same(trace.map(([at]) => at), lines.map((l) => new Date(l.at).toISOString()), 'each prefixed by the arrival of its first byte');
-  t.same(gapsIn(lines, 20), [], 'no line lost');
+  t.same(gapsIn(lines, 20), { problems: [], boots: 1 }, 'no line lost');
 });
 
 t.test('follows the board across a reset: before and after kept, nothing twice', async (t) => {
   const { board, capture } = await rig(t, { logRate: 50 });
-  await capture.waitFor(APP_LINE, { fromSeq: 10, withinMs: 3000 });
-  const beforeReset = capture.lines().length;
+  t.ok(await capture.waitFor(AFTER_10_S, { withinMs: 5000 }));
   board.reset('pin_reset'); // set-up: the reset itself is not what is tested
   await until(() => !capture.connected, 'the port to vanish');
+  const beforeReset = capture.lines().length; // lines still in the port's buffer came in until now
   const after = await capture.waitFor(/\[app\] INFO/, { fromSeq: beforeReset, withinMs: 5000 });
   t.ok(after, 'app lines again after the reset');
   t.ok(capture.connected, 'the capture reopened the port');
   const next = await capture.waitFor(APP_LINE, { fromSeq: (after?.seq ?? 0) + 10, withinMs: 3000 });
   t.ok(next);
-  const ms = capture.lines().map((l) => APP_LINE.exec(l.text)?.[1]).filter((x) => x !== undefined);
-  t.ok(ms.some((x, i) => i > 0 && Number(x) < Number(ms[i - 1])), 'board time restarted: lines of both boots are there');
-  t.same(gapsIn(capture.lines(), 20), [], 'no line lost or repeated within a boot');
-  t.equal(new Set(capture.lines().map((l) => l.text)).size, capture.lines().length, 'no line captured twice');
+  t.same(gapsIn(capture.lines(), 20), { problems: [], boots: 2 }, 'two boots, each without a gap or a repeat: nothing replayed');
 });
 
 t.test('a DFU round trip: 14400 baud, dfu-util, the new app\'s lines on the same capture', async (t) => {
@@ -118,8 +124,7 @@ t.test('a DFU round trip: 14400 baud, dfu-util, the new app\'s lines on the same
   t.ok(v7, 'the new app logs on the reopened port');
   const texts = capture.lines().map((l) => l.text);
   t.ok(texts.some((l) => l.includes('app v1 running')), 'the old app\'s lines are kept');
-  t.equal(new Set(texts).size, texts.length, 'nothing duplicated');
-  t.same(gapsIn(capture.lines(), 20), []);
+  t.same(gapsIn(capture.lines(), 20), { problems: [], boots: 2 }, 'two boots, nothing lost or repeated');
 });
 
 t.test('serial flashing on the capture\'s port: the session\'s lines are recorded, the new app follows', async (t) => {
@@ -140,17 +145,21 @@ t.test('a session borrowing the port loses none of the bytes that arrive meanwhi
   await capture.use(() => new Promise((r) => setTimeout(r, 300)));
   await capture.waitFor(APP_LINE, { fromSeq: capture.lines().length + 20, withinMs: 3000 });
   t.ok(capture.lines().length - from > 60, 'lines kept arriving during the session');
-  t.same(gapsIn(capture.lines().slice(from), 5), []);
+  t.same(gapsIn(capture.lines().slice(from), 5), { problems: [], boots: 1 });
 });
 
-t.test('a board logging as fast as it can: every line, in order', async (t) => {
-  // 1000 lines/s of board time at scale 20: about 20 000 lines (0.8 MB) a second of wall time.
-  const { capture } = await rig(t, { logRate: 1000 });
+t.test('a board logging fast: every line, in order', async (t) => {
+  // 1000 lines/s of board time at scale 2: 2000 lines (76 KB) a second of wall time.
+  // The simulated board shares this process and its PTY holds 20 KB: were
+  // the machine to stall this process for longer than that lasts, the
+  // *board* would drop output, as a real one does when nobody reads. The
+  // rate keeps that out of reach; the capture itself parses ~20 MB/s.
+  const { capture } = await rig(t, { logRate: 1000, timeScale: 2, systemThread: true });
   await capture.waitFor(APP_LINE, { withinMs: 3000 });
   await new Promise((r) => setTimeout(r, 1000));
   const lines = capture.lines();
-  t.ok(lines.length > 5000, `${lines.length} lines in a second`);
-  t.same(gapsIn(lines, 1), [], 'no gap and no repeat in the board\'s millisecond stamps');
+  t.ok(lines.length > 1000, `${lines.length} lines in a second`);
+  t.same(gapsIn(lines, 1), { problems: [], boots: 1 }, 'no gap and no repeat in the board\'s millisecond stamps');
   t.ok(lines.every((l) => APP_LINE.test(l.text) || /^\d{10} \[/.test(l.text)), 'no line corrupted');
 });
 

@@ -33,7 +33,7 @@ export class LineAssembler {
     while (from < chunk.length) {
       if (this.#lineAt === undefined) {
         this.#lineAt = at;
-        out.trace.push(Buffer.from(`${new Date(at).toISOString()} `, 'latin1'));
+        out.trace.push(this.#stamp(at));
       }
       const nl = chunk.indexOf(LF, from);
       const ends = nl >= 0;
@@ -60,6 +60,18 @@ export class LineAssembler {
     this.#heldCr = false;
     if (this.#lineAt !== undefined) this.#endLine(out);
     return out;
+  }
+
+  #stampAt = NaN;
+  #stampBytes = Buffer.alloc(0);
+
+  /** `<ISO time> `; lines of one chunk share their arrival time, so the text is made once. */
+  #stamp(at: number): Buffer {
+    if (at !== this.#stampAt) {
+      this.#stampAt = at;
+      this.#stampBytes = Buffer.from(`${new Date(at).toISOString()} `, 'latin1');
+    }
+    return this.#stampBytes;
   }
 
   #add(bytes: Buffer, out: Assembled): void {

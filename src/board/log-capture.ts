@@ -1,0 +1,140 @@
+// Every byte a board prints on its serial port, for the whole run: lines
+// timestamped on the arrival of their first byte, kept in memory for
+// expectations, and appended to trace.log as they arrive (a synchronous
+// write per chunk, so a crash of the rig loses nothing already received).
+// The capture owns the port and follows the board across resets
+// (PortFollower); listening-mode commands and YMODEM borrow the port through
+// use(), while the capture keeps recording what the board sends.
+import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SerialPort } from 'serialport';
+import { PortFollower } from '../transport/serial/follower.js';
+import { LineAssembler, type Assembled } from '../transport/serial/line-assembler.js';
+import type { PortLocator, SerialLine, SerialSessionOptions } from '../transport/serial/line.js';
+import type { LogCapture, LogLine } from './types.js';
+
+export interface LogCaptureOptions {
+  /** Board name, for messages. */
+  board: string;
+  /** Where the board's port is now (src/board/serial-port-finder.ts). */
+  locate: PortLocator;
+  /** trace.log path; its folder is created. */
+  file: string;
+  baudRate?: number;
+  retry?: { minMs: number; maxMs: number };
+}
+
+export class SerialLogCapture implements LogCapture, SerialLine {
+  readonly file: string;
+  readonly #lines: LogLine[] = [];
+  readonly #assembler = new LineAssembler();
+  readonly #follower: PortFollower;
+  readonly #waiters = new Set<() => void>();
+  #fd: number | undefined;
+  #bytes = 0;
+  #closed: Promise<void> | undefined;
+  /** The first failure writing trace.log; capture in memory goes on. */
+  traceError: Error | undefined;
+
+  /** Opens (appends to) trace.log and starts following the board's port. */
+  static start(o: LogCaptureOptions): SerialLogCapture {
+    const capture = new SerialLogCapture(o);
+    capture.#follower.start();
+    return capture;
+  }
+
+  private constructor(o: LogCaptureOptions) {
+    this.file = o.file;
+    mkdirSync(dirname(o.file), { recursive: true });
+    this.#fd = openSync(o.file, 'a');
+    this.#follower = new PortFollower({
+      board: o.board,
+      locate: o.locate,
+      baudRate: o.baudRate,
+      retry: o.retry,
+      onData: (chunk, at) => {
+        this.#bytes += chunk.length;
+        this.#take(this.#assembler.feed(chunk, at));
+      },
+      // The board's next output after it comes back starts a new line.
+      onClose: () => this.#take(this.#assembler.flush()),
+    });
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Whether the board's port is open right now. */
+  get connected(): boolean {
+    return this.#follower.port?.isOpen === true;
+  }
+
+  lines(): readonly LogLine[] {
+    return this.#lines;
+  }
+
+  tail(n: number, beforeSeq = this.#lines.length): LogLine[] {
+    const end = Math.max(0, Math.min(beforeSeq, this.#lines.length));
+    return this.#lines.slice(Math.max(0, end - n), end);
+  }
+
+  waitFor(pattern: RegExp, o: { fromSeq?: number; withinMs: number; signal?: AbortSignal }): Promise<LogLine | undefined> {
+    let next = Math.max(0, o.fromSeq ?? 0);
+    const find = (): LogLine | undefined => {
+      for (; next < this.#lines.length; next++) {
+        const line = this.#lines[next] as LogLine;
+        pattern.lastIndex = 0; // a /g or /y pattern keeps state between tests
+        if (pattern.test(line.text)) return line;
+      }
+      return undefined;
+    };
+    return new Promise((resolve, reject) => {
+      const finish = (end: () => void): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        o.signal?.removeEventListener('abort', onAbort);
+        end();
+      };
+      const check = (): void => {
+        const hit = find();
+        if (hit || this.#closed) finish(() => resolve(hit));
+      };
+      const onAbort = (): void => finish(() => reject(o.signal?.reason));
+      const timer = setTimeout(() => finish(() => resolve(undefined)), Math.max(0, o.withinMs));
+      if (o.signal?.aborted) return onAbort();
+      this.#waiters.add(check);
+      o.signal?.addEventListener('abort', onAbort);
+      check();
+    });
+  }
+
+  use<T>(session: (port: SerialPort) => Promise<T>, o?: SerialSessionOptions): Promise<T> {
+    return this.#follower.use(session, o);
+  }
+
+  /** Stops following the port, ends a partial last line, closes trace.log. Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      await this.#follower.stop();
+      this.#take(this.#assembler.flush());
+      if (this.#fd !== undefined) closeSync(this.#fd);
+      this.#fd = undefined;
+      for (const w of [...this.#waiters]) w();
+    })();
+    return this.#closed;
+  }
+
+  #take(a: Assembled): void {
+    if (this.#fd !== undefined && a.trace.length > 0 && !this.traceError) {
+      try {
+        writevSync(this.#fd, a.trace);
+      } catch (e) {
+        this.traceError = e as Error;
+      }
+    }
+    if (a.lines.length === 0) return;
+    for (const l of a.lines) this.#lines.push({ at: l.at, text: l.text, seq: this.#lines.length });
+    for (const w of [...this.#waiters]) w();
+  }
+}
