@@ -1,6 +1,6 @@
 // What a step runs against: one board, the plan's firmware for it, the
 // bench's time scale, and a little memory of what earlier steps did (the
-// last flash, where the plan and the previous step began in the captures),
+// last flash, where the plan and the last action began in the captures),
 // which expectations and diagnoses rest on.
 import type { Board, FirmwareImage, FlashReport } from '../board/types.js';
 import type { FlashMethod, StepResult } from '../domain.js';
@@ -37,8 +37,8 @@ export interface StepContext {
   lastFlash?: LastFlash;
   /** Where the plan began in the captures; default: the start of the capture. */
   planStart?: CaptureMarks;
-  /** Where the previous step began; runStep keeps it current. */
-  previousStep?: CaptureMarks;
+  /** Where the last step that acted on the board (flash, mode, reset, power, fault) began; runStep keeps it current. */
+  lastAction?: CaptureMarks;
   /** A live progress line for the display. */
   note(progress: string): void;
 }

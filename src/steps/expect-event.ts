@@ -1,14 +1,15 @@
 // expect-event: a cloud event whose name starts with `name` and whose data
 // matches `data` arrives within `within` (board time, default 30 s),
-// counting from the start of the previous step (since.ts). With absent: true,
-// no such event may arrive in that window. No cloud on the bench: SKIP.
+// counting from the start of the last step that acted on the board
+// (since.ts). With absent: true, no such event may arrive in that window.
+// No cloud on the bench: SKIP.
 import type { CloudEvent } from '../board/types.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExpectEventStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { fail, pass, skip, type KindRunner } from './result.js';
-import { sincePreviousStep } from './since.js';
+import { sinceLastAction } from './since.js';
 
 function shown(e: CloudEvent): { name: string; data: string; publishedAt: string } {
   return { name: e.name, data: e.data, publishedAt: e.publishedAt };
@@ -17,7 +18,7 @@ function shown(e: CloudEvent): { name: string; data: string; publishedAt: string
 export const runExpectEvent: KindRunner<ExpectEventStep> = async (step, ctx) => {
   const events = ctx.board.events;
   if (!events) return skip('the bench names no cloud, so cloud events cannot be watched');
-  const from = sincePreviousStep(ctx).eventSeq;
+  const from = sinceLastAction(ctx).eventSeq;
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
   const data = step.data !== undefined ? new RegExp(step.data) : undefined;
   const wanted = { name: step.event, ...(step.data !== undefined ? { data: step.data } : {}) };

@@ -1,14 +1,14 @@
 // expect-log: with match, a trace line matching the pattern appears within
-// `within` (board time, default 30 s), counting from the start of the
-// previous step (since.ts). With absent, no line of the plan so far matches,
-// and, when `within` is given, none arrives during it either.
+// `within` (board time, default 30 s), counting from the start of the last
+// step that acted on the board (since.ts). With absent, no line of the plan
+// so far matches, and, when `within` is given, none arrives during it either.
 import type { LogLine } from '../board/types.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExpectLogStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { EXCERPT_LINES, fail, pass, type KindRunner, type StepBody } from './result.js';
-import { sincePlanStart, sincePreviousStep } from './since.js';
+import { sincePlanStart, sinceLastAction } from './since.js';
 
 function found(line: LogLine, ctx: StepContext, pattern: string): StepBody {
   // The excerpt ends at the offending line: that is where the failure is.
@@ -30,7 +30,7 @@ export const runExpectLog: KindRunner<ExpectLogStep> = async (step, ctx) => {
   }
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
   ctx.note(`waiting for /${step.pattern}/ in the trace`);
-  const hit = await log.waitFor(re, { fromSeq: sincePreviousStep(ctx).logSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
+  const hit = await log.waitFor(re, { fromSeq: sinceLastAction(ctx).logSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
   if (hit) return pass({ actual: hit.text });
   const d = await diagnoseFailure(ctx);
   return fail({ match: step.pattern }, 'no matching line', diagnosisFields(d, `no trace line matched /${step.pattern}/ within ${formatDuration(withinMs)}`));

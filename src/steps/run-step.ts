@@ -2,7 +2,7 @@
 // (board time, scaled) on top of the run's signal, every throw classified in
 // outcome.ts, the result named and timed, a failed or infra result carrying
 // the last log lines, and the context's memory (last flash, where the
-// previous step began) brought up to date.
+// last action began) brought up to date.
 import type { StepResult } from '../domain.js';
 import type { Step } from '../plan/steps.js';
 import { marksNow, wallMs, type StepContext } from './context.js';
@@ -10,6 +10,9 @@ import { DeadlineError, outcomeOf } from './outcome.js';
 import { untilAborted } from './poll.js';
 import { EXCERPT_LINES, type KindRunner, type StepBody } from './result.js';
 import { stepTitle } from './title.js';
+
+/** Steps that act on the board; expectations look at what happened since the last one began (since.ts). */
+const ACTIONS: ReadonlySet<Step['kind']> = new Set(['flash', 'mode', 'reset', 'power', 'fault']);
 
 interface Deadline {
   signal: AbortSignal;
@@ -39,7 +42,7 @@ export async function executeStep(step: Step, ctx: StepContext, run: KindRunner<
     deadline.clear();
   }
   if (inner.lastFlash !== ctx.lastFlash) ctx.lastFlash = inner.lastFlash;
-  ctx.previousStep = startMarks;
+  if (ACTIONS.has(step.kind)) ctx.lastAction = startMarks;
   if ((body.status === 'fail' || body.status === 'infra') && !body.logExcerpt) {
     const tail = ctx.board.log.tail(EXCERPT_LINES).map((l) => l.text);
     if (tail.length > 0) body = { ...body, logExcerpt: tail };

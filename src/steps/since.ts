@@ -1,14 +1,16 @@
 // Where an expectation starts looking in the captures. `match` expectations
-// (expect-log match, expect-event) look from the start of the previous step,
-// so what a flash or reset made the board say while it ran counts; `absent`
-// for the log looks at the whole plan so far. The plan's first step looks
-// from the plan's start.
+// (expect-log match, expect-event, expect-reset) look from the start of the
+// last step that acted on the board (flash, mode, reset, power, fault), so
+// what the board said while that step ran counts, and expectations in
+// between do not move the start: `reset`, `expect-mode`, `expect-log` still
+// sees the boot lines printed during the reset. `absent` for the log looks
+// at the whole plan so far. Before any action: from the plan's start.
 import type { CaptureMarks, StepContext } from './context.js';
 
 const ORIGIN: CaptureMarks = { logSeq: 0, eventSeq: 0 };
 
-export function sincePreviousStep(ctx: StepContext): CaptureMarks {
-  return ctx.previousStep ?? ctx.planStart ?? ORIGIN;
+export function sinceLastAction(ctx: StepContext): CaptureMarks {
+  return ctx.lastAction ?? ctx.planStart ?? ORIGIN;
 }
 
 export function sincePlanStart(ctx: StepContext): CaptureMarks {

@@ -7,17 +7,18 @@ import { context, step } from './fixtures/context.js';
 import { StandInBoard } from './fixtures/stand-in-board.js';
 
 t.test('expect-log match', async (t) => {
-  t.test('counts lines printed during the previous step', async (t) => {
+  t.test('counts lines printed since the last action began, even with expectations in between', async (t) => {
     const board = new StandInBoard();
     board.log.push('0000000001 [system] INFO: Device OS 1.5.2 started, reset reason: none');
     const ctx = context(board);
     board.script.reset = async () => board.log.push('0000000001 [system] INFO: Device OS 1.5.2 started, reset reason: user');
     t.equal((await runStep(step({ reset: 'soft' }), ctx)).status, 'pass');
+    t.equal((await runStep(step({ 'expect-mode': 'normal' }), ctx)).status, 'pass');
     const r = await runStep(step({ 'expect-log': 'reset reason: user' }), ctx);
     t.equal(r.status, 'pass');
     t.equal(r.actual, '0000000001 [system] INFO: Device OS 1.5.2 started, reset reason: user');
     const older = await runStep(step({ 'expect-log': { match: 'reset reason: none', within: '1s' } }), ctx);
-    t.equal(older.status, 'fail', 'a line from before the previous step does not count');
+    t.equal(older.status, 'fail', 'a line from before the reset does not count');
     t.equal(older.diagnosis, 'no trace line matched /reset reason: none/ within 1s');
   });
 
@@ -63,10 +64,11 @@ t.test('expect-log absent', async (t) => {
 });
 
 t.test('expect-event', async (t) => {
-  t.test('name prefix and data pattern, from the start of the previous step', async (t) => {
+  t.test('name prefix and data pattern, from the start of the last action', async (t) => {
     const board = new StandInBoard();
     const ctx = context(board, { timeScale: 100 });
     board.events!.push('spark/flash/status', 'success ');
+    await runStep(step({ fault: 'link-restore' }), ctx);
     await runStep(step({ wait: '1s' }), ctx);
     board.events!.push('spark/flash/status', 'started ');
     const timer = setTimeout(() => board.events!.push('spark/flash/status', 'success '), 30);
@@ -74,7 +76,8 @@ t.test('expect-event', async (t) => {
     const r = await runStep(step({ 'expect-event': { name: 'spark/flash', data: '^success', within: '2m' } }), ctx);
     t.equal(r.status, 'pass');
     t.match(r.actual, { name: 'spark/flash/status', data: 'success ' });
-    t.equal(board.events!.events().length, 3, 'the success before the wait step did not count; the late one did');
+    t.equal(r.actual && (r.actual as { data: string }).data, 'success ');
+    t.equal(board.events!.events().length, 3, 'the success before the fault step did not count; the late one did');
   });
 
   t.test('a missing event fails with what came instead and a diagnosis', async (t) => {

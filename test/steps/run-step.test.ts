@@ -39,18 +39,20 @@ t.test('cancelling the run is infra; the plan timeout (a DeadlineError) is a fai
   t.same([late.status, late.diagnosis], ['fail', 'plan ota-applies did not finish within 10m']);
 });
 
-t.test('the context remembers where the previous step began and the last flash', async (t) => {
+t.test('the context remembers where the last action began and the last flash', async (t) => {
   const board = new StandInBoard();
   const fw = testFirmware('candidate', 9);
   const ctx = context(board, { firmware: [fw] });
   board.log.push('x', 'y');
   await runStep(step({ flash: 'candidate' }), ctx);
-  t.same(ctx.previousStep, { logSeq: 2, eventSeq: 0 });
+  t.same(ctx.lastAction, { logSeq: 2, eventSeq: 0 });
   t.equal(ctx.lastFlash?.firmware, 'candidate');
   board.log.push('z');
   await runStep(step({ 'expect-app': 'candidate' }), ctx);
-  t.same(ctx.previousStep, { logSeq: 3, eventSeq: 0 });
+  t.same(ctx.lastAction, { logSeq: 2, eventSeq: 0 }, 'an expectation does not move it');
   t.equal(ctx.lastFlash?.firmware, 'candidate', 'kept across steps that do not flash');
+  await runStep(step({ power: 'cycle' }), ctx);
+  t.same(ctx.lastAction, { logSeq: 3, eventSeq: 0 }, 'the next action does');
 });
 
 t.test('a passing step carries no excerpt; titles say what the step did', async (t) => {
