@@ -24,6 +24,7 @@ export const SimBoardSchema = z
       loss: Percent.optional(),
       keepAlive: Duration.optional(),
     }).optional(),
+    power: z.enum(['usb', 'external']).optional().meta({ description: 'usb (default): powered through its USB cable, so unplugging it cuts power; external: battery or Vin' }),
     fs: z.strictObject({
       size: Size.optional(),
       used: Percent.optional(),
@@ -32,6 +33,7 @@ export const SimBoardSchema = z
   .transform((v) => ({
     deviceOs: v.deviceOs,
     systemVersion: v.systemVersion,
+    power: v.power,
     app: v.app,
     network: v.network && {
       kind: v.network.kind,

@@ -79,8 +79,10 @@ for (const transfer of ['dfu', 'serial', 'ota'] as const) {
     const report = readJson(join(dir, 'out'));
     const photon = report.boards.find((b) => b.name === 'photon-1');
     const argon = report.boards.find((b) => b.name === 'argon-1');
-    const flash = photon?.steps.find((s) => s.name.startsWith('flash'));
-    t.equal(flash?.status, 'infra', `the ${transfer} flash on the unplugged board is infrastructure: ${flash?.diagnosis ?? ''}`);
+    // DFU and serial transfers break at once; an OTA flash step only starts the update, so the loss shows in the next step.
+    const infra = photon?.steps.find((s) => s.status === 'infra');
+    t.ok(infra, `a step on the unplugged board is infrastructure: ${infra?.name ?? ''}: ${infra?.diagnosis ?? ''}`);
+    if (transfer !== 'ota') t.match(infra?.name, /^flash/, 'the flash itself');
     t.notOk(photon?.steps.some((s) => s.status === 'fail'), 'nothing on the unplugged board is blamed on the firmware');
     t.ok(argon?.steps.length && argon.steps.every((s) => s.status === 'pass'), 'the other board passes');
   });

@@ -24,6 +24,7 @@ export function simBoardOptions(board: BenchBoard, clock: SimClock): SimBoardOpt
   const options: SimBoardOptions = { name: board.name, id: board.id, platform: board.platform, clock };
   if (!sim) return options;
   if (sim.deviceOs !== undefined) options.deviceOs = sim.deviceOs;
+  if (sim.power !== undefined) options.power = sim.power;
   if (sim.systemVersion !== undefined) options.systemVersion = sim.systemVersion;
   const network = linkOptions(sim.network);
   if (network) options.network = network;

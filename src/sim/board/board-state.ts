@@ -29,6 +29,8 @@ export interface BoardParts {
   macAddress: string;
   imei: string | undefined;
   iccid: string | undefined;
+  /** Powered through its USB cable (a bench board's usual case): unplugging it also cuts its power. */
+  poweredByUsb: boolean;
 }
 
 export abstract class BoardState extends EventEmitter<SimBoardEvents> {
@@ -50,6 +52,7 @@ export abstract class BoardState extends EventEmitter<SimBoardEvents> {
   protected currentMode: BoardMode = 'normal';
   protected reason: ResetReason = 'power_down';
   protected powered = false;
+  protected readonly poweredByUsb: boolean;
   protected plugged = true;
   protected rebooting = false;
   protected disposed = false;
@@ -74,6 +77,7 @@ export abstract class BoardState extends EventEmitter<SimBoardEvents> {
     this.memory = p.memory;
     this.fs = p.fs;
     this.link = p.link;
+    this.poweredByUsb = p.poweredByUsb;
   }
 
   get mode(): BoardMode {

@@ -43,7 +43,13 @@ export class BoardCore extends BoardState {
   }
 
   setPlugged(plugged: boolean): void {
+    if (plugged === this.plugged) return;
     this.plugged = plugged;
+    if (this.poweredByUsb) {
+      // The cable is the board's power: pulling it is a power cut, plugging it back boots it.
+      if (plugged) this.powerOn();
+      else this.powerCut();
+    }
     this.refreshUsb();
   }
 

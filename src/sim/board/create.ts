@@ -33,6 +33,8 @@ export interface SimBoardOptions {
   app?: Buffer;
   network?: Partial<LinkOptions>;
   fs?: { sizeBytes?: number; usedPercent?: number };
+  /** 'usb' (default): powered through the USB cable, so unplugging it cuts power; 'external': a battery or Vin supply. */
+  power?: 'usb' | 'external';
 }
 
 export type SimBoardHandle = SimBoardImpl & { faults: SimFaults };
@@ -71,6 +73,7 @@ export function createSimBoard(o: SimBoardOptions): SimBoardHandle {
     macAddress: macAddressOf(o.id),
     imei: platform.radio === 'cellular' ? imeiOf(o.id) : undefined,
     iccid: platform.radio === 'cellular' ? iccidOf(o.id) : undefined,
+    poweredByUsb: (o.power ?? 'usb') === 'usb',
   };
   const board = new SimBoardImpl(parts) as SimBoardHandle;
   board.faults = faultsOf(board);

@@ -45,8 +45,8 @@ t.test('reset armed at 50% of a DFU download fires when the endpoint reports pro
   t.match(board.bootDecision.reasons.join(), /CRC/, 'the half-written app fails its integrity check');
 });
 
-t.test('unplug armed during a serial transfer: USB vanishes, the board keeps running', async (t) => {
-  const { board, rec } = startBoard(t);
+t.test('unplug armed during a serial transfer: USB vanishes, a board on its own supply keeps running', async (t) => {
+  const { board, rec } = startBoard(t, { power: 'external' });
   await online(rec);
   board.faults.armAt('serial', 10, 'unplug');
   board.transferProgress('serial', 5);
@@ -58,6 +58,18 @@ t.test('unplug armed during a serial transfer: USB vanishes, the board keeps run
   board.transferProgress('serial', 50);
   t.equal(board.usb, 'serial', 'an armed fault fires once');
   t.throws(() => board.faults.armAt('ota', 140, 'reset'), /percentage between 0 and 100/);
+});
+
+t.test('unplugging a USB-powered board cuts its power; plugging it back boots it', async (t) => {
+  const { board, rec } = startBoard(t);
+  await online(rec);
+  board.faults.unplug();
+  t.equal(board.usb, 'absent');
+  t.equal(board.led, 'off', 'no power');
+  t.equal(board.cloudConnected, false);
+  board.faults.replug();
+  await rec.until('back on USB', () => board.usb === 'serial');
+  t.equal(board.resetReason, 'power_down');
 });
 
 t.test('link down drops the cloud session after keep-alive; link up reconnects', async (t) => {
