@@ -19,14 +19,8 @@ export function captureEvidence(ctx: StepContext): Evidence {
   // Without a cloud the board's own report is all there is; with one, only resets since the flash count.
   const resetEvent = captured?.filter((e) => e.name === EVENT.lastReset).at(-1);
   const resetReason = captured ? resetEvent?.data : board.lastResetReason();
-  const e: Evidence = { trace };
-  if (captured) e.events = captured;
-  if (resetReason) e.resetReason = resetReason;
-  if (lastFlash) {
-    e.flash = { via: lastFlash.via, firmware: lastFlash.firmware };
-    if (lastFlash.appBefore) e.flash.appBefore = lastFlash.appBefore;
-  }
-  return e;
+  const flash = lastFlash && { via: lastFlash.via, firmware: lastFlash.firmware, appBefore: lastFlash.appBefore };
+  return { trace, events: captured, resetReason, flash };
 }
 
 async function quietly<T>(read: () => Promise<T>): Promise<T | undefined> {
@@ -49,7 +43,7 @@ export async function boardEvidence(ctx: StepContext, known: { mode?: BoardPrese
 
 /** Diagnosis of a failed step: captures, the board's state, and what the step itself saw. */
 export async function diagnoseFailure(ctx: StepContext, seen: Partial<Evidence> = {}): Promise<Diagnosis | undefined> {
-  const board = await boardEvidence(ctx, { ...(seen.mode ? { mode: seen.mode } : {}), ...(seen.modules ? { modules: seen.modules } : {}) });
+  const board = await boardEvidence(ctx, { mode: seen.mode, modules: seen.modules });
   return diagnose({ ...captureEvidence(ctx), ...board, ...seen });
 }
 
