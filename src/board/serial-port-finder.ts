@@ -1,8 +1,11 @@
 // Finds a board's serial port by its device ID, the one identity that
 // survives re-enumeration: the bench's `serial:` path when it names one (a
 // stable /dev/serial/by-id link, or the simulated bench's PTY link), else the
-// port whose USB serial number carries the device ID (particle-facts §1).
-import { existsSync } from 'node:fs';
+// port whose USB serial number carries the device ID (particle-facts §1):
+// first among udev's /dev/serial/by-id names (a directory read, cheap enough
+// to repeat while a board is away), then serialport's list().
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { parseDeviceId, type DeviceId } from '../domain.js';
 import { PARTICLE_VID } from '../platform.js';
@@ -21,6 +24,22 @@ export interface FindSerialPortOptions {
   /** The bench's `serial:` path for this board, if it names one. */
   serial?: string | undefined;
   list?: ListPorts;
+  /** udev's links named after the USB serial number. Default /dev/serial/by-id. */
+  byIdDir?: string;
+}
+
+const BY_ID_DIR = '/dev/serial/by-id';
+
+/** A by-id link such as usb-Particle_Photon_3a002c000847343337373738-if00 for this board. */
+function byIdLink(dir: string, id: DeviceId): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return undefined; // no USB serial device at all, or not Linux
+  }
+  const name = names.find((n) => /particle/i.test(n) && parseDeviceId(n) === id);
+  return name === undefined ? undefined : join(dir, name);
 }
 
 const listSystemPorts: ListPorts = () => SerialPort.list();
@@ -33,6 +52,8 @@ function isParticle(p: PortListing): boolean {
 /** The board's port path now, or undefined while it has none (DFU mode, resetting, unplugged). */
 export async function findSerialPort(id: DeviceId, o: FindSerialPortOptions = {}): Promise<string | undefined> {
   if (o.serial !== undefined) return existsSync(o.serial) ? o.serial : undefined;
+  const link = byIdLink(o.byIdDir ?? BY_ID_DIR, id);
+  if (link !== undefined) return link;
   const ports = await (o.list ?? listSystemPorts)();
   return ports.find((p) => isParticle(p) && p.serialNumber !== undefined && parseDeviceId(p.serialNumber) === id)?.path;
 }
