@@ -33,6 +33,27 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('boards')
+    .description('list the bench\'s boards: name, platform, device ID, mode, port')
+    .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { bench?: string; json?: boolean }) => {
+      const { boardsCommand } = await import('./commands/boards.js');
+      process.exitCode = await boardsCommand(opts);
+    });
+
+  program
+    .command('inspect')
+    .description('what runs on a board: mode, modules, app hash, last reset')
+    .argument('<board>', 'board name (or device ID) from the bench file')
+    .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
+    .option('--json', 'print JSON')
+    .action(async (board: string, opts: { bench?: string; json?: boolean }) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      process.exitCode = await inspectCommand(board, opts);
+    });
+
+  program
     .command('validate')
     .description('check plans, their firmware files and the bench without touching a board')
     .argument('<plans...>', 'plan files (YAML)')

@@ -8,7 +8,7 @@ import type { LoadedPlan } from '../plan/loader.js';
 import type { Step } from '../plan/steps.js';
 import type { BoardReport } from '../report/model.js';
 import type { StepContext } from '../steps/context.js';
-import { runStep, stepTitle } from '../steps/index.js';
+import { marksNow, runStep, stepTitle } from '../steps/index.js';
 
 /** Board time a step may take when the plan gives it no timeout of its own. */
 export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
@@ -56,6 +56,8 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
     timeScale,
     signal: input.signal,
     note: (text) => input.onNote?.(board.name, text),
+    // Log and event look-backs start here, not at earlier plans on the same board.
+    planStart: marksNow(board),
   };
   const results: StepResult[] = [];
   let stopReason: string | undefined;
