@@ -181,3 +181,14 @@ t.test('waitFor and tail', async (t) => {
   await capture.close();
   t.equal(await pending, undefined, 'close ends every wait');
 });
+
+t.test('a port that cannot be opened: sessions say why when they give up', async (t) => {
+  const dir = t.testdir({ 'not-a-tty': 'plain file' });
+  const capture = SerialLogCapture.start({ board: 'photon-9', locate: async () => join(dir, 'not-a-tty'), file: join(dir, 'trace.log'), retry: { minMs: 10, maxMs: 20 } });
+  t.teardown(() => capture.close());
+  const err = await capture.use(async () => 'never', { timeoutMs: 300 }).catch((e: unknown) => e);
+  t.equal((err as Error).name, 'InfraError');
+  t.match((err as Error).message, /^photon-9: no serial port within 300 ms \(last attempt: cannot open serial port .*not-a-tty: .+\)$/);
+  t.equal(capture.connected, false);
+  t.equal(capture.bytes, 0);
+});

@@ -31,6 +31,8 @@ export class PortFollower implements SerialLine {
   readonly #openWaiters = new Set<() => void>();
   #sessions: Promise<unknown> = Promise.resolve();
   #loop: Promise<void> | undefined;
+  /** Why the last attempt to open the port failed: said when a session cannot get it. */
+  #lastOpenError: Error | undefined;
 
   constructor(o: PortFollowerOptions) {
     this.#o = o;
@@ -64,13 +66,24 @@ export class PortFollower implements SerialLine {
     const stopped = this.#stop.signal;
     while (!stopped.aborted) {
       const path = await this.#o.locate().catch(() => undefined);
-      const port = path === undefined || stopped.aborted ? undefined : await openSerialPort(path, { baudRate: this.#o.baudRate ?? LOG_BAUD }).catch(() => undefined);
+      const port = path === undefined || stopped.aborted ? undefined : await this.#open(path);
       if (port && path !== undefined) {
         backoff = minMs;
         await this.#hold(port, path);
       }
       await sleep(backoff, undefined, { signal: stopped }).catch(() => undefined);
       backoff = Math.min(backoff * 2, maxMs);
+    }
+  }
+
+  async #open(path: string): Promise<SerialPort | undefined> {
+    try {
+      const port = await openSerialPort(path, { baudRate: this.#o.baudRate ?? LOG_BAUD });
+      this.#lastOpenError = undefined;
+      return port;
+    } catch (e) {
+      this.#lastOpenError = e as Error;
+      return undefined;
     }
   }
 
@@ -107,7 +120,7 @@ export class PortFollower implements SerialLine {
         const port = this.#port;
         if (port?.isOpen) finish(() => resolve(port));
       };
-      const timer = setTimeout(() => finish(() => reject(portAbsent(this.#o.board, ms))), ms);
+      const timer = setTimeout(() => finish(() => reject(portAbsent(this.#o.board, ms, this.#lastOpenError))), ms);
       this.#openWaiters.add(check);
       o.signal?.addEventListener('abort', check);
       check();

@@ -25,9 +25,9 @@ export interface SerialLine {
 export const DEFAULT_SESSION_WAIT_MS = 10_000;
 const LOCATE_POLL_MS = 50;
 
-export function portAbsent(board: string, ms: number): InfraError {
+export function portAbsent(board: string, ms: number, lastError?: Error): InfraError {
   return new InfraError(
-    `${board}: no serial port within ${ms} ms`,
+    `${board}: no serial port within ${ms} ms${lastError ? ` (last attempt: ${lastError.message})` : ''}`,
     'check that the board is powered, connected and in a serial mode (normal, listening or safe; not DFU)',
   );
 }
