@@ -6,7 +6,7 @@ import type { BoardMode } from '../domain.js';
 import { InfraError } from '../errors.js';
 import type { BoardParts } from './parts.js';
 import { readPresence, waitForListing, waitForPresence } from './presence.js';
-import { requestMode } from './mode-request.js';
+import { requestMode, type RequestedBy } from './mode-request.js';
 import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
 import type { BoardPresence } from './types.js';
 
@@ -22,18 +22,26 @@ export async function enterMode(p: BoardParts, want: BoardMode, signal?: AbortSi
     from = 'normal';
   }
   const within = waitMs(p.access, REENUMERATE_BOARD_MS);
-  const before = p.memory.enumeration;
-  const by = await requestMode(p, want, from, signal);
+  let by = await askAndWait(p, want, from, within, signal);
+  // The line-coding trick is missed now and then (the old CLI asked again too).
+  if (by.reached === false && by.how === 'serial') {
+    from = await readPresence(p, signal);
+    if (from === want) return;
+    by = await askAndWait(p, want, from, within, signal);
+  }
+  if (by.reached) return;
+  const now = await readPresence(p, signal).catch(() => 'absent' as const);
+  const why = want === 'safe' ? ': it did not come back on USB as a serial device' : '';
+  throw new InfraError(`${p.name} is ${shown(now)} ${within} ms after the ${want} mode request (${by.how})${why}`);
+}
 
+async function askAndWait(p: BoardParts, want: BoardMode, from: BoardPresence, within: number, signal?: AbortSignal): Promise<{ reached: boolean; how: RequestedBy }> {
+  const before = p.memory.enumeration;
+  const how = await requestMode(p, want, from, signal);
   if (want === 'safe') {
     const back = await waitForListing(p, (l) => l?.mode === 'serial' && l.enumeration !== before, { withinMs: within, signal });
-    if (!back) {
-      const now = await readPresence(p, signal).catch(() => 'absent' as const);
-      throw new InfraError(`${p.name} is ${shown(now)} ${within} ms after the safe mode request (${by}): it did not come back on USB as a serial device`);
-    }
+    if (!back) return { reached: false, how };
     p.memory.safeEnumeration = back.enumeration;
   }
-  if (await waitForPresence(p, want, { withinMs: within, signal })) return;
-  const now = await readPresence(p, signal).catch(() => 'absent' as const);
-  throw new InfraError(`${p.name} is ${shown(now)} ${within} ms after the ${want} mode request (${by})`);
+  return { reached: await waitForPresence(p, want, { withinMs: within, signal }), how };
 }

@@ -6,8 +6,11 @@ import type { BoardMode } from '../domain.js';
 import { InfraError } from '../errors.js';
 import { dfuByBaud, enterSafeModeKey, leaveListening, listeningByBaud } from '../transport/serial.js';
 import { withUsbControl, type UsbControl } from '../transport/usb.js';
+import { pause } from '../transport/usb/deadline.js';
 import type { BoardParts } from './parts.js';
 import type { BoardPresence } from './types.js';
+
+const RETRY_PAUSE_MS = 300;
 
 /** How the request went out, for messages. */
 export type RequestedBy = 'usb' | 'serial';
@@ -51,7 +54,15 @@ export async function requestMode(p: BoardParts, want: BoardMode, from: BoardPre
     return 'usb';
   } catch (err) {
     if (signal?.aborted || !(err instanceof InfraError)) throw err;
-    const done = await serialRequest(p, want, from, signal).catch(() => false);
+    // Once more if the first try met a port that had just died under it (the board re-enumerating):
+    // by then the log capture has the new one.
+    const attempt = (): Promise<boolean> => serialRequest(p, want, from, signal);
+    const again = async (e: unknown): Promise<boolean> => {
+      if (!(e instanceof InfraError) || signal?.aborted) return false;
+      await pause(RETRY_PAUSE_MS, signal);
+      return attempt();
+    };
+    const done = await attempt().catch(again).catch(() => false);
     if (done) return 'serial';
     throw err;
   }
