@@ -2,12 +2,15 @@
 // child process and reaches its boards only through PTYs, the USB socket bus
 // (real dfu-util) and the local cloud, as it would reach real boards.
 import t from 'tap';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runRig } from '../cli/run-rig.js';
 import { readJson, readTap } from './run-report.js';
 
 const BENCH = join(ROOT, 'test/e2e/fixtures/two-boards.yaml');
+// Board locks of this file's runs stay apart from other test files running at the same time.
+process.env.RIG_LOCK_DIR = mkdtempSync(join(tmpdir(), 'rig-locks-'));
 
 t.test('the smoke plan passes on the default bench, every report written', async (t) => {
   const dir = t.testdir({});

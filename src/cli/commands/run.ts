@@ -26,6 +26,7 @@ import { problemsOf } from '../../yaml/input-errors.js';
 import { openBenchSession, type BenchSession } from '../bench-session.js';
 import { rigVersion } from '../version.js';
 import { interruptions } from '../interruptions.js';
+import { describeError, errorLines } from '../exit.js';
 
 export interface RunOptions {
   bench?: string;
@@ -113,7 +114,8 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   } catch (err) {
     // Input errors were raised before any board was touched; anything else here is the rig's reach.
     if (err instanceof InputError) throw err;
-    report.bailOut = { reason: err instanceof Error ? err.message : String(err) };
+    process.stderr.write(errorLines(err));
+    report.bailOut = { reason: describeError(err) };
     for (const p of prepared) for (const b of p.boards) {
       if (!report.boards.some((r) => r.id === b.bench.id && r.plan === p.loaded.plan.name)) {
         report.boards.push({ name: b.bench.name, platform: b.bench.platform, id: b.bench.id, plan: p.loaded.plan.name, status: 'infra', diagnosis: report.bailOut.reason, durationMs: 0, steps: [], artifacts: {} });
