@@ -8,7 +8,8 @@ import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { PHOTON, startBoardBench, until } from './fixtures/sim-bench.js';
 
-const ONE_PHOTON = [{ name: 'photon-1', platform: 'photon' as const, id: PHOTON, sim: { deviceOs: '1.5.2' } }];
+// On a battery: pulling the USB cable leaves it running, as the fault tests need.
+const ONE_PHOTON = [{ name: 'photon-1', platform: 'photon' as const, id: PHOTON, sim: { deviceOs: '1.5.2', power: 'external' as const } }];
 
 function photonApp(version: number, size?: number): FirmwareImage {
   const image = makeTestApp({ platform: 'photon', version, size });
