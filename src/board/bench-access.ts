@@ -35,7 +35,3 @@ export function usbToolEnv(usb: UsbAccess): Record<string, string> {
   return { LD_PRELOAD: LIBUSB_SOCKET_LIBRARY, RIG_USB_SOCKET: usb.socket };
 }
 
-/** Wall milliseconds for a span of board time on this bench. */
-export function wallMs(access: Pick<BenchAccess, 'timeScale'>, boardMs: number): number {
-  return boardMs / access.timeScale;
-}
