@@ -23,7 +23,8 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 }
 
 async function startControl(t: Test): Promise<{ api: string; photon: SimBoardHandle }> {
-  const photon = createSimBoard({ name: 'photon-1', id: PHOTON, platform: 'photon', clock: createClock(200) });
+  // On a battery, so pulling its cable leaves it running.
+  const photon = createSimBoard({ name: 'photon-1', id: PHOTON, platform: 'photon', clock: createClock(200), power: 'external' });
   const control = await startControlServer({ boards: [photon] });
   t.teardown(async () => {
     await control.close();
