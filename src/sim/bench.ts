@@ -93,7 +93,7 @@ export async function startSimBench(o: StartSimBenchOptions): Promise<RunningSim
     teardown.add(() => bus.close());
     const cloud = await createCloudServer({ boards: handles, tokens: o.token === undefined ? undefined : [o.token] });
     teardown.add(() => cloud.close());
-    const control = await startControlServer({ boards: handles });
+    const control = await startControlServer({ boards: handles, serial: (h) => endpoints.find((e) => e.board === h)?.counters });
     teardown.add(() => control.close());
 
     for (const h of handles) h.powerOn();

@@ -5,11 +5,14 @@ import type { FaultSpec, PowerAction } from '../../board/types.js';
 import type { LinkOptions, SimBoardHandle } from '../board/create.js';
 import type { ArmedFault } from '../board/sim-board.js';
 import type { FaultRequest } from './requests.js';
+import type { SerialCounters } from '../serial/endpoint.js';
 
 export interface ControlledBoard {
   handle: SimBoardHandle;
   /** The link as the bench file set it up: what link-restore goes back to. */
   baseline: LinkOptions;
+  /** Bytes the board wrote to its serial port, when the bench serves one (benchmarks compare it with what the rig captured). */
+  serial?: () => SerialCounters | undefined;
 }
 
 /** Thrown for what the simulator cannot do; the server answers 501. */

@@ -21,7 +21,10 @@ export function createControlHandler(boards: readonly ControlledBoard[]) {
     if (path === '/v1/capabilities' || path === '/v1/boards') {
       if (req.method !== 'GET') return reply(res, 405, { error: `${path} takes GET` });
       if (path === '/v1/capabilities') return reply(res, 200, { faults: SIM_CAPABILITIES });
-      return reply(res, 200, boards.map(({ handle: h }) => ({ name: h.name, id: h.id, platform: h.platform.name, mode: h.mode, usb: h.usb })));
+      return reply(res, 200, boards.map(({ handle: h, serial }) => {
+        const counters = serial?.();
+        return { name: h.name, id: h.id, platform: h.platform.name, mode: h.mode, usb: h.usb, ...(counters ? { serial: counters } : {}) };
+      }));
     }
     const m = BOARD_ROUTE.exec(path);
     if (!m) return reply(res, 404, { error: `no route ${path}` });

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimBoardHandle } from '../board/create.js';
+import type { SerialCounters } from '../serial/endpoint.js';
 import type { ControlledBoard } from './apply.js';
 import { reply } from './json-body.js';
 import { createControlHandler } from './routes.js';
@@ -18,11 +19,13 @@ export interface ControlServerOptions {
   boards: readonly SimBoardHandle[];
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** A board's serial byte counters, listed by GET /v1/boards. */
+  serial?: (board: SimBoardHandle) => SerialCounters | undefined;
 }
 
 export async function startControlServer(o: ControlServerOptions): Promise<ControlServer> {
   // The link each board starts with is what link-restore returns to.
-  const boards: ControlledBoard[] = o.boards.map((handle) => ({ handle, baseline: { ...handle.link.options } }));
+  const boards: ControlledBoard[] = o.boards.map((handle) => ({ handle, baseline: { ...handle.link.options }, serial: () => o.serial?.(handle) }));
   const handle = createControlHandler(boards);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

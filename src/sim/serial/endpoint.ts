@@ -22,11 +22,23 @@ export interface SerialEndpointOptions {
   onError?: (error: Error) => void;
 }
 
+/** What the board wrote to its port: counted board side, so a host can check it lost nothing. */
+export interface SerialCounters {
+  /** Bytes the board wrote while its port existed. */
+  offered: number;
+  /** Bytes the PTY took for the host. */
+  sent: number;
+  /** Bytes refused because the host was not reading (PTY buffer full): offered - sent. */
+  dropped: number;
+}
+
 export class SerialEndpoint {
   readonly board: SerialBoard;
   readonly pty: SimPty;
   #session: ListeningSession | undefined;
   #stopped = false;
+  #offered = 0;
+  #sent = 0;
   readonly #onError: (error: Error) => void;
 
   constructor(options: SerialEndpointOptions) {
@@ -42,6 +54,11 @@ export class SerialEndpoint {
 
   get path(): string {
     return this.pty.linkPath;
+  }
+
+  /** Totals since the bench started, over every port this board had. */
+  get counters(): SerialCounters {
+    return { offered: this.#offered, sent: this.#sent, dropped: this.#offered - this.#sent };
   }
 
   /** Follows the board's current USB presence; resolves once the port is there (if it should be). */
@@ -73,12 +90,19 @@ export class SerialEndpoint {
   }
 
   #onOutput = (chunk: Buffer): void => {
-    this.pty.write(chunk);
+    this.#write(chunk);
   };
+
+  /** Every byte to the host goes through here, log lines and listening replies alike. */
+  #write(bytes: Buffer | string): void {
+    if (!this.pty.isOpen) return;
+    this.#offered += typeof bytes === 'string' ? Buffer.byteLength(bytes, 'latin1') : bytes.length;
+    this.#sent += this.pty.write(bytes);
+  }
 
   #onMode = (mode: string): void => {
     if (mode !== 'listening') return this.#endSession();
-    this.#session ??= new ListeningSession(this.board, (bytes) => this.pty.write(bytes));
+    this.#session ??= new ListeningSession(this.board, (bytes) => this.#write(bytes));
   };
 
   #onBaud = (baud: number): void => {
