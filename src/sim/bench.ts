@@ -1,11 +1,11 @@
 // The simulated bench assembled from a bench file: one clock, a simulated
 // board per bench board, a PTY serial port per board at <runDir>/<name>.tty,
 // the USB bus at <runDir>/usb.sock, the local cloud and the bench control
-// service. `rig sim` runs it in the foreground; `rig run` and the tests start
-// it in-process. Everything it opens, close() closes.
+// service. `rig sim` runs it in its own process (which `rig run` starts as a
+// child); tests start it in-process. Everything it opens, close() closes.
+import { usbToolEnv } from '../board/bench-access.js';
 import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { RIG_ROOT } from '../bench/default.js';
 import { loadBench, type LoadedBench } from '../bench/loader.js';
 import type { Bench } from '../bench/schema.js';
 import type { DeviceId } from '../domain.js';
@@ -60,7 +60,6 @@ export interface RunningSimBench {
   close(): Promise<void>;
 }
 
-export const LIBUSB_SOCKET_LIBRARY = join(RIG_ROOT, 'build', 'native', 'libusb-socket.so');
 /** sockaddr_un.sun_path is 108 bytes with its terminating NUL. */
 const MAX_SOCKET_PATH = 107;
 
@@ -107,7 +106,7 @@ export async function startSimBench(o: StartSimBenchOptions): Promise<RunningSim
       boards: endpoints.map((e, i) => ({ name: e.board.name, platform: bench.boards[i]!.platform, id: e.board.id, serial: e.path })),
       cloud: { api: cloud.url, token: cloud.token },
       usb: { socket },
-      usbEnv: { LD_PRELOAD: LIBUSB_SOCKET_LIBRARY, RIG_USB_SOCKET: socket },
+      usbEnv: usbToolEnv({ kind: 'socket', socket }),
       control: { api: control.api },
       handles: Object.fromEntries(handles.map((h) => [h.name, h])),
       close: () => teardown.run(),

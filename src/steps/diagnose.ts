@@ -7,7 +7,7 @@
 import { failedCheckText, hasUserPart, unmetDependencyText } from './diagnose-modules.js';
 import { otaFailed, otaUnfinished, successNotApplied, updatesHeld, updateTimeout } from './diagnose-ota.js';
 import { describeEvent, EVENT, hash8, lastEvent, traceMatching, type Diagnosis, type Evidence } from './evidence.js';
-import { modulesFromJson } from './module-json.js';
+import { modulesFromJson } from '../board/module-json.js';
 
 export type { Diagnosis, Evidence } from './evidence.js';
 
