@@ -1,17 +1,33 @@
 // Steps that act on a board: flash, mode, reset, power, wait, inspect.
 import { z } from 'zod';
+import { withFix } from '../yaml/describe.js';
 import type { BoardMode, FlashMethod, ResetReason } from '../domain.js';
 import { Duration } from './duration.js';
 import { common, commonShape, FirmwareRef } from './step-common.js';
-import { FLASH_METHODS, MODES, POWER_ACTIONS, RESET_HOWS, RESET_REASONS, type PowerAction, type ResetHow } from './vocabulary.js';
+import {
+  FLASH_METHODS, MODES, POWER_ACTIONS, RESET_HOWS, RESET_REASONS, UPDATE_VERDICTS, type PowerAction, type ResetHow, type UpdateVerdict,
+} from './vocabulary.js';
+
+const Verdict = z.enum(UPDATE_VERDICTS);
 
 export const FlashStepSchema = z
   .strictObject({
     flash: FirmwareRef.meta({ description: 'name of a firmware entry; the binary is checked against the board before sending' }),
     via: z.enum(FLASH_METHODS).optional().meta({ description: 'how the binary reaches the board (default dfu)' }),
+    expect: z.union([Verdict, z.array(Verdict).min(1)]).optional()
+      .meta({ description: 'the update verdict(s) to wait for and accept: applied, reported-success-not-applied, failed, timed-out, pending; a refused image then counts as failed, not as a failed step' }),
+    within: Duration.optional().meta({ description: 'with expect: how long the update may take to settle (board time, default 10m)' }),
     ...commonShape,
   })
-  .transform((v) => ({ kind: 'flash' as const, firmware: v.flash, via: (v.via ?? 'dfu') as FlashMethod, ...common(v) }));
+  .check((ctx) => {
+    if (ctx.value.within !== undefined && ctx.value.expect === undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['within'], message: withFix('applies only with expect', 'add expect: applied (or the verdict the plan reproduces)') });
+    }
+  })
+  .transform((v) => {
+    const expect: UpdateVerdict[] | undefined = v.expect === undefined ? undefined : Array.isArray(v.expect) ? v.expect : [v.expect];
+    return { kind: 'flash' as const, firmware: v.flash, via: (v.via ?? 'dfu') as FlashMethod, expect, withinMs: v.within, ...common(v) };
+  });
 
 export const ModeStepSchema = z
   .strictObject({

@@ -31,6 +31,15 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export const TRANSFERS = ['ota', 'dfu', 'serial'] as const;
 export type Transfer = (typeof TRANSFERS)[number];
 
+/**
+ * What became of an update, judged by the app hash the board runs against
+ * the image the rig sent: applied; reported-success-not-applied (the cloud or
+ * the tool said success, the old app or none runs); failed (reported failed
+ * or refused); timed-out (update_timeout reset); pending (held by the app).
+ */
+export const UPDATE_VERDICTS = ['applied', 'reported-success-not-applied', 'failed', 'timed-out', 'pending'] as const;
+export type UpdateVerdict = (typeof UPDATE_VERDICTS)[number];
+
 export const MODULE_FUNCTIONS = ['bootloader', 'system-part', 'user-part'] as const;
 export const MODULE_LOCATIONS = ['main', 'backup', 'factory', 'temporary'] as const;
 export const CHECK_RESULTS = ['pass', 'fail'] as const;

@@ -3,6 +3,7 @@
 import type { BoardReport, ReportStep, RunReport } from './model.js';
 import { boardVerdict, countRun, exitStatus } from './verdict.js';
 import { toPlain, type Plain } from './plain.js';
+import { updateRows } from './updates.js';
 
 export const REPORT_FORMAT = 'particle-rig.report/1';
 
@@ -44,7 +45,18 @@ function boardJson(b: BoardReport): Plain {
     ['host', b.host],
     ['artifacts', ordered([['trace', b.artifacts.trace], ['events', b.artifacts.events]])],
     ['steps', b.steps.map(stepJson)],
+    ['updates', updatesJson(b)],
   ]);
+}
+
+/** The board's updates side by side (absent when it had none). */
+function updatesJson(b: BoardReport): Plain | undefined {
+  const rows = updateRows(b);
+  if (rows.length === 0) return undefined;
+  return rows.map((r) => ordered([
+    ['step', r.step], ['firmware', r.firmware], ['via', r.via], ['verdict', r.verdict], ['claims', [...r.claims]],
+    ['running', r.running], ['mode', r.mode], ['transferMs', r.transferMs],
+  ]));
 }
 
 /** The report as plain data, ready for JSON.stringify. */

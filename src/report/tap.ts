@@ -8,6 +8,7 @@ import { boardVerdict, reportedSteps } from './verdict.js';
 import { severityOf, stepDiagnostics } from './diagnostics.js';
 import { tapYamlBlock } from './yaml-block.js';
 import { escapeTap, oneLine, timeDirective } from './tap-text.js';
+import { updateLine, updateRows } from './updates.js';
 
 const INDENT = '    ';
 
@@ -62,6 +63,8 @@ export function boardTap(board: BoardReport, n: number): string {
   const verdict = boardVerdict(board);
   const title = boardTitle(board);
   let out = `# Subtest: ${oneLine(title)}\n` + pointsText(steps, board, INDENT);
+  // The board's updates side by side: what was claimed against what runs.
+  for (const row of updateRows(board)) out += `${INDENT}# update ${oneLine(updateLine(row))}\n`;
   if (verdict === 'skip') {
     const reason = board.diagnosis ?? steps.find((s) => s.skipReason)?.skipReason ?? 'skipped';
     return out + `ok ${n} - ${escapeTap(title)} # SKIP ${escapeTap(reason)}\n`;

@@ -3,7 +3,7 @@
 // last flash, where the plan and the last action began in the captures),
 // which expectations and diagnoses rest on.
 import type { Board, FirmwareImage, FlashReport } from '../board/types.js';
-import type { FlashMethod, StepResult } from '../domain.js';
+import type { FlashMethod, ModuleDependency, StepResult } from '../domain.js';
 
 /** Positions in a board's captures: the seq the next log line / cloud event will get. */
 export interface CaptureMarks {
@@ -23,6 +23,10 @@ export interface LastFlash {
   sha256?: string;
   /** The app the board reported running before the flash (last app-hash event), if any. */
   appBefore?: string;
+  /** The board or the cloud refused the image (FlashRejectedError). */
+  refused?: boolean;
+  /** What the image needs of the board (its prefix dependencies). */
+  needs?: readonly ModuleDependency[];
 }
 
 export interface StepContext {

@@ -10,6 +10,7 @@ const ABORTING = /aborting transfer/;
 const MISSING = /missing chunks starting at (\d+)/;
 const TIMED_OUT = /update timed out at chunk (\d+) of (\d+)/;
 const OTA_ERROR = /\[comm\.ota\] ERROR: (.*)$/;
+const FS_FULL = /no space left|file system (is )?full/i;
 
 function statusEvents(e: Evidence) {
   return eventsNamed(e, EVENT.flashStatus).map((ev) => ({ ev, status: ev.data.trim() }));
@@ -47,6 +48,9 @@ export function updateTimeout(e: Evidence): Diagnosis | undefined {
     basis.push(`trace: ${missing}`);
   }
   const parts = [`update_timeout: the transfer stalled${where} and the board reset without applying the update`];
+  if (timedOut && TIMED_OUT.exec(timedOut)![1] === '0') {
+    parts.push('not one chunk was taken in, which is what an app that blocks in setup() or loop() without Particle.process() does to the cloud');
+  }
   for (const clause of [abortClause(e), runningClause(e)]) {
     if (!clause) continue;
     parts.push(clause.text);
@@ -88,7 +92,13 @@ export function successNotApplied(e: Evidence): Diagnosis | undefined {
   const basis = [describeEvent(success.ev), ...running.basis, `expected app ${e.expectedApp}`];
   const reset = lastEvent(e, EVENT.lastReset);
   if (reset) basis.push(describeEvent(reset));
-  return { text: `OTA reported success but ${running.text}: the update was not applied`, basis };
+  let text = `OTA reported success but ${running.text}: the update was not applied`;
+  const full = traceMatching(e, FS_FULL).at(-1);
+  if (full) {
+    text += '; the flash file system is full, so the downloaded image was never applied';
+    basis.push(`trace: ${full}`);
+  }
+  return { text, basis };
 }
 
 export function otaUnfinished(e: Evidence): Diagnosis | undefined {

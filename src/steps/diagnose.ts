@@ -5,6 +5,7 @@
 // Rules are tried in order, the most specific cause first; none firing means
 // the evidence shows nothing wrong, and the step says what it saw instead.
 import { failedCheckText, hasUserPart, unmetDependencyText } from './diagnose-modules.js';
+import { needsNewerSystem } from './diagnose-needs.js';
 import { otaFailed, otaUnfinished, successNotApplied, updatesHeld, updateTimeout } from './diagnose-ota.js';
 import { describeEvent, EVENT, hash8, lastEvent, traceMatching, type Diagnosis, type Evidence } from './evidence.js';
 import { modulesFromJson } from '../board/module-json.js';
@@ -48,7 +49,7 @@ function wiredNotApplied(e: Evidence): Diagnosis | undefined {
 }
 
 const RULES: readonly ((e: Evidence) => Diagnosis | undefined)[] = [
-  safeMode, panic, updateTimeout, updatesHeld, otaFailed, successNotApplied, otaUnfinished, wiredNotApplied,
+  safeMode, panic, updateTimeout, needsNewerSystem, updatesHeld, otaFailed, successNotApplied, otaUnfinished, wiredNotApplied,
 ];
 
 /** The cause the evidence shows, or undefined when it shows nothing wrong. */

@@ -2,7 +2,7 @@
 // the flash, what the board printed, its reset reason, mode and modules, and
 // the app hash the step expected and found. diagnose.ts reads only this.
 import type { BoardModule, BoardPresence } from '../board/types.js';
-import type { FlashMethod } from '../domain.js';
+import type { FlashMethod, ModuleDependency } from '../domain.js';
 
 export interface EvidenceEvent {
   name: string;
@@ -11,7 +11,7 @@ export interface EvidenceEvent {
 
 export interface Evidence {
   /** The flash the evidence follows, if any. */
-  flash?: { via: FlashMethod; firmware: string; appBefore?: string };
+  flash?: { via: FlashMethod; firmware: string; appBefore?: string; refused?: boolean; needs?: readonly ModuleDependency[] };
   /** Cloud events since the flash (or the plan's start); undefined when the bench has no cloud. */
   events?: readonly EvidenceEvent[];
   /** Trace log lines since the flash (or the plan's start). */

@@ -3,11 +3,18 @@
 // or 30 s of board time when the plan gives none, so a board still booting
 // after a flash is not judged early; a match ends the wait at once.
 import type { ExpectAppStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS, wallMs } from './context.js';
+import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
 import { hash8 } from './evidence.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { pollInterval, pollUntil } from './poll.js';
 import { fail, pass, type KindRunner } from './result.js';
+import { judgeLastFlash, updateSummary, type UpdateSummary } from './update-check.js';
+
+/** The truth check of the last flash, told beside any app expectation after it. */
+async function lastUpdate(ctx: StepContext): Promise<UpdateSummary | undefined> {
+  if (!ctx.lastFlash) return undefined;
+  return updateSummary(ctx, ctx.lastFlash, await judgeLastFlash(ctx, ctx.lastFlash));
+}
 
 export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
   const want = ctx.firmware(step.firmware).info.sha256.toLowerCase();
@@ -20,8 +27,9 @@ export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
     (app) => app.hash === want,
     { withinMs: wallMs(ctx, step.withinMs ?? DEFAULT_WITHIN_MS), intervalMs: pollInterval(ctx), signal: ctx.signal },
   );
-  const details = { source: r.value.source, reads: r.reads };
-  if (r.satisfied) return pass({ actual: want, details });
+  const update = await lastUpdate(ctx);
+  const details = { source: r.value.source, reads: r.reads, ...(update ? { update } : {}) };
+  if (r.satisfied) return pass({ actual: want, details, ...(update?.diagnosis ? { diagnosis: update.diagnosis } : {}) });
   const running = r.value.hash;
   const d = await diagnoseFailure(ctx, { expectedApp: want, runningApp: { hash: running } });
   const fallback = running

@@ -19,7 +19,10 @@ export function captureEvidence(ctx: StepContext): Evidence {
   // Without a cloud the board's own report is all there is; with one, only resets since the flash count.
   const resetEvent = captured?.filter((e) => e.name === EVENT.lastReset).at(-1);
   const resetReason = captured ? resetEvent?.data : board.lastResetReason();
-  const flash = lastFlash && { via: lastFlash.via, firmware: lastFlash.firmware, appBefore: lastFlash.appBefore };
+  const flash = lastFlash && {
+    via: lastFlash.via, firmware: lastFlash.firmware, appBefore: lastFlash.appBefore,
+    ...(lastFlash.refused ? { refused: true } : {}), ...(lastFlash.needs ? { needs: lastFlash.needs } : {}),
+  };
   return { trace, events: captured, resetReason, flash };
 }
 
@@ -31,12 +34,19 @@ async function quietly<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** The board's mode, and in safe mode its modules (to name the failed dependency). */
-export async function boardEvidence(ctx: StepContext, known: { mode?: BoardPresence; modules?: readonly BoardModule[] } = {}): Promise<Partial<Evidence>> {
+/**
+ * The board's mode, and in safe mode (or when asked: after an update that
+ * did not apply) its modules, to name a failed or unmet dependency.
+ */
+export async function boardEvidence(
+  ctx: StepContext,
+  known: { mode?: BoardPresence; modules?: readonly BoardModule[]; readModules?: boolean } = {},
+): Promise<Partial<Evidence>> {
   const out: Partial<Evidence> = {};
   const mode = known.mode ?? (await quietly(() => ctx.board.presence(ctx.signal)));
   if (mode) out.mode = mode;
-  const modules = known.modules ?? (mode === 'safe' ? await quietly(() => ctx.board.modules(ctx.signal)) : undefined);
+  const read = mode === 'safe' || (known.readModules === true && mode !== 'absent' && mode !== 'dfu');
+  const modules = known.modules ?? (read ? await quietly(() => ctx.board.modules(ctx.signal)) : undefined);
   if (modules) out.modules = modules;
   return out;
 }

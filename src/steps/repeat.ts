@@ -9,6 +9,7 @@ import type { RepeatStep, Step } from '../plan/steps.js';
 import { runAttempt, keepWhole } from './attempt.js';
 import type { StepRunner } from './context.js';
 import { worseStatus } from './outcome.js';
+import { attemptUpdates, verdictCounts } from './attempt-updates.js';
 import { repeatStats } from './repeat-stats.js';
 import type { KindRunner, StepBody } from './result.js';
 
@@ -51,7 +52,10 @@ export function repeatRunner(run: StepRunner<Step>): KindRunner<RepeatStep> {
     }
     const status = verdict(step, attempts);
     const firstFail = attempts.find((a) => a.status === 'fail');
-    const details = { until: step.until ?? null, count: step.count, ...repeatStats(attempts) };
+    const updates = attemptUpdates(attempts);
+    // Per attempt, what the cloud claimed against what runs: the field's own question.
+    const byVerdict = updates.length > 0 ? { updateVerdicts: verdictCounts(updates), updates } : {};
+    const details = { until: step.until ?? null, count: step.count, ...repeatStats(attempts), ...byVerdict };
     const body: StepBody = { status, children: attempts, details };
     if (status === 'pass' || status === 'skip') return body;
     body.expected = expectation(step);

@@ -9,7 +9,7 @@ function within(ms: number | undefined): string {
 
 function describe(step: Step): string {
   switch (step.kind) {
-    case 'flash': return `flash ${step.firmware} via ${step.via}`;
+    case 'flash': return `flash ${step.firmware} via ${step.via}${step.expect ? ` expecting ${step.expect.join(' or ')}` : ''}`;
     case 'mode': return `mode ${step.mode}`;
     case 'reset': return `reset ${step.how}${step.expectReason ? ` expecting ${step.expectReason}` : ''}`;
     case 'power': return `power ${step.action}`;

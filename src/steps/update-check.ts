@@ -1,0 +1,91 @@
+// After an update, the rig's truth check on the board: the app it runs now
+// against the image sent, what the cloud or the tool claimed, where the board
+// ended, and, for anything but "applied", a one-paragraph diagnosis that
+// names the evidence it rests on. Used by flash (with expect) and expect-app.
+import type { BoardPresence } from '../board/types.js';
+import type { FlashMethod } from '../domain.js';
+import type { UpdateVerdict } from '../plan/vocabulary.js';
+import type { LastFlash, StepContext } from './context.js';
+import { diagnose } from './diagnose.js';
+import { EVENT, hash8 } from './evidence.js';
+import { boardEvidence, captureEvidence } from './gather.js';
+import { judgeUpdate, type Judgement } from './update-verdict.js';
+
+export interface UpdateSummary {
+  firmware: string;
+  via: FlashMethod;
+  verdict: UpdateVerdict | 'in-progress';
+  /** SHA-256 of the image sent, and of the app that runs (null: none). */
+  sent: string;
+  running: string | null;
+  /** What the cloud or the tool said, in order. */
+  claims: string[];
+  /** Where the board is now. */
+  mode?: BoardPresence;
+  /** Board time from spark/flash/status started to the cloud's last word (OTA). */
+  transferMs?: number;
+  diagnosis?: string;
+  basis?: string[];
+}
+
+async function quietly<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch {
+    return undefined;
+  }
+}
+
+function eventsSince(ctx: StepContext, flash: LastFlash) {
+  return ctx.board.events?.events().filter((e) => e.seq >= flash.eventSeq);
+}
+
+/** Board ms between `started` and the cloud's last word on the transfer. */
+function transferMs(ctx: StepContext, flash: LastFlash): number | undefined {
+  const status = (eventsSince(ctx, flash) ?? []).filter((e) => e.name === EVENT.flashStatus);
+  const start = status.findLast((e) => e.data.trim() === 'started');
+  const end = start && status.find((e) => e.seq > start.seq && e.data.trim() !== 'started');
+  return start && end ? Math.round((end.at - start.at) * ctx.timeScale) : undefined;
+}
+
+/** The verdict of the last flash as the board shows it now. */
+export async function judgeLastFlash(ctx: StepContext, flash: LastFlash): Promise<Judgement & { running: string | undefined }> {
+  const app = await quietly(() => ctx.board.runningApp(ctx.signal));
+  const running = app?.hash?.toLowerCase();
+  const events = eventsSince(ctx, flash);
+  const last = events?.at(-1);
+  const quietMs = last ? (Date.now() - last.at) * ctx.timeScale : Infinity;
+  const j = judgeUpdate({
+    via: flash.via, sent: flash.sha256 ?? '', refused: flash.refused === true, running, quietMs,
+    events: events?.map((e) => ({ name: e.name, data: e.data })),
+  });
+  return { ...j, running };
+}
+
+/** "<cause>. Evidence: <what it rests on>." */
+function paragraph(text: string, basis: readonly string[]): string {
+  return `${text}. Evidence: ${basis.join('; ')}.`;
+}
+
+/** The summary of the last flash, with a diagnosis unless it was applied. */
+export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined }): Promise<UpdateSummary> {
+  const claims = [...flash.report.messages.filter((m) => m.startsWith('cloud:')), ...j.claims];
+  const out: UpdateSummary = {
+    firmware: flash.firmware, via: flash.via, verdict: j.verdict, sent: flash.sha256 ?? '', running: j.running ?? null, claims,
+  };
+  const ms = flash.via === 'ota' ? transferMs(ctx, flash) : undefined;
+  if (ms !== undefined) out.transferMs = ms;
+  const board = await boardEvidence(ctx, { readModules: j.verdict !== 'applied' });
+  if (board.mode) out.mode = board.mode;
+  if (j.verdict === 'applied') return out;
+  const d = diagnose({ ...captureEvidence(ctx), ...board, expectedApp: out.sent, runningApp: { hash: j.running } });
+  const sequence = (eventsSince(ctx, flash) ?? []).map((e) => `${e.name.replace(/^spark\//, '')} ${e.data.length > 24 ? `${e.data.slice(0, 24)}...` : e.data.trim()}`);
+  const basis = [`verdict ${j.verdict}: sent ${hash8(out.sent)}, running ${j.running ? hash8(j.running) : 'none'}`];
+  if (sequence.length > 0) basis.push(`events since the flash: ${sequence.join(' -> ')}`);
+  basis.push(...(d?.basis ?? []));
+  if (board.mode) basis.push(`board ended in ${board.mode === 'absent' ? 'no mode (off USB)' : `${board.mode} mode`}`);
+  const text = d?.text ?? `the update of ${flash.firmware} via ${flash.via} was not applied, and the evidence names no cause`;
+  out.diagnosis = paragraph(text, basis);
+  out.basis = basis;
+  return out;
+}
