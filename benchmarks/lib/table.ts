@@ -1,0 +1,28 @@
+// A plain-text table for the terminal: a header row, then rows, columns
+// padded to their widest cell; numbers right-aligned so digits line up.
+
+export type Cell = string | number;
+
+function text(cell: Cell): string {
+  return typeof cell === 'number' ? (Number.isFinite(cell) ? String(cell) : '-') : cell;
+}
+
+export function formatTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => text(r[i] ?? '').length)));
+  const line = (r: readonly Cell[]): string =>
+    header
+      .map((_, i) => {
+        const cell = r[i] ?? '';
+        const s = text(cell);
+        return typeof cell === 'number' ? s.padStart(widths[i]!) : s.padEnd(widths[i]!);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(header.map((h) => '-'.repeat(h.length))), ...rows.map(line)].join('\n');
+}
+
+/** "MET" or "MISSED" next to a target, as the issue asks. */
+export function verdict(met: boolean): 'MET' | 'MISSED' {
+  return met ? 'MET' : 'MISSED';
+}

@@ -1,0 +1,82 @@
+// `npm run bench`: the rig's speed, measured on the simulated bench as a
+// user runs it (the compiled CLI, child processes, real PTYs, real dfu-util).
+// Three benchmarks, each printed as a table with MET / MISSED against the
+// issue's targets, then one JSON line. Exit 0 whether targets are met or
+// not; 1 only when a benchmark could not be measured at all.
+// Usage: npm run bench [-- overhead parallel log-capture] [--keep]   (default: all;
+// --keep leaves the generated benches, plans and reports in place and says where)
+import { availableParallelism, loadavg } from 'node:os';
+import { benchLogCapture, type CaptureRow } from './log-capture.js';
+import { benchOverhead } from './overhead.js';
+import { benchParallel } from './parallel.js';
+import { captureText, overheadText, parallelText, summaryJson, type Summary } from './report.js';
+import { readSimBench } from './lib/bench-files.js';
+import { staleBuildWarning } from './lib/build-check.js';
+import { makeWorkDir } from './lib/paths.js';
+
+const NAMES = ['overhead', 'parallel', 'log-capture'] as const;
+type Name = (typeof NAMES)[number];
+
+function selected(argv: string[]): Set<Name> {
+  argv = argv.filter((a) => a !== '--keep');
+  const unknown = argv.filter((a) => !(NAMES as readonly string[]).includes(a));
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown benchmark ${unknown.map((u) => `'${u}'`).join(', ')}; expected any of ${NAMES.join(', ')}\n`);
+    process.exit(2);
+  }
+  return new Set(argv.length ? (argv as Name[]) : NAMES);
+}
+
+const progress = (line: string): void => void process.stderr.write(`  .. ${line}\n`);
+const section = (text: string): void => void process.stdout.write(`\n${text}\n`);
+
+async function main(): Promise<number> {
+  const which = selected(process.argv.slice(2));
+  const stale = staleBuildWarning();
+  if (stale) process.stderr.write(`bench: WARNING ${stale}\n`);
+  const ownScale = (await readSimBench()).timeScale;
+  const fitScales: [number, number] = [ownScale, ownScale * 10];
+  process.stdout.write(`particle-rig benchmarks: node ${process.version}, ${availableParallelism()} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, bench time scale x${ownScale}\n`);
+
+  const work = await makeWorkDir();
+  const summary: Summary = { errors: {} };
+  const attempt = async (name: Name, run: () => Promise<void>): Promise<void> => {
+    if (!which.has(name)) return;
+    const t0 = performance.now();
+    try {
+      await run();
+    } catch (err) {
+      summary.errors[name] = err instanceof Error ? err.message : String(err);
+      section(`${name.toUpperCase()}: could not be measured: ${summary.errors[name]}`);
+    }
+    progress(`${name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  };
+  try {
+    await attempt('overhead', async () => {
+      summary.overhead = await benchOverhead(work, { scales: fitScales, runsPerScale: 2, knownRounds: 8, log: progress });
+      section(overheadText(summary.overhead, ownScale, fitScales));
+    });
+    await attempt('parallel', async () => {
+      summary.parallel = await benchParallel(work, { copiesOfEach: 4, log: progress });
+      section(parallelText(summary.parallel));
+    });
+    await attempt('log-capture', async () => {
+      const rows: CaptureRow[] = await benchLogCapture(work, { scales: [ownScale, 200, 1000], board: 'photon-1', windowMs: 2000, log: progress });
+      summary.logCapture = rows;
+      section(captureText(rows));
+    });
+  } finally {
+    if (process.argv.includes('--keep')) process.stderr.write(`bench: generated benches, plans and reports kept in ${work.dir}\n`);
+    else await work.remove();
+  }
+  process.stdout.write(`\n${summaryJson(summary)}\n`);
+  return Object.keys(summary.errors).length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
