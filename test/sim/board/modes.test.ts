@@ -83,8 +83,8 @@ t.test('power cut stops everything; power on boots with power_down', async (t) =
   t.pass('booted again with reason power_down');
 });
 
-t.test('unplug: USB goes away but the board keeps running', async (t) => {
-  const { board, rec } = startBoard(t);
+t.test('unplug: USB goes away but a board on its own supply keeps running', async (t) => {
+  const { board, rec } = startBoard(t, { power: 'external' });
   await online(rec);
   board.faults.unplug();
   t.equal(board.usb, 'absent');
