@@ -47,9 +47,10 @@ export function captureText(rows: CaptureRow[]): string {
   return [
     'LOG CAPTURE: an app logging 1000 lines/s of board time, captured by SerialLogCapture (target: bytes captured = bytes sent)',
     formatTable(['scale', 'lines/s offered', 'offered B', 'sent B', 'dropped B', 'captured B', 'equal', 'KB/s', 'app lines', 'missing', 'target'], table),
-    'offered = what the board wrote while its port existed; sent = what the port (PTY) took for the host; dropped = refused, the',
-    'port buffer being full (the board writes a batch per 4 ms tick); captured = what the rig recorded. The window is bounded by',
-    'listening mode (log silent, port untouched) at both ends, settled before each count. missing = app lines absent by their 1 ms stamps.',
+    'offered = what the board wrote while its port existed; sent = what the port (PTY) took for the host; dropped = refused because',
+    'the port buffer was full (the reader was behind; the board writes a batch per 4 ms tick); captured = what the rig recorded.',
+    'Counted board side (bench control GET /v1/boards) and rig side over a window bounded at both ends by listening mode (log silent,',
+    'port untouched), settled before each count. missing = app lines absent by their 1 ms board-time stamps (all from dropped bytes).',
   ].join('\n');
 }
 
