@@ -5,6 +5,7 @@
 // not; 1 only when a benchmark could not be measured at all.
 // Usage: npm run bench [-- overhead parallel log-capture] [--keep]   (default: all;
 // --keep leaves the generated benches, plans and reports in place and says where)
+import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { benchLogCapture, type CaptureRow } from './log-capture.js';
 import { benchOverhead } from './overhead.js';
@@ -39,6 +40,11 @@ async function main(): Promise<number> {
   process.stdout.write(`particle-rig benchmarks: node ${process.version}, ${availableParallelism()} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, bench time scale x${ownScale}\n`);
 
   const work = await makeWorkDir();
+  // Ctrl-C reaches the rig children too (same process group); they clean up after themselves, we remove the work folder.
+  process.once('SIGINT', () => {
+    rmSync(work.dir, { recursive: true, force: true });
+    process.exit(130);
+  });
   const summary: Summary = { errors: {} };
   const attempt = async (name: Name, run: () => Promise<void>): Promise<void> => {
     if (!which.has(name)) return;
