@@ -18,6 +18,7 @@ export interface UpdateRow {
 }
 
 interface Summary {
+  flashId?: string;
   firmware: string;
   via: string;
   verdict: string;
@@ -35,12 +36,18 @@ function summaryOf(step: ReportStep): Summary | undefined {
   return s as Summary;
 }
 
-function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[]): void {
+function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[], ids: (string | undefined)[]): void {
   for (const step of steps) {
     const name = prefix ? `${prefix} / ${step.name}` : step.name;
-    if (step.children) walk(step.children, name, out);
+    if (step.children) walk(step.children, name, out, ids);
     const s = summaryOf(step);
     if (!s) continue;
+    // expect-app after a flash tells the same update again: the later word stands.
+    if (s.flashId !== undefined && ids.at(-1) === s.flashId) {
+      out.pop();
+      ids.pop();
+    }
+    ids.push(s.flashId);
     out.push({
       step: name, firmware: s.firmware, via: s.via, verdict: s.verdict, claims: [...s.claims],
       running: s.running ? s.running.slice(0, 8) : null, mode: s.mode ?? null, transferMs: s.transferMs ?? null,
@@ -51,7 +58,7 @@ function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[]): v
 /** The board's updates in the order they happened. */
 export function updateRows(board: BoardReport): UpdateRow[] {
   const out: UpdateRow[] = [];
-  walk(board.steps, '', out);
+  walk(board.steps, '', out, []);
   return out;
 }
 

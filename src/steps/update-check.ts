@@ -12,6 +12,8 @@ import { boardEvidence, captureEvidence } from './gather.js';
 import { judgeUpdate, type Judgement } from './update-verdict.js';
 
 export interface UpdateSummary {
+  /** Which flash this is (where the captures stood when it began): steps telling the same update share it. */
+  flashId: string;
   firmware: string;
   via: FlashMethod;
   verdict: UpdateVerdict | 'in-progress';
@@ -71,7 +73,7 @@ function paragraph(text: string, basis: readonly string[]): string {
 export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined }): Promise<UpdateSummary> {
   const claims = [...flash.report.messages.filter((m) => m.startsWith('cloud:')), ...j.claims];
   const out: UpdateSummary = {
-    firmware: flash.firmware, via: flash.via, verdict: j.verdict, sent: flash.sha256 ?? '', running: j.running ?? null, claims,
+    flashId: `${flash.logSeq}:${flash.eventSeq}`, firmware: flash.firmware, via: flash.via, verdict: j.verdict, sent: flash.sha256 ?? '', running: j.running ?? null, claims,
   };
   const ms = flash.via === 'ota' ? transferMs(ctx, flash) : undefined;
   if (ms !== undefined) out.transferMs = ms;

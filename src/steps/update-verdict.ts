@@ -58,7 +58,9 @@ function otaJudgement(f: UpdateFacts, events: readonly EvidenceEvent[]): Judgeme
   const reset = after(events, outcome, EVENT.lastReset);
   if (word.name === EVENT.flashStatus && word.data.trim().startsWith('success')) {
     // After the reset the board says what it runs (app-hash) or why nothing runs (safe mode).
-    const told = reset && (after(events, outcome, EVENT.appHash) || after(events, outcome, EVENT.safeMode) || f.quietMs >= FAILED_GRACE_MS);
+    const safe = after(events, outcome, EVENT.safeMode);
+    // A board read while it reboots shows no app: only safe mode (or a long quiet) says none runs.
+    const told = reset && ((after(events, outcome, EVENT.appHash) && f.running !== undefined) || safe || f.quietMs >= FAILED_GRACE_MS);
     return told ? 'reported-success-not-applied' : { settled: false };
   }
   return reset || f.quietMs >= FAILED_GRACE_MS ? 'failed' : { settled: false };

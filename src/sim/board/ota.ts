@@ -49,11 +49,19 @@ export class OtaTransfer {
   private lastProgressAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
+  /** The whole image was already in the OTA area (resumed transfer). */
+  private readonly resumed: boolean;
 
-  constructor(readonly image: Buffer, private readonly host: OtaHost) {
+  constructor(readonly image: Buffer, private readonly host: OtaHost, o: { alreadyReceived?: boolean } = {}) {
     this.chunksTotal = Math.max(1, Math.ceil(image.length / CHUNK_SIZE));
     this.received = new Uint8Array(this.chunksTotal);
+    this.resumed = o.alreadyReceived === true;
+    if (this.resumed) {
+      this.received.fill(1);
+      this.receivedCount = this.chunksTotal;
+    }
   }
+
 
   get bytesReceived(): number {
     return Math.min(this.image.length, this.receivedCount * CHUNK_SIZE);
@@ -69,8 +77,10 @@ export class OtaTransfer {
     if (this.host.protocol === 'acked') {
       this.host.log('comm.ota', 'INFO', 'Received UpdateStart request');
       this.host.log('comm.ota', 'INFO', `File size: ${this.image.length}`);
+      // UNCONFIRMED wording: the resume itself is Device OS 3.0+'s resumable OTA.
+      if (this.resumed) this.host.log('comm.ota', 'INFO', `Resuming transfer: ${this.image.length} of ${this.image.length} bytes already received`);
     }
-    this.beginRound(now, [...Array(this.chunksTotal).keys()]);
+    this.beginRound(now, this.resumed ? [] : [...Array(this.chunksTotal).keys()]);
     this.tick();
   }
 

@@ -7,7 +7,7 @@ import { validateForInstall } from './install.js';
 import { OtaTransfer, type OtaOutcome } from './ota.js';
 import { osOrdinal } from './versions.js';
 import { INSTALL_RESET_MS } from './timing.js';
-import type { Slot, StoredModule } from './slots.js';
+import { findSlot, type Slot, type StoredModule } from './slots.js';
 
 export type TransferKind = 'ota' | 'dfu' | 'serial';
 export type ArmedFault = 'power-cut' | 'reset' | 'unplug';
@@ -107,6 +107,10 @@ export class SimBoardImpl extends BoardCore implements SimBoard {
     this.publish('spark/flash/status', 'started ');
     this.setLed('blinking-magenta');
     const ordinal = osOrdinal(this.deviceOsVersion);
+    // Device OS 3.0+ resumes a transfer: an image already whole in the OTA
+    // area is not sent again (seed 001: the retry "is just a blip").
+    const staged = findSlot(this.slotList, 'u', 0, 't')?.module?.image;
+    const resume = ordinal >= 30000 && staged !== undefined && staged.equals(image);
     this.ota = new OtaTransfer(image, {
       clock: this.clock,
       lifetime: this.lifetime,
@@ -120,7 +124,7 @@ export class SimBoardImpl extends BoardCore implements SimBoard {
       cloudServiced: () => this.cloudServiced(),
       progress: (p) => this.otaProgress(p),
       finished: (o) => this.otaFinished(image, o),
-    });
+    }, { alreadyReceived: resume });
     this.ota.start();
   }
 
@@ -145,9 +149,18 @@ export class SimBoardImpl extends BoardCore implements SimBoard {
       return;
     }
     // "success" only means the transfer finished (seed 001): a full file
-    // system makes the apply step fail silently and the old app boots again.
+    // system makes the apply step fail and the old app boots again, while
+    // the downloaded image stays in the OTA area.
     this.publish('spark/flash/status', 'success ');
-    if (!this.fs.full) this.apply(r.slot, r.module);
+    const scratch = findSlot(this.slotList, 'u', 0, 't');
+    if (this.fs.full) {
+      if (scratch) scratch.module = r.module;
+      // UNCONFIRMED wording: the failure is real (seed 001), the exact line is the simulator's.
+      this.log('fs', 'ERROR', 'write failed: no space left on the file system; the firmware update is not applied');
+    } else {
+      if (scratch) scratch.module = undefined;
+      this.apply(r.slot, r.module);
+    }
     this.restart('update', 'normal');
   }
 
