@@ -63,7 +63,7 @@ async function main(): Promise<number> {
       section(overheadText(summary.overhead, ownScale, fitScales));
     });
     await attempt('parallel', async () => {
-      summary.parallel = await benchParallel(work, { copiesOfEach: 4, log: progress });
+      summary.parallel = await benchParallel(work, { copiesOfEach: 4, rounds: 2, log: progress });
       section(parallelText(summary.parallel));
     });
     await attempt('log-capture', async () => {
