@@ -71,7 +71,9 @@ function paragraph(text: string, basis: readonly string[]): string {
 
 /** The summary of the last flash, with a diagnosis unless it was applied. */
 export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined }): Promise<UpdateSummary> {
-  const claims = [...flash.report.messages.filter((m) => m.startsWith('cloud:')), ...j.claims];
+  // The cloud's reply for OTA; the last words of the tool or the board for a wired flash.
+  const said = flash.via === 'ota' ? flash.report.messages.filter((m) => m.startsWith('cloud:')) : flash.report.messages.slice(-2);
+  const claims = [...said, ...j.claims];
   const out: UpdateSummary = {
     flashId: `${flash.logSeq}:${flash.eventSeq}`, firmware: flash.firmware, via: flash.via, verdict: j.verdict, sent: flash.sha256 ?? '', running: j.running ?? null, claims,
   };

@@ -35,13 +35,15 @@ t.test('invalid images are refused with the board messages and change nothing', 
   t.equal(board.resetReason, 'power_down', 'no reset happened');
 });
 
-t.test('an image whose dependency is unmet is installed, and the board boots into safe mode', async (t) => {
+t.test('a user part whose dependency is unmet is refused before it is applied, and the old app runs (seed 002)', async (t) => {
   const { board, rec } = startBoard(t);
   await online(rec);
-  const m = rec.mark();
-  t.match(board.installImage(makeTestApp({ platform: 'photon', depends: [{ func: 'system-part', index: 1, version: 3000 }] }), 'serial'), { ok: true });
-  await rec.untilEvent('spark/status/safe-mode', undefined, m);
-  t.equal(board.mode, 'safe');
+  const old = board.runningAppHash();
+  const needy = makeTestApp({ platform: 'photon', depends: [{ func: 'system-part', index: 1, version: 3000 }] });
+  t.same(board.installImage(needy, 'serial'), { ok: false, code: 4, message: 'Validation failed: 4' }, 'the dependency bit failed');
+  await board.clock.sleep(1000);
+  t.equal(board.mode, 'normal', 'no safe mode: nothing was installed');
+  t.equal(board.runningAppHash(), old);
 });
 
 t.test('Device OS 6.0+ refuses serial flashing but still takes USB updates', async (t) => {
