@@ -68,7 +68,8 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
       continue;
     }
     input.onStep?.({ board: board.name, index, total: plan.steps.length, title });
-    const stepLimitMs = step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+    // A repeat holds many steps: without a limit of its own it has the plan's.
+    const stepLimitMs = step.timeoutMs ?? (step.kind === 'repeat' ? plan.timeoutMs : DEFAULT_STEP_TIMEOUT_MS);
     const stepSignal = AbortSignal.timeout(wall(stepLimitMs, timeScale));
     ctx.signal = AbortSignal.any([input.signal, planSignal, stepSignal]);
     let result = await runStep(step, ctx);
