@@ -9,8 +9,8 @@ export const REENUMERATE_BOARD_MS = 30_000;
 export const FLASH_RETURN_BOARD_MS = 60_000;
 /** The cloud seeing a board that just booted. */
 export const CLOUD_ONLINE_BOARD_MS = 60_000;
-/** Between two looks at the USB bus while waiting (wall). */
-export const PRESENCE_POLL_MS = 50;
+/** Between two looks at the USB bus while waiting (wall): a bus listing costs well under a millisecond. */
+export const PRESENCE_POLL_MS = 10;
 
 /** Wall ms for `boardMs` of board time on this bench, at least `floorMs`. */
 export function waitMs(access: Pick<BenchAccess, 'timeScale'>, boardMs: number, floorMs = 3000): number {

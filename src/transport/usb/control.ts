@@ -12,6 +12,20 @@ import { boardModulesOf } from './modules.js';
 /** Default limit for one control request (wall ms). */
 export const USB_CALL_MS = 5000;
 
+/**
+ * How often particle-usb asks for a request's result (wall ms per attempt).
+ * Its default waits 50 ms before the first CHECK, which is most of what a
+ * quick request costs; a CHECK is one small control transfer, so asking
+ * sooner costs the board nothing.
+ */
+export const RESULT_POLL_MS = [1, 2, 5, 10, 20, 50, 100, 250, 500] as const;
+
+function fastPolling(attempt: number): number {
+  return RESULT_POLL_MS[Math.min(attempt, RESULT_POLL_MS.length - 1)]!;
+}
+
+type ControlRequestSender = (type: number, data?: unknown, options?: Record<string, unknown>) => Promise<unknown>;
+
 export class UsbControl {
   constructor(
     readonly id: DeviceId,
@@ -19,7 +33,12 @@ export class UsbControl {
     readonly device: ParticleUsbDevice,
     private readonly bus: string,
     private readonly callMs = USB_CALL_MS,
-  ) {}
+  ) {
+    // Every particle-usb request goes through sendControlRequest; give it our polling unless a call sets its own.
+    const target = device as unknown as { sendControlRequest: ControlRequestSender };
+    const send = target.sendControlRequest.bind(device);
+    target.sendControlRequest = (type, data, options) => send(type, data, { pollingPolicy: fastPolling, ...options });
+  }
 
   get inDfu(): boolean {
     return this.device.isInDfuMode;
