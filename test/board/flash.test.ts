@@ -38,10 +38,13 @@ t.test('every way, proven by the running app', async (t) => {
 
   t.test('serial: YMODEM in listening mode, the board applies it and resets', async (t) => {
     const fw = firmware('photon', 12);
+    const from = photon.events?.events().length ?? 0;
     const report = await photon.flash(fw, 'serial');
     t.equal(report.method, 'serial');
     t.ok(report.messages.some((m) => /Downloaded file successfully/.test(m)), 'the board said so');
     t.equal((await photon.runningApp()).hash, fw.info.sha256);
+    // The board is back on USB before the cloud has relayed its reset reason: wait for that event.
+    t.ok(await photon.events?.waitFor('spark/device/last_reset', { fromSeq: from, withinMs: 5000, data: /^update$/ }), 'the cloud hears of the update reset');
     t.equal(photon.lastResetReason(), 'update');
   });
 
