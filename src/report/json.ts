@@ -55,7 +55,7 @@ function updatesJson(b: BoardReport): Plain | undefined {
   if (rows.length === 0) return undefined;
   return rows.map((r) => ordered([
     ['step', r.step], ['firmware', r.firmware], ['via', r.via], ['verdict', r.verdict], ['claims', [...r.claims]],
-    ['running', r.running], ['mode', r.mode], ['transferMs', r.transferMs],
+    ['running', r.running], ['from', r.from], ['mode', r.mode], ['transferMs', r.transferMs],
   ]));
 }
 

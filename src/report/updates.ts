@@ -13,6 +13,8 @@ export interface UpdateRow {
   verdict: string;
   claims: string[];
   running: string | null;
+  /** Mode when an OTA was sent; mode at the end. */
+  from: string | null;
   mode: string | null;
   transferMs: number | null;
 }
@@ -24,6 +26,7 @@ interface Summary {
   verdict: string;
   claims: string[];
   running: string | null;
+  from?: string;
   mode?: string;
   transferMs?: number;
 }
@@ -50,7 +53,7 @@ function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[], id
     ids.push(s.flashId);
     out.push({
       step: name, firmware: s.firmware, via: s.via, verdict: s.verdict, claims: [...s.claims],
-      running: s.running ? s.running.slice(0, 8) : null, mode: s.mode ?? null, transferMs: s.transferMs ?? null,
+      running: s.running ? s.running.slice(0, 8) : null, from: s.from ?? null, mode: s.mode ?? null, transferMs: s.transferMs ?? null,
     });
   }
 }
@@ -66,5 +69,6 @@ export function updateRows(board: BoardReport): UpdateRow[] {
 export function updateLine(r: UpdateRow): string {
   const claimed = r.claims.filter((c) => !c.startsWith('spark/device/last_reset')).map((c) => c.replace(/^spark\/flash\/status /, '')).join(', ') || 'nothing';
   const took = r.transferMs !== null ? `, transfer ${(r.transferMs / 1000).toFixed(1)} s` : '';
-  return `${r.firmware} via ${r.via}: ${r.verdict}; claimed: ${claimed}; runs: ${r.running ?? 'no app'}${r.mode ? ` (${r.mode} mode)` : ''}${took} [${r.step}]`;
+  const from = r.from ? ` from ${r.from} mode` : '';
+  return `${r.firmware} via ${r.via}${from}: ${r.verdict}; claimed: ${claimed}; runs: ${r.running ?? 'no app'}${r.mode ? ` (${r.mode} mode)` : ''}${took} [${r.step}]`;
 }

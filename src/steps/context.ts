@@ -2,7 +2,7 @@
 // bench's time scale, and a little memory of what earlier steps did (the
 // last flash, where the plan and the last action began in the captures),
 // which expectations and diagnoses rest on.
-import type { Board, FirmwareImage, FlashReport } from '../board/types.js';
+import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../board/types.js';
 import type { FlashMethod, ModuleDependency, StepResult } from '../domain.js';
 
 /** Positions in a board's captures: the seq the next log line / cloud event will get. */
@@ -25,6 +25,8 @@ export interface LastFlash {
   appBefore?: string;
   /** The board or the cloud refused the image (FlashRejectedError). */
   refused?: boolean;
+  /** The mode the board was in when an OTA was sent (normal or safe: the comparison the field asks for). */
+  modeBefore?: BoardPresence;
   /** What the image needs of the board (its prefix dependencies). */
   needs?: readonly ModuleDependency[];
 }

@@ -27,13 +27,16 @@ export async function awaitVerdict(step: FlashStep, ctx: StepContext, details: R
     if (unexpected?.verdict !== j.verdict) unexpected = { verdict: j.verdict, since: Date.now() };
     return (Date.now() - unexpected.since) * ctx.timeScale >= FAILED_GRACE_MS;
   };
-  const r = await pollUntil(() => judgeLastFlash(ctx, flash), accepted, {
+  // An OTA is followed on the cloud's events; the board itself is read once it settled.
+  const readBoard = flash.via !== 'ota' || !ctx.board.events;
+  const r = await pollUntil(() => judgeLastFlash(ctx, flash, { readBoard }), accepted, {
     withinMs: wallMs(ctx, step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(100, pollInterval(ctx)), signal: ctx.signal,
   });
-  const summary = await updateSummary(ctx, flash, r.value);
+  const final = r.value.settled && !readBoard ? await judgeLastFlash(ctx, flash) : r.value;
+  const summary = await updateSummary(ctx, flash, final);
   const fields = { details: { ...details, update: summary }, ...(summary.diagnosis ? { diagnosis: summary.diagnosis } : {}) };
-  const ok = r.value.settled && (want as readonly string[]).includes(r.value.verdict);
-  if (ok) return pass({ actual: r.value.verdict, ...fields });
-  const diagnosis = summary.diagnosis ?? `the update of ${step.firmware} was ${r.value.verdict}, not ${want.join(' or ')}`;
-  return fail(want.length === 1 ? want[0] : want, r.value.verdict, { ...fields, diagnosis });
+  const ok = final.settled && (want as readonly string[]).includes(final.verdict);
+  if (ok) return pass({ actual: final.verdict, ...fields });
+  const diagnosis = summary.diagnosis ?? `the update of ${step.firmware} was ${final.verdict}, not ${want.join(' or ')}`;
+  return fail(want.length === 1 ? want[0] : want, final.verdict, { ...fields, diagnosis });
 };

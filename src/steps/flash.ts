@@ -24,11 +24,13 @@ export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): P
   const marks = marksNow(board);
   // The app the cloud last saw running: lets a later diagnosis say "still the old app".
   const appBefore = board.events?.events().filter((e) => e.name === EVENT.appHash).at(-1)?.data.toLowerCase();
+  // An OTA reaches the board in the mode it is in; wired flashes choose their own.
+  const modeBefore = step.via === 'ota' ? await board.presence(ctx.signal).catch(() => undefined) : undefined;
   ctx.note(`flash ${step.firmware} via ${step.via}`);
   const remember = (report: FlashReport, refused: boolean): void => {
     ctx.lastFlash = {
       firmware: step.firmware, via: step.via, report, ...marks, sha256: fw.info.sha256.toLowerCase(), appBefore,
-      needs: fw.info.dependencies, ...(refused ? { refused } : {}),
+      needs: fw.info.dependencies, ...(refused ? { refused } : {}), ...(modeBefore ? { modeBefore } : {}),
     };
   };
   const started = Date.now();

@@ -22,7 +22,8 @@ export interface UpdateSummary {
   running: string | null;
   /** What the cloud or the tool said, in order. */
   claims: string[];
-  /** Where the board is now. */
+  /** Where the board was when an OTA was sent, and where it is now. */
+  from?: BoardPresence;
   mode?: BoardPresence;
   /** Board time from spark/flash/status started to the cloud's last word (OTA). */
   transferMs?: number;
@@ -50,10 +51,25 @@ function transferMs(ctx: StepContext, flash: LastFlash): number | undefined {
   return start && end ? Math.round((end.at - start.at) * ctx.timeScale) : undefined;
 }
 
-/** The verdict of the last flash as the board shows it now. */
-export async function judgeLastFlash(ctx: StepContext, flash: LastFlash): Promise<Judgement & { running: string | undefined }> {
-  const app = await quietly(() => ctx.board.runningApp(ctx.signal));
-  const running = app?.hash?.toLowerCase();
+/** What the cloud last heard the board run since the flash (spark/device/app-hash after a reset). */
+function cloudRunning(ctx: StepContext, flash: LastFlash): string | undefined {
+  const events = eventsSince(ctx, flash) ?? [];
+  const reset = events.findLastIndex((e) => e.name === EVENT.lastReset);
+  if (reset < 0) return undefined;
+  return events.slice(reset).findLast((e) => e.name === EVENT.appHash)?.data.toLowerCase();
+}
+
+/**
+ * The verdict of the last flash as the board shows it now. With `readBoard`
+ * false, only the captures are looked at: asking an old board for its app
+ * takes it into listening mode, off the cloud, so an update being waited for
+ * is judged from the cloud's events and the board is read once at the end.
+ */
+export async function judgeLastFlash(ctx: StepContext, flash: LastFlash, o: { readBoard?: boolean } = {}): Promise<Judgement & { running: string | undefined }> {
+  const heard = cloudRunning(ctx, flash);
+  const read = o.readBoard ?? true;
+  const app = read ? await quietly(() => ctx.board.runningApp(ctx.signal)) : undefined;
+  const running = app?.hash?.toLowerCase() ?? heard;
   const events = eventsSince(ctx, flash);
   const last = events?.at(-1);
   const quietMs = last ? (Date.now() - last.at) * ctx.timeScale : Infinity;
@@ -72,11 +88,14 @@ function paragraph(text: string, basis: readonly string[]): string {
 /** The summary of the last flash, with a diagnosis unless it was applied. */
 export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined }): Promise<UpdateSummary> {
   // The cloud's reply for OTA; the last words of the tool or the board for a wired flash.
-  const said = flash.via === 'ota' ? flash.report.messages.filter((m) => m.startsWith('cloud:')) : flash.report.messages.slice(-2);
+  const said = flash.via === 'ota'
+    ? flash.report.messages.filter((m) => m.startsWith('cloud:'))
+    : flash.report.messages.filter((m) => !/DFU suffix/.test(m)).slice(-2);
   const claims = [...said, ...j.claims];
   const out: UpdateSummary = {
     flashId: `${flash.logSeq}:${flash.eventSeq}`, firmware: flash.firmware, via: flash.via, verdict: j.verdict, sent: flash.sha256 ?? '', running: j.running ?? null, claims,
   };
+  if (flash.modeBefore) out.from = flash.modeBefore;
   const ms = flash.via === 'ota' ? transferMs(ctx, flash) : undefined;
   if (ms !== undefined) out.transferMs = ms;
   const board = await boardEvidence(ctx, { readModules: j.verdict !== 'applied' });

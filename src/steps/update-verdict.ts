@@ -10,6 +10,8 @@ import { EVENT, type EvidenceEvent } from './evidence.js';
 
 /** A failure with no reset after it is final after this much board time. */
 export const FAILED_GRACE_MS = 10_000;
+/** A board that went offline after the outcome is rebooting: its reset is waited for this long (a cellular reconnect). */
+export const REBOOT_GRACE_MS = 120_000;
 
 export interface UpdateFacts {
   via: FlashMethod;
@@ -63,7 +65,8 @@ function otaJudgement(f: UpdateFacts, events: readonly EvidenceEvent[]): Judgeme
     const told = reset && ((after(events, outcome, EVENT.appHash) && f.running !== undefined) || safe || f.quietMs >= FAILED_GRACE_MS);
     return told ? 'reported-success-not-applied' : { settled: false };
   }
-  return reset || f.quietMs >= FAILED_GRACE_MS ? 'failed' : { settled: false };
+  const rebooting = after(events, outcome, 'spark/status') !== undefined;
+  return reset || f.quietMs >= (rebooting ? REBOOT_GRACE_MS : FAILED_GRACE_MS) ? 'failed' : { settled: false };
 }
 
 export function judgeUpdate(f: UpdateFacts): Judgement {

@@ -14,8 +14,10 @@ import type { OtaProgress, SimClock } from './types.js';
 export const CHUNK_SIZE = 512;
 /** Rounds in a row that deliver nothing before the board aborts the transfer. */
 const ROUNDS_BEFORE_ABORT = 5;
-/** The cloud retries an aborted transfer this many times, a second apart (seed 004). */
+/** The cloud retries an aborted transfer this many times, a second apart (seed 003). */
 const RETRIES_AFTER_ABORT = 7;
+/** No chunk for this long breaks the session's exchange: the board aborts the transfer (seed 003's 70 s silence). */
+export const ABORT_SILENCE_MS = 20_000;
 
 export type OtaOutcome = { kind: 'complete' } | { kind: 'timeout'; chunk: number; chunksTotal: number };
 
@@ -49,6 +51,7 @@ export class OtaTransfer {
   private lastProgressAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
+  private startedAt = 0;
   /** The whole image was already in the OTA area (resumed transfer). */
   private readonly resumed: boolean;
 
@@ -74,6 +77,7 @@ export class OtaTransfer {
   start(): void {
     const now = this.host.clock.now();
     this.lastProgressAt = now;
+    this.startedAt = now;
     if (this.host.protocol === 'acked') {
       this.host.log('comm.ota', 'INFO', 'Received UpdateStart request');
       this.host.log('comm.ota', 'INFO', `File size: ${this.image.length}`);
@@ -115,18 +119,20 @@ export class OtaTransfer {
     if (this.host.cloudServiced() && !this.aborted) {
       while (this.next < this.round.length && this.arrival(this.next) <= now) {
         const index = this.round[this.next++];
-        if (index === undefined || this.received[index] === 1 || !this.host.link.delivers()) continue;
+        const at = this.arrival(this.next - 1);
+        if (index === undefined || this.received[index] === 1 || !this.host.link.delivers(at - this.startedAt)) continue;
         this.received[index] = 1;
         this.receivedCount++;
         this.delivered++;
         // Board time of the chunk's arrival, not of this tick: a late tick changes nothing.
-        this.lastProgressAt = this.arrival(this.next - 1);
+        this.lastProgressAt = at;
         // Reported chunk by chunk, so a fault armed at a percentage (or a
         // listener changing the link) acts at that chunk, however late this tick runs.
         this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
         if (this.done) return;
       }
       if (this.next >= this.round.length && now >= this.closeAt() && this.closeRound(this.closeAt())) return;
+      if (!this.aborted && now - this.lastProgressAt >= ABORT_SILENCE_MS) this.abort(this.lastProgressAt + ABORT_SILENCE_MS);
     } else if (this.aborted && this.host.cloudServiced() && now >= this.roundStart && this.retries < RETRIES_AFTER_ABORT) {
       this.retries++;
       this.reportAbort();
@@ -144,8 +150,8 @@ export class OtaTransfer {
     // A starved board processes nothing: only the stall deadline matters.
     if (!this.host.cloudServiced()) wants.push(Infinity);
     else if (this.aborted) wants.push(this.retries < RETRIES_AFTER_ABORT ? this.roundStart : Infinity);
-    else if (this.next < this.round.length) wants.push(this.arrival(this.next));
-    else wants.push(this.closeAt());
+    else if (this.next < this.round.length) wants.push(this.arrival(this.next), this.lastProgressAt + ABORT_SILENCE_MS);
+    else wants.push(this.closeAt(), this.lastProgressAt + ABORT_SILENCE_MS);
     // At least a few wall milliseconds between ticks: each tick catches up on all that is due.
     const delay = Math.max(Math.min(...wants) - now, this.host.clock.scale * 2);
     this.timer = this.host.lifetime.after(delay, () => this.tick());
@@ -174,14 +180,18 @@ export class OtaTransfer {
       this.host.log('comm', 'TRACE', `Sent ${missing.length} missing chunks`);
     }
     if (this.emptyRounds >= ROUNDS_BEFORE_ABORT) {
-      this.aborted = true;
-      this.reportAbort();
-      this.roundStart = at + 1000;
+      this.abort(at);
       return false;
     }
     // The missing-chunk list travels to the cloud before the resend starts.
     this.beginRound(at + this.host.link.options.latencyMs, missing);
     return false;
+  }
+
+  private abort(at: number): void {
+    this.aborted = true;
+    this.reportAbort();
+    this.roundStart = at + 1000;
   }
 
   private reportAbort(): void {

@@ -1,6 +1,10 @@
 // The board's network link as the OTA download sees it: bandwidth, latency,
 // loss per chunk, keep-alive, up/down. Loss draws from a PRNG seeded by the
-// device ID, so a lossy run replays the same way every time.
+// device ID, so a lossy run replays the same way every time. A lossy
+// cellular link also drops out now and then (a 2G fade, a cell reselection):
+// silent for DROPOUT_MS once every DROPOUT_MS * (1 - loss) / loss of a
+// transfer, counted from the transfer's start. A short transfer fits between
+// dropouts; a long one meets one (seed 003: 9 KB lands where 45 KB does not).
 import type { Radio } from '../../platform.js';
 
 export type LinkKind = 'wifi' | 'cellular';
@@ -23,6 +27,9 @@ const DEFAULTS: Record<LinkKind, LinkOptions> = {
   wifi: { kind: 'wifi', bandwidth: 40_000, latencyMs: 30, loss: 0, keepAliveS: 25, up: true },
   cellular: { kind: 'cellular', bandwidth: 4_000, latencyMs: 400, loss: 0, keepAliveS: 23 * 60, up: true },
 };
+
+/** How long a lossy cellular link stays silent when it drops out (board ms). */
+export const DROPOUT_MS = 30_000;
 
 export function defaultLink(radio: Radio): LinkOptions {
   return { ...DEFAULTS[radio === 'cellular' ? 'cellular' : 'wifi'] };
@@ -81,9 +88,19 @@ export class NetworkLink {
     return (bytes / this.opts.bandwidth) * 1000;
   }
 
-  /** Whether one chunk gets through right now. */
-  delivers(): boolean {
+  /** Whether the link is in a dropout `transferMs` board ms into a transfer (lossy cellular links only). */
+  inDropout(transferMs: number): boolean {
+    const { kind, loss } = this.opts;
+    if (kind !== 'cellular' || loss <= 0) return false;
+    if (loss >= 1) return true;
+    const good = (DROPOUT_MS * (1 - loss)) / loss;
+    return transferMs % (good + DROPOUT_MS) >= good;
+  }
+
+  /** Whether one chunk gets through right now (`transferMs` into a transfer, for dropouts). */
+  delivers(transferMs?: number): boolean {
     if (!this.opts.up) return false;
+    if (transferMs !== undefined && this.inDropout(transferMs)) return false;
     return this.opts.loss === 0 ? true : this.random() >= this.opts.loss;
   }
 }
