@@ -45,14 +45,16 @@ function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[], id
     if (step.children) walk(step.children, name, out, ids);
     const s = summaryOf(step);
     if (!s) continue;
-    // expect-app after a flash tells the same update again: the later word stands.
+    // expect-app after a flash tells the same update again: the later word
+    // stands, under the step that made the update.
+    let step = name;
     if (s.flashId !== undefined && ids.at(-1) === s.flashId) {
-      out.pop();
+      step = out.pop()?.step ?? name;
       ids.pop();
     }
     ids.push(s.flashId);
     out.push({
-      step: name, firmware: s.firmware, via: s.via, verdict: s.verdict, claims: [...s.claims],
+      step, firmware: s.firmware, via: s.via, verdict: s.verdict, claims: [...s.claims],
       running: s.running ? s.running.slice(0, 8) : null, from: s.from ?? null, mode: s.mode ?? null, transferMs: s.transferMs ?? null,
     });
   }
