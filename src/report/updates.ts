@@ -47,14 +47,14 @@ function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[], id
     if (!s) continue;
     // expect-app after a flash tells the same update again: the later word
     // stands, under the step that made the update.
-    let step = name;
+    let title = name;
     if (s.flashId !== undefined && ids.at(-1) === s.flashId) {
-      step = out.pop()?.step ?? name;
+      title = out.pop()?.step ?? name;
       ids.pop();
     }
     ids.push(s.flashId);
     out.push({
-      step, firmware: s.firmware, via: s.via, verdict: s.verdict, claims: [...s.claims],
+      step: title, firmware: s.firmware, via: s.via, verdict: s.verdict, claims: [...s.claims],
       running: s.running ? s.running.slice(0, 8) : null, from: s.from ?? null, mode: s.mode ?? null, transferMs: s.transferMs ?? null,
     });
   }
