@@ -35,9 +35,9 @@ export class UsbControl {
     private readonly callMs = USB_CALL_MS,
   ) {
     // Every particle-usb request goes through sendControlRequest; give it our polling unless a call sets its own.
-    const target = device as unknown as { sendControlRequest: ControlRequestSender };
-    const send = target.sendControlRequest.bind(device);
-    target.sendControlRequest = (type, data, options) => send(type, data, { pollingPolicy: fastPolling, ...options });
+    const target = device as unknown as { sendControlRequest?: ControlRequestSender };
+    const send = target.sendControlRequest?.bind(device);
+    if (send) target.sendControlRequest = (type, data, options) => send(type, data, { pollingPolicy: fastPolling, ...options });
   }
 
   get inDfu(): boolean {
