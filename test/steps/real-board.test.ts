@@ -88,7 +88,7 @@ t.test('seed 001: OTA success on a full file system, the old app still runs', as
   ], ctx);
   t.same(results.map((r) => r.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'fail'], summary(results).join('; '));
   const last = results[5]!;
-  t.equal(last.diagnosis, `OTA reported success but the running app is still ${baseline.info.sha256.slice(0, 8)}: the update was not applied`);
+  t.match(last.diagnosis, `OTA reported success but the running app is still ${baseline.info.sha256.slice(0, 8)}: the update was not applied`);
   t.equal(last.actual, baseline.info.sha256, 'the hash the board reports, lower-cased');
   t.ok(last.logExcerpt && last.logExcerpt.length > 0, 'with the last trace lines');
 });
