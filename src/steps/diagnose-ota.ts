@@ -48,7 +48,9 @@ export function updateTimeout(e: Evidence): Diagnosis | undefined {
     basis.push(`trace: ${missing}`);
   }
   const parts = [`update_timeout: the transfer stalled${where} and the board reset without applying the update`];
-  if (timedOut && TIMED_OUT.exec(timedOut)![1] === '0') {
+  // Chunk 0 is the first one missing, not a count: only a transfer that shows no exchange at all took nothing in.
+  const exchanged = missing !== undefined || traceMatching(e, ABORTING).length > 0;
+  if (timedOut && TIMED_OUT.exec(timedOut)![1] === '0' && !exchanged) {
     parts.push('not one chunk was taken in, which is what an app that blocks in setup() or loop() without Particle.process() does to the cloud');
   }
   for (const clause of [abortClause(e), runningClause(e)]) {
