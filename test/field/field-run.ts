@@ -6,18 +6,10 @@ import { join } from 'node:path';
 import { runRig } from '../cli/run-rig.js';
 import { readJson, readTap, type ParsedTap } from '../e2e/run-report.js';
 import type { ReportStep, RunReport } from '../../src/report/model.js';
+import type { UpdateRow } from '../../src/report/updates.js';
 
-export interface UpdateRowJson {
-  step: string;
-  firmware: string;
-  via: string;
-  verdict: string;
-  claims: string[];
-  running: string | null;
-  from: string | null;
-  mode: string | null;
-  transferMs: number | null;
-}
+/** A board's updates as report.json lists them. */
+export type UpdateRowJson = UpdateRow;
 
 export interface FieldRun {
   code: number;
