@@ -70,7 +70,8 @@ t.test('resets, power and faults on a bench with control and cloud', async (t) =
     await board.fault({ fault: { kind: 'reset' }, at: { transfer: 'ota', percent: 40 } });
     const from = board.events?.events().length ?? 0;
     await board.flash(photonApp(30, 60_000), 'ota');
-    const reset = await board.events?.waitFor('spark/device/last_reset', { fromSeq: from, withinMs: 5000 });
+    // The replug before may still report its power_down boot late: wait for this fault's reset.
+    const reset = await board.events?.waitFor('spark/device/last_reset', { fromSeq: from, withinMs: 5000, data: /^pin_reset$/ });
     t.equal(reset?.data, 'pin_reset');
     t.equal(sim.runningAppHash(), before, 'the old app still runs');
     await until(() => sim.cloudConnected, 'the board is online again');
