@@ -11,6 +11,8 @@ import { SimPty } from './pty.js';
 
 export const DFU_BAUD = 14400;
 export const LISTENING_BAUD = 28800;
+/** At most this much output is held for a port that is being created (a USB CDC buffer's worth, generously). */
+export const HELD_LIMIT_BYTES = 64 * 1024;
 const NO_LISTENING_BAUD_FROM = osOrdinal('6.0.0');
 
 export interface SerialEndpointOptions {
@@ -37,6 +39,8 @@ export class SerialEndpoint {
   readonly pty: SimPty;
   #session: ListeningSession | undefined;
   #stopped = false;
+  /** Board output while its port is being created (a PTY takes a few wall ms; a fast board prints meanwhile). */
+  #held: Buffer[] | undefined;
   #offered = 0;
   #sent = 0;
   readonly #onError: (error: Error) => void;
@@ -82,11 +86,24 @@ export class SerialEndpoint {
 
   #follow(presence: UsbPresence): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    if (presence === 'serial') return this.pty.open();
+    if (presence === 'serial') {
+      if (this.pty.isOpen) return Promise.resolve();
+      // The board is on USB again while its port is still being created: what it prints meanwhile is held for the port.
+      this.#held ??= [];
+      return this.pty.open().then(() => this.#release());
+    }
     // The board is gone from USB (a reset or DFU re-enumerates): whatever it was doing on serial ends.
+    this.#held = undefined;
     this.#endSession();
     this.pty.close();
     return Promise.resolve();
+  }
+
+  /** Output held while the port was being created goes out first, in order. */
+  #release(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    for (const chunk of held ?? []) this.#write(chunk);
   }
 
   #onOutput = (chunk: Buffer): void => {
@@ -95,9 +112,17 @@ export class SerialEndpoint {
 
   /** Every byte to the host goes through here, log lines and listening replies alike. */
   #write(bytes: Buffer | string): void {
+    if (this.#held) {
+      if (this.#heldBytes() < HELD_LIMIT_BYTES) this.#held.push(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+      return;
+    }
     if (!this.pty.isOpen) return;
     this.#offered += typeof bytes === 'string' ? Buffer.byteLength(bytes, 'latin1') : bytes.length;
     this.#sent += this.pty.write(bytes);
+  }
+
+  #heldBytes(): number {
+    return (this.#held ?? []).reduce((n, b) => n + b.length, 0);
   }
 
   #onMode = (mode: string): void => {

@@ -11,6 +11,14 @@ import { IDLE_BAUD, type PtyPair } from './pty-alloc.js';
 /** Quiet time between the board going away and the host's port hanging up (wall ms). */
 export const HANGUP_DELAY_MS = 20;
 
+/**
+ * A host that opens a port within this long of its appearing gets what the
+ * board printed since (wall ms). A host reconnects after a reset in about
+ * this time whatever the board's clock; a board running many times faster
+ * than real time would otherwise print its whole boot into the gap.
+ */
+export const FRESH_PORT_MS = 1000;
+
 export interface LineHandlers {
   data(bytes: Buffer): void;
   baud(baud: number): void;
@@ -23,6 +31,8 @@ export class PtyLine {
   /** Without a slave fd of our own the master reads EIO whenever no host has the port open. */
   readonly #keepAliveFd: number;
   readonly #reader: ReadStream;
+  readonly #createdAt = Date.now();
+  #opened = false;
 
   constructor(pair: PtyPair, timing: BaudWatchTiming, on: LineHandlers) {
     const { O_RDWR, O_NOCTTY, O_NONBLOCK } = constants;
@@ -50,7 +60,9 @@ export class PtyLine {
         this.watch.hostActivity('data');
         on.data(packet.bytes);
       } else if (this.watch.hostActivity(packet.kind)) {
-        this.#drainStale();
+        const firstOpenOfFreshPort = !this.#opened && Date.now() - this.#createdAt < FRESH_PORT_MS;
+        this.#opened = true;
+        if (!firstOpenOfFreshPort) this.#drainStale();
       }
     });
     // With our own slave fd open the master never reads EIO; anything else is

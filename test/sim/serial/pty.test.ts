@@ -2,6 +2,7 @@ import type { Test } from 'tap';
 import { existsSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { FRESH_PORT_MS } from '../../../src/sim/serial/pty-line.js';
 import type { BaudWatchTiming } from '../../../src/sim/serial/baud-watch.js';
 import { SimPty } from '../../../src/sim/serial/pty.js';
 import { delay, nextEvent, openHost } from './fixtures/host.js';
@@ -116,9 +117,19 @@ t.test('a close while open() is still allocating cancels the open', async (t) =>
   t.notOk(existsSync(pty.linkPath));
 });
 
+t.test('a host that opens a fresh port at once gets what the board printed since it appeared', async (t) => {
+  const pty = await openPty(t);
+  t.ok(pty.write('0000000100 [system] INFO: booted\r\n') > 0);
+  const host = await openHost(pty.linkPath, 28800);
+  t.teardown(() => host.close());
+  pty.write('fresh\r\n');
+  await host.waitFor('fresh\r\n');
+  t.equal(host.text(), '0000000100 [system] INFO: booted\r\nfresh\r\n', 'the boot line is not lost to the reconnect');
+});
+
 t.test('board output nobody read is not replayed to a host that opens later', async (t) => {
   const pty = await openPty(t);
-  await delay(150); // past the allocation's own termios report
+  await delay(FRESH_PORT_MS + 150); // no longer a fresh port: what it queued is old
   t.ok(pty.write('0000000100 [app] INFO: stale\r\n'.repeat(50)) > 0, 'the PTY queues output while no host is there');
   const seen = nextEvent<number>(pty, 'baud');
   // 28800 is a custom speed: serialport does not flush on open then, so any stale bytes would arrive.
