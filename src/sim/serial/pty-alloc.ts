@@ -1,13 +1,16 @@
 // Allocates a pseudo-terminal pair for one simulated USB CDC port. Node can
-// open /dev/ptmx but has no unlockpt()/ptsname()/ioctl, so a one-shot python3
-// helper does them on the master fd it inherits as fd 3 (no native addon to
-// build). The same helper prepares the line for the baud watch:
+// open /dev/ptmx but has no unlockpt()/ptsname()/ioctl, so a one-shot helper
+// does them on the master fd it inherits as fd 3: build/native/pty-setup
+// (native/pty-setup/pty-setup.c, built at install; ~1 ms) or, where nothing
+// was compiled, the same steps in python3 (~30 ms). The helper also prepares
+// the line for the baud watch:
 // - packet mode (TIOCPKT) on the master, so every termios change the host
 //   makes on the slave arrives as a status byte instead of needing a poll;
 // - EXTPROC on the slave, which is what makes Linux send that status byte;
 // - raw mode (no echo, no CR/LF translation): YMODEM is binary.
 import { spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InfraError } from '../../errors.js';
 
 export interface PtyPair {
@@ -56,10 +59,20 @@ function python(): string {
   return chosen;
 }
 
+/** Two levels up from src/sim/serial/ (tsx) or dist/sim/serial/ (built): the rig's root. */
+const NATIVE_HELPER = fileURLToPath(new URL('../../../build/native/pty-setup', import.meta.url));
+
+/** The compiled helper when the install built it, else python3 with the same steps. */
+function helperCommand(): [string, string[]] {
+  if (!process.env.RIG_PYTHON && existsSync(NATIVE_HELPER)) return [NATIVE_HELPER, []];
+  return [python(), ['-c', HELPER]];
+}
+
 /** Runs the helper on the inherited master fd; resolves with the slave path. */
 function runHelper(masterFd: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python(), ['-c', HELPER], {
+    const [command, args] = helperCommand();
+    const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe', masterFd],
       timeout: HELPER_TIMEOUT_MS,
     });
@@ -67,7 +80,7 @@ function runHelper(masterFd: number): Promise<string> {
     let err = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new InfraError(`cannot run ${python()} to set up a PTY: ${e.message}`, 'install python3 or set RIG_PYTHON', { cause: e })));
+    child.on('error', (e) => reject(new InfraError(`cannot run ${command} to set up a PTY: ${e.message}`, 'run npm run build (needs gcc), or install python3', { cause: e })));
     child.on('close', (code, signal) => {
       const path = out.trim();
       if (code === 0 && /^\/dev\/pts\/\d+$/.test(path)) resolve(path);
