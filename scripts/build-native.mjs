@@ -35,11 +35,8 @@ if (probe.error || probe.status !== 0) {
 const ptySetup = join(root, 'build', 'native', 'pty-setup');
 mkdirSync(dirname(ptySetup), { recursive: true });
 const helper = spawnSync(cc, ['-O2', '-Wall', '-Wextra', '-o', ptySetup, join(sourceDir, 'pty-setup', 'pty-setup.c')], { encoding: 'utf8' });
-if (helper.status !== 0) {
-  process.stderr.write(helper.stderr || String(helper.error));
-  giveUp(`${cc} failed to compile native/pty-setup`, 'see the compiler output above');
-}
-console.log(`build-native: built ${relative(root, ptySetup)}`);
+if (helper.status === 0) console.log(`build-native: built ${relative(root, ptySetup)}`);
+else console.warn(`warning: build-native: ${cc} failed to compile native/pty-setup; the simulator will set up its ports with python3 (slower)`);
 
 // Preprocess a one-line file to learn whether the libusb headers are there.
 const header = spawnSync(cc, ['-E', '-x', 'c', '-'], { input: '#include <libusb-1.0/libusb.h>\n', encoding: 'utf8' });
