@@ -3,7 +3,7 @@
 // are InputErrors that list what is allowed.
 import { InputError } from '../errors.js';
 import type { AppBehaviour } from './behaviour.js';
-import { parseDurationMs } from './duration.js';
+import { parseDuration } from '../duration.js';
 
 type Setter = (value: string | undefined, out: Partial<AppBehaviour>) => string | undefined;
 
@@ -27,7 +27,7 @@ const FLAGS: Record<string, { usage: string; set: Setter }> = {
     usage: 'crash=panic|hard_fault@DURATION',
     set: (v, o) => {
       const [kind, after] = (v ?? '').split('@');
-      const afterMs = parseDurationMs(after ?? '');
+      const afterMs = parseDuration(after ?? '');
       if ((kind !== 'panic' && kind !== 'hard_fault') || afterMs === undefined) return 'expected panic@30s or hard_fault@500ms';
       o.crash = { kind, afterMs };
       return undefined;
@@ -37,7 +37,7 @@ const FLAGS: Record<string, { usage: string; set: Setter }> = {
     usage: 'publish=EVENT@PERIOD',
     set: (v, o) => {
       const m = /^([^@\s]{1,64})@(.+)$/.exec(v ?? '');
-      const periodMs = m ? parseDurationMs(m[2] ?? '') : undefined;
+      const periodMs = m ? parseDuration(m[2] ?? '') : undefined;
       if (!m?.[1] || !periodMs) return 'expected an event name and a period, e.g. publish=temp@10s';
       o.publishes = { name: m[1], periodMs };
       return undefined;

@@ -41,6 +41,7 @@ export class SerialEndpoint {
   #stopped = false;
   /** Board output while its port is being created (a PTY takes a few wall ms; a fast board prints meanwhile). */
   #held: Buffer[] | undefined;
+  #heldBytes = 0;
   #offered = 0;
   #sent = 0;
   readonly #onError: (error: Error) => void;
@@ -89,7 +90,10 @@ export class SerialEndpoint {
     if (presence === 'serial') {
       if (this.pty.isOpen) return Promise.resolve();
       // The board is on USB again while its port is still being created: what it prints meanwhile is held for the port.
-      this.#held ??= [];
+      if (!this.#held) {
+        this.#held = [];
+        this.#heldBytes = 0;
+      }
       return this.pty.open().then(() => this.#release());
     }
     // The board is gone from USB (a reset or DFU re-enumerates): whatever it was doing on serial ends.
@@ -113,16 +117,16 @@ export class SerialEndpoint {
   /** Every byte to the host goes through here, log lines and listening replies alike. */
   #write(bytes: Buffer | string): void {
     if (this.#held) {
-      if (this.#heldBytes() < HELD_LIMIT_BYTES) this.#held.push(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+      if (this.#heldBytes < HELD_LIMIT_BYTES) {
+        const chunk = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
+        this.#held.push(chunk);
+        this.#heldBytes += chunk.length;
+      }
       return;
     }
     if (!this.pty.isOpen) return;
     this.#offered += typeof bytes === 'string' ? Buffer.byteLength(bytes, 'latin1') : bytes.length;
     this.#sent += this.pty.write(bytes);
-  }
-
-  #heldBytes(): number {
-    return (this.#held ?? []).reduce((n, b) => n + b.length, 0);
   }
 
   #onMode = (mode: string): void => {
