@@ -15,7 +15,9 @@ export const HANGUP_DELAY_MS = 20;
  * A host that opens a port within this long of its appearing gets what the
  * board printed since (wall ms). A host reconnects after a reset in about
  * this time whatever the board's clock; a board running many times faster
- * than real time would otherwise print its whole boot into the gap.
+ * than real time would otherwise print its whole boot into the gap. Past it,
+ * a port no host has opened takes nothing: a board's USB serial drops output
+ * no host asked for.
  */
 export const FRESH_PORT_MS = 1000;
 
@@ -32,7 +34,8 @@ export class PtyLine {
   readonly #keepAliveFd: number;
   readonly #reader: ReadStream;
   readonly #createdAt = Date.now();
-  #opened = false;
+  /** A host has opened the port (any termios change or byte from it). */
+  #hostSeen = false;
 
   constructor(pair: PtyPair, timing: BaudWatchTiming, on: LineHandlers) {
     const { O_RDWR, O_NOCTTY, O_NONBLOCK } = constants;
@@ -57,12 +60,12 @@ export class PtyLine {
     reader.on('data', (chunk: Buffer) => {
       const packet = decodePacket(chunk);
       if (packet.kind === 'data') {
+        this.#hostSeen = true;
         this.watch.hostActivity('data');
         on.data(packet.bytes);
       } else if (this.watch.hostActivity(packet.kind)) {
-        const firstOpenOfFreshPort = !this.#opened && Date.now() - this.#createdAt < FRESH_PORT_MS;
-        this.#opened = true;
-        if (!firstOpenOfFreshPort) this.#drainStale();
+        this.#hostSeen = true;
+        if (!this.#fresh()) this.#drainStale();
       }
     });
     // With our own slave fd open the master never reads EIO; anything else is
@@ -70,8 +73,13 @@ export class PtyLine {
     reader.on('error', () => undefined);
   }
 
+  #fresh(): boolean {
+    return Date.now() - this.#createdAt < FRESH_PORT_MS;
+  }
+
   /** Writes to the host; returns how many bytes the PTY took. */
   write(buf: Buffer): number {
+    if (!this.#hostSeen && !this.#fresh()) return 0;
     let done = 0;
     while (done < buf.length) {
       try {
