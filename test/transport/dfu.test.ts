@@ -147,6 +147,10 @@ t.test('a slow flash: an abort kills dfu-util at once, and so does the timeout',
   t.same(await dfuUtilsFor(board.id), [], 'and it is gone now');
 
   await until(() => board.usb === 'dfu', 'the board still in DFU mode');
+  // A dfu-util killed mid-erase leaves the bootloader mid-request: start the timeout case from a fresh DFU entry.
+  board.faults.reset();
+  await until(() => board.usb === 'serial', 'the board back in normal mode');
+  await intoDfu(board);
   const started = Date.now();
   const err = await flashDfu(access, target, fw, { timeoutMs: 300 }).catch((e: unknown) => e);
   t.ok(err instanceof InfraError, String(err));
