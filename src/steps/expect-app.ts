@@ -2,6 +2,7 @@
 // case-insensitively: Device OS prints it upper-case). Polled until `within`,
 // or 30 s of board time when the plan gives none, so a board still booting
 // after a flash is not judged early; a match ends the wait at once.
+import { InfraError } from '../errors.js';
 import type { ExpectAppStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
 import { hash8 } from './evidence.js';
@@ -30,6 +31,10 @@ export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
   const update = await lastUpdate(ctx);
   const details = { source: r.value.source, reads: r.reads, ...(update ? { update } : {}) };
   if (r.satisfied) return pass({ actual: want, details, ...(update?.diagnosis ? { diagnosis: update.diagnosis } : {}) });
+  // A board gone from the bench cannot be judged: an old app-hash from the cloud is no verdict on the firmware.
+  if ((await ctx.board.presence(ctx.signal)) === 'absent') {
+    throw new InfraError(`${ctx.board.name} is not on USB: its running app cannot be checked`, 'is it plugged in and powered?');
+  }
   const running = r.value.hash;
   const d = await diagnoseFailure(ctx, { expectedApp: want, runningApp: { hash: running } });
   const fallback = running
