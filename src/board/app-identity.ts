@@ -8,9 +8,9 @@ import { isRefused, withUsbControl } from '../transport/usb.js';
 import { enterMode } from './enter-mode.js';
 import { requestMode } from './mode-request.js';
 import type { BoardParts } from './parts.js';
-import { readPresence, waitForPresence } from './presence.js';
+import { readPresence, readPresenceAndModules, waitForPresence } from './presence.js';
 import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
-import type { BoardModule, BoardPresence } from './types.js';
+import type { BoardModule, BoardPresence, RunningApp } from './types.js';
 
 const APP_HASH = 'spark/device/app-hash';
 const SERIAL_REPLY_MS = 20_000;
@@ -61,23 +61,22 @@ function cloudHash(p: BoardParts, o: { stale: boolean }): string | undefined {
   return o.stale || e.at >= since ? e.data.trim().toLowerCase() : undefined;
 }
 
-export async function readRunningApp(p: BoardParts, signal?: AbortSignal): Promise<{ hash: string | undefined; source: AppSource }> {
-  const now = await readPresence(p, signal);
-  if (now === 'absent') {
+export async function readRunningApp(p: BoardParts, signal?: AbortSignal): Promise<RunningApp> {
+  const { mode, modules } = await readPresenceAndModules(p, signal);
+  if (mode === 'absent') {
     // Off USB (unplugged) is not off the air: the cloud may still know.
     const hash = cloudHash(p, { stale: true });
-    if (hash) return { hash, source: 'cloud' };
+    if (hash) return { hash, source: 'cloud', mode };
     throw notOnUsb(p, 'its running app');
   }
   // Only normal mode runs the user part: DFU, safe and listening mode do not.
-  if (now !== 'normal') return { hash: undefined, source: 'usb' };
-  const modules = await usbModules(p, signal);
+  if (mode !== 'normal') return { hash: undefined, source: 'usb', mode };
   const user = modules && mainUserPart(modules);
-  if (modules && !user) return { hash: undefined, source: 'usb' };
-  if (user?.hash) return { hash: user.hash, source: 'usb' };
+  if (modules && !user) return { hash: undefined, source: 'usb', mode };
+  if (user?.hash) return { hash: user.hash, source: 'usb', mode };
   // Device OS before 5.6 does not put the hash in USB module info.
   const fresh = cloudHash(p, { stale: false });
-  if (fresh) return { hash: fresh, source: 'cloud' };
-  const info = await serialInfo(p, now, signal);
-  return { hash: mainUserPart(info.modules)?.hash, source: 'serial' };
+  if (fresh) return { hash: fresh, source: 'cloud', mode };
+  const info = await serialInfo(p, mode, signal);
+  return { hash: mainUserPart(info.modules)?.hash, source: 'serial', mode };
 }

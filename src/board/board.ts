@@ -15,7 +15,7 @@ import type { BoardParts } from './parts.js';
 import { readPresence, waitForPresence } from './presence.js';
 import type {
   ArmedFault, Board, BoardModule, BoardPresence, EventCapture, FaultSpec, FirmwareImage, FlashProgress, FlashReport,
-  LogCapture, PowerAction, ResetKind,
+  LogCapture, PowerAction, ResetKind, RunningApp,
 } from './types.js';
 
 const RESET_EVENT = 'spark/device/last_reset';
@@ -68,7 +68,7 @@ export class RigBoard implements Board {
     return readModules(this.parts, signal);
   }
 
-  runningApp(signal?: AbortSignal): Promise<{ hash: string | undefined; source: 'usb' | 'serial' | 'cloud' }> {
+  runningApp(signal?: AbortSignal): Promise<RunningApp> {
     return readRunningApp(this.parts, signal);
   }
 
@@ -82,11 +82,11 @@ export class RigBoard implements Board {
     await requireBenchControl(this.parts.access.control, `a ${kind} fault on ${this.name}`).fault(this.id, f, signal);
   }
 
-  /** Stops the event stream and the log capture (trace.log and events.ndjson stay complete). Idempotent. */
+  /** Stops the event stream and the log capture (trace.log and events.ndjson stay complete), and lets go of its USB device. Idempotent. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
       this.parts.events?.stop();
-      await this.parts.log.close();
+      await Promise.all([this.parts.log.close(), this.parts.bus.closeBoard(this.id)]);
     })();
     return this.#closed;
   }

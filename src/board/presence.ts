@@ -31,32 +31,48 @@ export function safeByModules(modules: readonly BoardModule[]): boolean {
   return main.some((m) => !(m.checks.integrity && m.checks.dependencies && m.checks.range && m.checks.platform));
 }
 
-/** The mode of a board the bus lists as a serial device. */
-export async function serialPresence(p: Pick<BoardParts, 'bus' | 'id' | 'memory'>, listing: UsbBoardListing, signal?: AbortSignal): Promise<BoardPresence> {
+/** A board's mode, with the modules where telling the mode needed them (serial mode, not listening). */
+export interface PresenceReading {
+  mode: BoardPresence;
+  /** Undefined where not read, or where the board does not answer module info (old Device OS). */
+  modules?: BoardModule[];
+}
+
+async function serialReading(p: Pick<BoardParts, 'bus' | 'id' | 'memory'>, listing: UsbBoardListing, signal?: AbortSignal): Promise<PresenceReading> {
   return withUsbControl(p.bus, p.id, { mode: 'serial', timeoutMs: 2000, signal }, async (c) => {
-    if ((await c.mode(signal)) === 'listening') return 'listening';
-    if (p.memory.safeEnumeration === listing.enumeration) return 'safe';
+    if ((await c.mode(signal)) === 'listening') return { mode: 'listening' };
+    if (p.memory.safeEnumeration === listing.enumeration) return { mode: 'safe' };
     // A board that does not answer module info (old Device OS) is taken at its word: normal.
     const modules = await c.modules(signal).catch((err: unknown) => {
       if (isRefused(err)) return undefined;
       throw err;
     });
-    return modules && safeByModules(modules) ? 'safe' : 'normal';
+    return modules ? { mode: safeByModules(modules) ? 'safe' : 'normal', modules } : { mode: 'normal' };
   });
 }
 
-export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise<BoardPresence> {
+/** The mode of a board the bus lists as a serial device. */
+export async function serialPresence(p: Pick<BoardParts, 'bus' | 'id' | 'memory'>, listing: UsbBoardListing, signal?: AbortSignal): Promise<BoardPresence> {
+  return (await serialReading(p, listing, signal)).mode;
+}
+
+/** The board's mode now, and its modules where that took reading them. */
+export async function readPresenceAndModules(p: BoardParts, signal?: AbortSignal): Promise<PresenceReading> {
   for (let attempt = 0; ; attempt++) {
     const listing = await listingOf(p, signal);
-    if (!listing) return 'absent';
-    if (listing.mode === 'dfu') return 'dfu';
+    if (!listing) return { mode: 'absent' };
+    if (listing.mode === 'dfu') return { mode: 'dfu' };
     try {
-      return await serialPresence(p, listing, signal);
+      return await serialReading(p, listing, signal);
     } catch (err) {
       // It may have left the bus between the listing and the request (a reset): look again.
       if (signal?.aborted || attempt >= 2) throw err;
     }
   }
+}
+
+export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise<BoardPresence> {
+  return (await readPresenceAndModules(p, signal)).mode;
 }
 
 /** Polls the bus (cheaply: a listing is enough for absent and dfu) until `want`; false after `withinMs`. */

@@ -101,6 +101,13 @@ export interface ArmedFault {
   at: { transfer: 'ota' | 'dfu' | 'serial'; percent: number };
 }
 
+
+/** The app a board runs as the rig read it: its SHA-256 (none outside normal mode), from where, in which mode. */
+export interface RunningApp {
+  hash: string | undefined;
+  source: 'usb' | 'serial' | 'cloud';
+  mode: BoardPresence;
+}
 export interface Board {
   readonly name: string;
   readonly id: DeviceId;
@@ -120,8 +127,8 @@ export interface Board {
   flash(fw: FirmwareImage, via: FlashMethod, o?: { signal?: AbortSignal; onProgress?: (p: FlashProgress) => void }): Promise<FlashReport>;
   /** The modules the board reports. */
   modules(signal?: AbortSignal): Promise<BoardModule[]>;
-  /** SHA-256 (lower-case) of the running user part, and where the rig read it. */
-  runningApp(signal?: AbortSignal): Promise<{ hash: string | undefined; source: 'usb' | 'serial' | 'cloud' }>;
+  /** SHA-256 (lower-case) of the running user part, where the rig read it, and the mode the board was in. */
+  runningApp(signal?: AbortSignal): Promise<RunningApp>;
   /** The last reset reason the board or the cloud reported, if any. */
   lastResetReason(): ResetReason | undefined;
   /** Imposes a fault now, or arms it for a moment of the next transfer. */

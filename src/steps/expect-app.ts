@@ -2,6 +2,7 @@
 // case-insensitively: Device OS prints it upper-case). Polled until `within`,
 // or 30 s of board time when the plan gives none, so a board still booting
 // after a flash is not judged early; a match ends the wait at once.
+import type { RunningApp } from '../board/types.js';
 import { InfraError } from '../errors.js';
 import type { ExpectAppStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
@@ -11,10 +12,10 @@ import { pollInterval, pollUntil } from './poll.js';
 import { fail, pass, type KindRunner } from './result.js';
 import { judgeLastFlash, updateSummary, type UpdateSummary } from './update-check.js';
 
-/** The truth check of the last flash, told beside any app expectation after it. */
-async function lastUpdate(ctx: StepContext): Promise<UpdateSummary | undefined> {
+/** The truth check of the last flash, told beside any app expectation after it (from the read just made). */
+async function lastUpdate(ctx: StepContext, app: RunningApp | undefined): Promise<UpdateSummary | undefined> {
   if (!ctx.lastFlash) return undefined;
-  return updateSummary(ctx, ctx.lastFlash, await judgeLastFlash(ctx, ctx.lastFlash));
+  return updateSummary(ctx, ctx.lastFlash, await judgeLastFlash(ctx, ctx.lastFlash, app ? { app } : {}));
 }
 
 export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
@@ -23,12 +24,12 @@ export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
   const r = await pollUntil(
     async () => {
       const app = await ctx.board.runningApp(ctx.signal);
-      return { hash: app.hash?.toLowerCase(), source: app.source };
+      return { ...app, hash: app.hash?.toLowerCase() };
     },
     (app) => app.hash === want,
     { withinMs: wallMs(ctx, step.withinMs ?? DEFAULT_WITHIN_MS), intervalMs: pollInterval(ctx), signal: ctx.signal },
   );
-  const update = await lastUpdate(ctx);
+  const update = await lastUpdate(ctx, r.value);
   const details = { source: r.value.source, reads: r.reads, ...(update ? { update } : {}) };
   if (r.satisfied) return pass({ actual: want, details, ...(update?.diagnosis ? { diagnosis: update.diagnosis } : {}) });
   // A board gone from the bench cannot be judged: an old app-hash from the cloud is no verdict on the firmware.

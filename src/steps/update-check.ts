@@ -2,7 +2,7 @@
 // against the image sent, what the cloud or the tool claimed, where the board
 // ended, and, for anything but "applied", a one-paragraph diagnosis that
 // names the evidence it rests on. Used by flash (with expect) and expect-app.
-import type { BoardPresence } from '../board/types.js';
+import type { BoardPresence, RunningApp } from '../board/types.js';
 import type { FlashMethod } from '../domain.js';
 import type { UpdateVerdict } from '../plan/vocabulary.js';
 import type { LastFlash, StepContext } from './context.js';
@@ -65,10 +65,15 @@ function cloudRunning(ctx: StepContext, flash: LastFlash): string | undefined {
  * takes it into listening mode, off the cloud, so an update being waited for
  * is judged from the cloud's events and the board is read once at the end.
  */
-export async function judgeLastFlash(ctx: StepContext, flash: LastFlash, o: { readBoard?: boolean } = {}): Promise<Judgement & { running: string | undefined }> {
+export async function judgeLastFlash(
+  ctx: StepContext,
+  flash: LastFlash,
+  o: { readBoard?: boolean; app?: RunningApp } = {},
+): Promise<Judgement & { running: string | undefined; mode?: BoardPresence }> {
   const heard = cloudRunning(ctx, flash);
   const read = o.readBoard ?? true;
-  const app = read ? await quietly(() => ctx.board.runningApp(ctx.signal)) : undefined;
+  // A read the step just made is the board's answer now: not asked twice.
+  const app = o.app ?? (read ? await quietly(() => ctx.board.runningApp(ctx.signal)) : undefined);
   const running = app?.hash?.toLowerCase() ?? heard;
   const events = eventsSince(ctx, flash);
   const last = events?.at(-1);
@@ -77,7 +82,7 @@ export async function judgeLastFlash(ctx: StepContext, flash: LastFlash, o: { re
     via: flash.via, sent: flash.sha256 ?? '', refused: flash.refused === true, running, quietMs,
     events: events?.map((e) => ({ name: e.name, data: e.data })),
   });
-  return { ...j, running };
+  return { ...j, running, ...(app ? { mode: app.mode } : {}) };
 }
 
 /** "<cause>. Evidence: <what it rests on>." */
@@ -86,7 +91,7 @@ function paragraph(text: string, basis: readonly string[]): string {
 }
 
 /** The summary of the last flash, with a diagnosis unless it was applied. */
-export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined }): Promise<UpdateSummary> {
+export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined; mode?: BoardPresence }): Promise<UpdateSummary> {
   // The cloud's reply for OTA; the last words of the tool or the board for a wired flash.
   const said = flash.via === 'ota'
     ? flash.report.messages.filter((m) => m.startsWith('cloud:'))
@@ -98,7 +103,7 @@ export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judge
   if (flash.modeBefore) out.from = flash.modeBefore;
   const ms = flash.via === 'ota' ? transferMs(ctx, flash) : undefined;
   if (ms !== undefined) out.transferMs = ms;
-  const board = await boardEvidence(ctx, { readModules: j.verdict !== 'applied' });
+  const board = await boardEvidence(ctx, { readModules: j.verdict !== 'applied', ...(j.mode ? { mode: j.mode } : {}) });
   if (board.mode) out.mode = board.mode;
   if (j.verdict === 'applied') return out;
   const d = diagnose({ ...captureEvidence(ctx), ...board, expectedApp: out.sent, runningApp: { hash: j.running } });

@@ -9,11 +9,11 @@ import type { UsbBus, UsbOpenMode } from './usb/bus.js';
 import { UsbControl } from './usb/control.js';
 import { NativeUsbBus } from './usb/native-bus.js';
 import { SocketUsbBus } from './usb/socket-bus.js';
-import { isTimeout, usbFailure } from './usb/failure.js';
+import { isRefused, isTimeout, usbFailure } from './usb/failure.js';
 import { InfraError } from '../errors.js';
 import { platformByPid } from '../platform.js';
 
-export type { UsbBus, UsbBoardListing, UsbOpenMode } from './usb/bus.js';
+export type { UsbBus, UsbBoardListing, UsbLease, UsbOpenMode } from './usb/bus.js';
 export { UsbControl, USB_CALL_MS } from './usb/control.js';
 export { usbUpdateFirmware } from './usb/update.js';
 export { boardModulesOf } from './usb/modules.js';
@@ -36,9 +36,9 @@ export interface OpenUsbOptions {
 export async function openUsbControl(bus: UsbBus, id: DeviceId, o: OpenUsbOptions = {}): Promise<UsbControl> {
   const mode = o.mode ?? 'any';
   const timeoutMs = o.timeoutMs ?? 5000;
-  let device;
+  let lease;
   try {
-    device = await bus.open(id, { mode, timeoutMs, signal: o.signal });
+    lease = await bus.open(id, { mode, timeoutMs, signal: o.signal });
   } catch (err) {
     if (o.signal?.aborted || err instanceof InfraError) throw err;
     if (isTimeout(err)) {
@@ -46,20 +46,29 @@ export async function openUsbControl(bus: UsbBus, id: DeviceId, o: OpenUsbOption
     }
     throw usbFailure(err, 'opening the device', id, bus.description);
   }
-  const platform = platformByPid(device.productId)?.platform;
+  const platform = platformByPid(lease.device.productId)?.platform;
   if (!platform) {
-    await device.close().catch(() => undefined);
-    throw usbFailure(new Error(`unknown USB product ID 0x${device.productId.toString(16)}`), 'opening the device', id, bus.description);
+    await lease.release({ failed: true });
+    throw usbFailure(new Error(`unknown USB product ID 0x${lease.device.productId.toString(16)}`), 'opening the device', id, bus.description);
   }
-  return new UsbControl(id, platform, device, bus.description, o.callMs);
+  return new UsbControl(id, platform, lease, bus.description, o.callMs);
 }
 
-/** Opens, runs `fn`, closes: a handle never outlives one job, because every mode change kills it. */
+/**
+ * Opens, runs `fn`, releases: one job per lease. The bus decides whether the
+ * device stays open for the next job (never past its enumeration: every mode
+ * change ends it); a job that failed, other than by a refused request, does
+ * not leave its device to the next.
+ */
 export async function withUsbControl<T>(bus: UsbBus, id: DeviceId, o: OpenUsbOptions, fn: (c: UsbControl) => Promise<T>): Promise<T> {
   const control = await openUsbControl(bus, id, o);
+  let failed = false;
   try {
     return await fn(control);
+  } catch (err) {
+    failed = !isRefused(err);
+    throw err;
   } finally {
-    await control.close();
+    await control.release({ failed });
   }
 }

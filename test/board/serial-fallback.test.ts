@@ -28,8 +28,9 @@ t.test('mode requests the board refuses over USB go through its serial port', as
     description: real.description,
     list: (signal) => real.list(signal),
     async open(id, o) {
-      const d = await real.open(id, o);
-      if (d.isInDfuMode) return d;
+      const lease = await real.open(id, o);
+      const d = lease.device;
+      if (d.isInDfuMode) return lease;
       const old: ParticleUsbDevice = {
         get id() { return d.id; },
         get type() { return d.type; },
@@ -51,8 +52,9 @@ t.test('mode requests the board refuses over USB go through its serial port', as
         updateFirmware: (data, x) => d.updateFirmware(data, x),
         close: (x) => d.close(x),
       };
-      return old;
+      return { device: old, release: (r) => lease.release(r) };
     },
+    closeBoard: (id) => real.closeBoard(id),
   };
   // The bench's own Board holds the port; this one takes it over.
   await bench.board('photon-1').close();

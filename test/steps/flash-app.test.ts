@@ -74,7 +74,7 @@ t.test('expect-app', async (t) => {
     board.script.runningApp = async () => {
       reads++;
       if (reads === 1) throw new InfraError('board not on USB');
-      return { hash: reads < 4 ? baseline.info.sha256 : candidate.info.sha256, source: 'usb' };
+      return { hash: reads < 4 ? baseline.info.sha256 : candidate.info.sha256, source: 'usb', mode: 'normal' };
     };
     const r = await runStep(step({ 'expect-app': 'candidate', within: '2m' }), context(board, { firmware: [candidate] }));
     t.equal(r.status, 'pass', 'a board rebooting for a moment is asked again');

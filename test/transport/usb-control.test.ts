@@ -88,7 +88,7 @@ t.test('mode changes are requests; the board re-enumerates afterwards', async (t
     t.equal(await dfu.mode(), 'dfu');
     t.equal(dfu.systemVersion, undefined);
     await dfu.reset();
-    await dfu.close();
+    await dfu.release();
     await until(board, 'normal mode', () => board.mode === 'normal' && board.usb === 'serial');
   });
 
@@ -99,6 +99,42 @@ t.test('mode changes are requests; the board re-enumerates afterwards', async (t
     await until(board, 'normal mode', () => board.mode === 'normal' && board.usb === 'serial');
     t.equal(board.resetReason, 'user');
   });
+});
+
+t.test('a board in serial mode stays open between jobs on one enumeration, never past it', async (t) => {
+  const { socketPath, boards } = await startUsbBench(t, [{ id: PHOTON_A, platform: 'photon' }]);
+  const [board] = boards;
+  if (!board) throw new Error('one board');
+  const bus = usbBusFor({ kind: 'socket', socket: socketPath });
+  t.teardown(() => bus.closeBoard(PHOTON_A));
+  const deviceOfJob = () => withUsbControl(bus, PHOTON_A, { mode: 'serial' }, async (c) => {
+    t.equal(await c.deviceId(), PHOTON_A);
+    return c.device;
+  });
+
+  const first = await deviceOfJob();
+  t.equal(await deviceOfJob(), first, 'the next job on the same enumeration gets the same open device');
+  t.equal(first.isOpen, true, 'kept open between jobs');
+
+  await withUsbControl(bus, PHOTON_A, { mode: 'serial' }, (c) => c.reset());
+  await until(board, 'back in normal mode', () => board.mode === 'normal' && board.usb === 'serial');
+  const afterReset = await deviceOfJob();
+  t.not(afterReset, first, 'a new enumeration is opened afresh');
+  t.equal(first.isOpen, false, 'the device of the gone enumeration is closed');
+
+  await t.rejects(withUsbControl(bus, PHOTON_A, { mode: 'serial' }, () => Promise.reject(new Error('a job that failed'))), /a job that failed/);
+  t.equal(afterReset.isOpen, false, 'a device whose job failed is closed, not handed to the next job');
+  t.not(await deviceOfJob(), afterReset);
+
+  await withUsbControl(bus, PHOTON_A, { mode: 'serial' }, (c) => c.enterDfuMode());
+  const dfu = await withUsbControl(bus, PHOTON_A, { mode: 'dfu', timeoutMs: 3000 }, async (c) => c.device);
+  t.equal(dfu.isOpen, false, 'a DFU-mode device is closed after its job: dfu-util must be able to claim it');
+  await withUsbControl(bus, PHOTON_A, { mode: 'dfu', timeoutMs: 3000 }, (c) => c.reset());
+  await until(board, 'normal mode', () => board.mode === 'normal' && board.usb === 'serial');
+
+  const last = await deviceOfJob();
+  await bus.closeBoard(PHOTON_A);
+  t.equal(last.isOpen, false, 'closeBoard lets go of the kept device');
 });
 
 t.test('firmware update over control requests', async (t) => {
@@ -136,7 +172,7 @@ t.test('losing the board is an infrastructure failure', async (t) => {
 
   t.test('unplugged between open and request', async (t) => {
     const c = await openUsbControl(bus, PHOTON_A);
-    t.teardown(() => c.close());
+    t.teardown(() => c.release());
     board.faults.unplug();
     t.teardown(() => board.faults.replug());
     await t.rejects(c.mode(), { name: 'InfraError', message: /board 3a002c000847343337373738 vanished from the USB bus at .* during the device mode request/ });
@@ -146,7 +182,7 @@ t.test('losing the board is an infrastructure failure', async (t) => {
     await until(board, 'back on USB', () => board.usb === 'serial');
     const app = makeTestApp({ platform: 'photon', version: 30, size: 60_000 });
     const c = await openUsbControl(bus, PHOTON_A);
-    t.teardown(() => c.close());
+    t.teardown(() => c.release());
     let cut = false;
     const err = await usbUpdateFirmware(c, app, {
       timeoutMs: 10_000,

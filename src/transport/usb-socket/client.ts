@@ -30,10 +30,15 @@ export class UsbSocketClient {
     socket.on('close', () => this.fail(new InfraError(`the USB bus at ${socketPath} closed the connection`)));
   }
 
-  /** Connects and checks that the server speaks our protocol version. */
-  static async connect(socketPath: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS): Promise<UsbSocketClient> {
+  /**
+   * Connects and checks that the server speaks our protocol version. With
+   * keepsProcessAlive false an idle connection does not hold the process
+   * open (a call in flight still does, through its timer).
+   */
+  static async connect(socketPath: string, timeoutMs = DEFAULT_CALL_TIMEOUT_MS, o: { keepsProcessAlive?: boolean } = {}): Promise<UsbSocketClient> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = connect(socketPath);
+      if (o.keepsProcessAlive === false) s.unref();
       const timer = setTimeout(() => {
         s.destroy();
         reject(new InfraError(`the USB bus at ${socketPath} did not accept a connection within ${timeoutMs} ms`));

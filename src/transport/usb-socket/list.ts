@@ -1,7 +1,10 @@
 // Which devices a USB-over-socket bus has right now, with the strings a
 // bench needs to tell boards apart (serial number = device ID on Particle
-// boards). One short-lived connection per listing.
-import { UsbSocketClient } from './client.js';
+// boards). Strings are read once per enumeration (a devId is never reused
+// for another one), so a listing is one round trip on the bus's look-up
+// connection.
+import { busConnection } from './bus-connection.js';
+import type { UsbSocketClient } from './client.js';
 import { deviceCall, readString } from './device-calls.js';
 import { Op } from './frame.js';
 import { decodeDeviceList, type ListedDevice } from './messages.js';
@@ -30,17 +33,27 @@ export interface ListFilter {
   productIds?: readonly number[];
 }
 
+/** String descriptors by devId, per connection: what a bus said of an enumeration does not change. */
+const stringsSeen = new WeakMap<UsbSocketClient, Map<number, string[]>>();
+
 export async function listDevicesOn(client: UsbSocketClient, filter: ListFilter = {}): Promise<UsbSocketDevice[]> {
   const r = await client.call(Op.list);
+  const listed = decodeDeviceList(r.payload);
+  const seen = stringsSeen.get(client) ?? new Map<number, string[]>();
+  stringsSeen.set(client, seen);
+  // Enumerations that left the bus are forgotten.
+  const present = new Set(listed.map((d) => d.devId));
+  for (const devId of seen.keys()) if (!present.has(devId)) seen.delete(devId);
   const found: UsbSocketDevice[] = [];
-  for (const d of decodeDeviceList(r.payload)) {
+  for (const d of listed) {
     const desc = d.deviceDescriptor;
     const vendorId = desc.readUInt16LE(8);
     const productId = desc.readUInt16LE(10);
     if (filter.vendorId !== undefined && vendorId !== filter.vendorId) continue;
     if (filter.productIds && !filter.productIds.includes(productId)) continue;
-    const strings = await readStrings(client, d.devId, [desc.readUInt8(14), desc.readUInt8(15), desc.readUInt8(16)]);
+    const strings = seen.get(d.devId) ?? (await readStrings(client, d.devId, [desc.readUInt8(14), desc.readUInt8(15), desc.readUInt8(16)]));
     if (!strings) continue; // it left the bus while we looked at it
+    seen.set(d.devId, strings);
     const [manufacturer = '', product = '', serialNumber = ''] = strings;
     found.push({
       socketPath: client.socketPath,
@@ -78,10 +91,5 @@ async function readStrings(client: UsbSocketClient, devId: number, indexes: numb
 
 /** Lists the devices on the bus served at `socketPath`. */
 export async function listUsbSocketDevices(socketPath: string, filter: ListFilter = {}): Promise<UsbSocketDevice[]> {
-  const client = await UsbSocketClient.connect(socketPath);
-  try {
-    return await listDevicesOn(client, filter);
-  } finally {
-    client.close();
-  }
+  return listDevicesOn(await busConnection(socketPath), filter);
 }

@@ -72,7 +72,8 @@ export class UsbSocketNativeDevice {
   /** Opens a connection of its own and the device on it (errors surface at the next call). */
   open(): void {
     if (this.session) return;
-    const session = UsbSocketClient.connect(this.socketPath).then(async (client) => {
+    // An idle device never holds the process open; a call in flight does (its timer).
+    const session = UsbSocketClient.connect(this.socketPath, undefined, { keepsProcessAlive: false }).then(async (client) => {
       try {
         await deviceCall(client, Op.open, this.devId);
       } catch (err) {

@@ -4,7 +4,7 @@
 // enterListeningMode, reset, updateFirmware...) runs its real code.
 import { InfraError } from '../../errors.js';
 import { PARTICLE_VID, platformByPid, type PlatformName } from '../../platform.js';
-import { listUsbSocketDevices } from './list.js';
+import { listUsbSocketDevices, type UsbSocketDevice } from './list.js';
 import { UsbSocketNativeDevice } from './native-device.js';
 import { particleUsb, type ParticleUsbDevice } from './particle-usb.js';
 import { waitForUsbSocketDevice, type UsbMode } from './wait.js';
@@ -43,11 +43,18 @@ export interface OpenOptions {
  */
 export async function openParticleDevice(socketPath: string, deviceId: string, o: OpenOptions = {}): Promise<ParticleUsbDevice> {
   const found = await waitForUsbSocketDevice(socketPath, deviceId, { mode: o.mode ?? 'any', timeoutMs: o.timeoutMs ?? 5000 });
+  return openFoundDevice(found, deviceId);
+}
+
+/** Opens a device a listing found (this enumeration of it). */
+export async function openFoundDevice(found: UsbSocketDevice, deviceId: string): Promise<ParticleUsbDevice> {
+  const socketPath = found.socketPath;
   const native = new UsbSocketNativeDevice(socketPath, found.listed);
   let device: ParticleUsbDevice;
   try {
     device = await particleUsb.openNativeUsbDevice(native);
   } catch (err) {
+    native.close();
     throw new InfraError(`particle-usb could not open ${deviceId} on ${socketPath}: ${(err as Error).message}`, undefined, { cause: err });
   }
   const enterDfuMode = device.enterDfuMode.bind(device);

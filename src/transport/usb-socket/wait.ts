@@ -3,7 +3,7 @@
 // every re-enumeration.
 import { TimeoutError } from '../../errors.js';
 import { PARTICLE_VID, platformByPid } from '../../platform.js';
-import { UsbSocketClient } from './client.js';
+import { busConnection } from './bus-connection.js';
 import { listDevicesOn, type UsbSocketDevice } from './list.js';
 
 export type UsbMode = 'dfu' | 'serial' | 'any';
@@ -11,7 +11,7 @@ export type UsbMode = 'dfu' | 'serial' | 'any';
 export interface WaitOptions {
   mode?: UsbMode;
   timeoutMs: number;
-  /** Between two looks at the bus. Default 50 ms. */
+  /** Between two looks at the bus (one round trip each). Default 10 ms. */
   pollMs?: number;
   /** Ignore this enumeration (the one that is about to go away). */
   notDevId?: number;
@@ -28,17 +28,12 @@ function inMode(d: UsbSocketDevice, mode: UsbMode): boolean {
 export async function waitForUsbSocketDevice(socketPath: string, deviceId: string, o: WaitOptions): Promise<UsbSocketDevice> {
   const wanted = deviceId.toLowerCase();
   const deadline = Date.now() + o.timeoutMs;
-  const client = await UsbSocketClient.connect(socketPath);
-  try {
-    for (;;) {
-      o.signal?.throwIfAborted();
-      const devices = await listDevicesOn(client, { vendorId: PARTICLE_VID });
-      const hit = devices.find((d) => d.serialNumber.toLowerCase().includes(wanted) && d.devId !== o.notDevId && inMode(d, o.mode ?? 'any'));
-      if (hit) return hit;
-      if (Date.now() >= deadline) throw new TimeoutError(`USB device ${wanted} (${o.mode ?? 'any'} mode) on ${socketPath}`, o.timeoutMs);
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 50));
-    }
-  } finally {
-    client.close();
+  for (;;) {
+    o.signal?.throwIfAborted();
+    const devices = await listDevicesOn(await busConnection(socketPath), { vendorId: PARTICLE_VID });
+    const hit = devices.find((d) => d.serialNumber.toLowerCase().includes(wanted) && d.devId !== o.notDevId && inMode(d, o.mode ?? 'any'));
+    if (hit) return hit;
+    if (Date.now() >= deadline) throw new TimeoutError(`USB device ${wanted} (${o.mode ?? 'any'} mode) on ${socketPath}`, o.timeoutMs);
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 10));
   }
 }

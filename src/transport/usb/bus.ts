@@ -4,6 +4,7 @@
 import type { DeviceId } from '../../domain.js';
 import type { PlatformInfo } from '../../platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
+import { withDeadline } from './deadline.js';
 
 /** One Particle board as enumeration shows it (VID 0x2b04, PID by platform and mode). */
 export interface UsbBoardListing {
@@ -19,10 +20,28 @@ export interface UsbBoardListing {
 
 export type UsbOpenMode = 'dfu' | 'serial' | 'any';
 
+/**
+ * An opened board for one job. `release` ends the job: the bus closes the
+ * device, or keeps it open for the next job on the same enumeration; a job
+ * that failed says so, and its device is not used again.
+ */
+export interface UsbLease {
+  device: ParticleUsbDevice;
+  release(o?: { failed?: boolean }): Promise<void>;
+}
+
 export interface UsbBus {
   /** For messages: "native USB", "USB bus at /run/bus.sock". */
   readonly description: string;
   list(signal?: AbortSignal): Promise<UsbBoardListing[]>;
   /** Opens the board with this device ID, waiting up to `timeoutMs` for it to be on the bus. */
-  open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<ParticleUsbDevice>;
+  open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease>;
+  /** Closes whatever the bus keeps open for this board (when the rig is done with it). */
+  closeBoard(id: DeviceId): Promise<void>;
+}
+
+/** Closes a device; one that already left the bus, or does not answer, is closed all the same. */
+export async function closeQuietly(device: ParticleUsbDevice): Promise<void> {
+  if (!device.isOpen) return;
+  await withDeadline(device.close({ processPendingRequests: false, timeout: 1000 }), 2000, 'closing a USB device').catch(() => undefined);
 }

@@ -5,6 +5,7 @@ import type { BoardModule } from '../../board/types.js';
 import { parseDeviceId, type DeviceId } from '../../domain.js';
 import type { PlatformInfo } from '../../platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
+import type { UsbLease } from './bus.js';
 import { withDeadline } from './deadline.js';
 import { usbFailure } from './failure.js';
 import { boardModulesOf } from './modules.js';
@@ -27,17 +28,23 @@ function fastPolling(attempt: number): number {
 type ControlRequestSender = (type: number, data?: unknown, options?: Record<string, unknown>) => Promise<unknown>;
 
 export class UsbControl {
+  readonly device: ParticleUsbDevice;
+
   constructor(
     readonly id: DeviceId,
     readonly platform: PlatformInfo,
-    readonly device: ParticleUsbDevice,
+    private readonly lease: UsbLease,
     private readonly bus: string,
     private readonly callMs = USB_CALL_MS,
   ) {
-    // Every particle-usb request goes through sendControlRequest; give it our polling unless a call sets its own.
-    const target = device as unknown as { sendControlRequest?: ControlRequestSender };
+    const device = (this.device = lease.device);
+    // Every particle-usb request goes through sendControlRequest; give it our polling unless a call
+    // sets its own. A device kept between jobs is patched once.
+    const target = device as unknown as { sendControlRequest?: ControlRequestSender; rigPolling?: true };
     const send = target.sendControlRequest?.bind(device);
-    if (send) target.sendControlRequest = (type, data, options) => send(type, data, { pollingPolicy: fastPolling, ...options });
+    if (!send || target.rigPolling) return;
+    target.rigPolling = true;
+    target.sendControlRequest = (type, data, options) => send(type, data, { pollingPolicy: fastPolling, ...options });
   }
 
   get inDfu(): boolean {
@@ -97,9 +104,8 @@ export class UsbControl {
     return this.call('the stop-listening request', (timeout) => this.device.leaveListeningMode({ timeout }), { signal });
   }
 
-  /** Closing a device that already left the bus is not an error. */
-  async close(): Promise<void> {
-    if (!this.device.isOpen) return;
-    await withDeadline(this.device.close({ processPendingRequests: false, timeout: 1000 }), 2000, `closing ${this.id}`).catch(() => undefined);
+  /** Ends this job on the device: the bus closes it or keeps it for the next (never an error). */
+  release(o: { failed?: boolean } = {}): Promise<void> {
+    return this.lease.release(o).catch(() => undefined);
   }
 }

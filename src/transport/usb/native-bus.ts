@@ -7,7 +7,7 @@ import { InfraError } from '../../errors.js';
 import { parseDeviceId, type DeviceId } from '../../domain.js';
 import { PARTICLE_VID, platformByPid } from '../../platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
-import type { UsbBoardListing, UsbBus, UsbOpenMode } from './bus.js';
+import { closeQuietly, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
 import { pause, withDeadline } from './deadline.js';
 
 interface NodeUsbDevice {
@@ -78,7 +78,15 @@ export class NativeUsbBus implements UsbBus {
     return found;
   }
 
-  async open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<ParticleUsbDevice> {
+  /** Each job opens the device and closes it: native handles are not kept between jobs. */
+  async open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease> {
+    const device = await this.openDevice(id, o);
+    return { device, release: () => closeQuietly(device) };
+  }
+
+  async closeBoard(): Promise<void> {}
+
+  private async openDevice(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<ParticleUsbDevice> {
     const deadline = Date.now() + o.timeoutMs;
     // particle-usb opens by serial number in any mode; wait until the board shows the wanted one.
     while (!(await this.list(o.signal)).some((b) => b.id === id && (o.mode === 'any' || b.mode === o.mode))) {

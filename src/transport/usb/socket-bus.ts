@@ -1,14 +1,24 @@
 // The USB bus of a bench reached over a Unix socket (src/transport/usb-socket):
 // listing by VID/PID and serial number, and particle-usb devices opened on it.
+// A board in serial mode stays open between jobs on the same enumeration,
+// so a question to it costs its control requests, not an open and a close;
+// a new enumeration (reset, mode change, replug) gets a fresh open. DFU-mode
+// devices are never kept: dfu-util must be able to claim them.
 import { parseDeviceId, type DeviceId } from '../../domain.js';
 import { PARTICLE_VID, platformByPid } from '../../platform.js';
-import { listUsbSocketDevices, openParticleDevice } from '../usb-socket/index.js';
+import { listUsbSocketDevices, openFoundDevice, waitForUsbSocketDevice } from '../usb-socket/index.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
-import type { UsbBoardListing, UsbBus, UsbOpenMode } from './bus.js';
+import { closeQuietly, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
 import { withDeadline } from './deadline.js';
+
+interface KeptDevice {
+  devId: number;
+  device: Promise<ParticleUsbDevice>;
+}
 
 export class SocketUsbBus implements UsbBus {
   readonly description: string;
+  readonly #kept = new Map<DeviceId, KeptDevice>();
 
   constructor(readonly socketPath: string) {
     this.description = `the USB bus at ${socketPath}`;
@@ -25,8 +35,51 @@ export class SocketUsbBus implements UsbBus {
     });
   }
 
-  open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<ParticleUsbDevice> {
+  open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease> {
     // The adapter's own wait has the same limit; the deadline is the backstop for a bus that stops answering.
-    return withDeadline(openParticleDevice(this.socketPath, id, { mode: o.mode, timeoutMs: o.timeoutMs }), o.timeoutMs + 5000, `opening ${id} on ${this.description}`, o.signal);
+    return withDeadline(this.lease(id, o), o.timeoutMs + 5000, `opening ${id} on ${this.description}`, o.signal);
+  }
+
+  async closeBoard(id: DeviceId): Promise<void> {
+    const kept = this.#kept.get(id);
+    this.#kept.delete(id);
+    if (kept) await kept.device.then(closeQuietly, () => undefined);
+  }
+
+  private async lease(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number }, retried = false): Promise<UsbLease> {
+    const found = await waitForUsbSocketDevice(this.socketPath, id, { mode: o.mode, timeoutMs: o.timeoutMs });
+    if (platformByPid(found.productId)?.dfu) {
+      const device = await openFoundDevice(found, id);
+      return { device, release: () => closeQuietly(device) };
+    }
+    let kept = this.#kept.get(id);
+    if (kept && kept.devId !== found.devId) {
+      // The enumeration it belonged to is gone.
+      await this.closeBoard(id);
+      kept = undefined;
+    }
+    if (!kept) {
+      kept = { devId: found.devId, device: openFoundDevice(found, id) };
+      this.#kept.set(id, kept);
+      kept.device.catch(() => this.forget(id, kept!));
+    }
+    const device = await kept.device;
+    if (!device.isOpen && !retried) {
+      // Closed under us (it left the bus, or a failed job closed it): open this enumeration afresh.
+      this.forget(id, kept);
+      return this.lease(id, o, true);
+    }
+    const held = kept;
+    return {
+      device,
+      release: async (r) => {
+        // A device that failed a job is not trusted with the next one.
+        if (r?.failed && this.#kept.get(id) === held) await this.closeBoard(id);
+      },
+    };
+  }
+
+  private forget(id: DeviceId, kept: KeptDevice): void {
+    if (this.#kept.get(id) === kept) this.#kept.delete(id);
   }
 }
