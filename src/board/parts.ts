@@ -8,6 +8,7 @@ import type { BenchControl } from '../transport/bench-control.js';
 import type { DeviceEventCapture } from '../transport/cloud.js';
 import type { UsbBus } from '../transport/usb.js';
 import type { BenchAccess } from './bench-access.js';
+import type { BoardModule } from './types.js';
 import type { SerialLogCapture } from './log-capture.js';
 
 export interface BoardMemory {
@@ -20,6 +21,12 @@ export interface BoardMemory {
   /** The enumeration last seen, and the earliest wall time it can date from. */
   enumeration?: string;
   enumeratedAt?: number;
+  /**
+   * The module info read on an enumeration (undefined: the board refused the
+   * request). What a boot runs cannot change until the next boot, and every
+   * boot is a new enumeration, so it is read once per enumeration.
+   */
+  modulesSeen?: { enumeration: string; modules: BoardModule[] | undefined };
   /** When the rig last looked at the bus, and when the Board was opened (wall ms). */
   lastLookAt?: number;
   openedAt: number;

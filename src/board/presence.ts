@@ -31,6 +31,18 @@ export function safeByModules(modules: readonly BoardModule[]): boolean {
   return main.some((m) => !(m.checks.integrity && m.checks.dependencies && m.checks.range && m.checks.platform));
 }
 
+/** The main modules of this enumeration: asked once, remembered until the board re-enumerates. */
+async function modulesOf(p: Pick<BoardParts, 'memory'>, listing: UsbBoardListing, ask: () => Promise<BoardModule[]>): Promise<BoardModule[] | undefined> {
+  const seen = p.memory.modulesSeen;
+  if (seen?.enumeration === listing.enumeration) return seen.modules;
+  const modules = await ask().catch((err: unknown) => {
+    if (isRefused(err)) return undefined;
+    throw err;
+  });
+  p.memory.modulesSeen = { enumeration: listing.enumeration, modules };
+  return modules;
+}
+
 /** A board's mode, with the modules where telling the mode needed them (serial mode, not listening). */
 export interface PresenceReading {
   mode: BoardPresence;
@@ -42,11 +54,8 @@ async function serialReading(p: Pick<BoardParts, 'bus' | 'id' | 'memory'>, listi
   return withUsbControl(p.bus, p.id, { mode: 'serial', timeoutMs: 2000, signal }, async (c) => {
     if ((await c.mode(signal)) === 'listening') return { mode: 'listening' };
     if (p.memory.safeEnumeration === listing.enumeration) return { mode: 'safe' };
+    const modules = await modulesOf(p, listing, () => c.modules(signal));
     // A board that does not answer module info (old Device OS) is taken at its word: normal.
-    const modules = await c.modules(signal).catch((err: unknown) => {
-      if (isRefused(err)) return undefined;
-      throw err;
-    });
     return modules ? { mode: safeByModules(modules) ? 'safe' : 'normal', modules } : { mode: 'normal' };
   });
 }
