@@ -5,7 +5,6 @@
 // mode) or from the rig's memory of asking for it on this enumeration.
 import type { BoardModule, BoardPresence } from './types.js';
 import { isRefused, withUsbControl, type UsbBoardListing } from '../transport/usb.js';
-import { pause } from '../transport/usb/deadline.js';
 import type { BoardParts } from './parts.js';
 import { PRESENCE_POLL_MS } from './timing.js';
 
@@ -84,9 +83,14 @@ export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise
   return (await readPresenceAndModules(p, signal)).mode;
 }
 
-/** Polls the bus (cheaply: a listing is enough for absent and dfu) until `want`; false after `withinMs`. */
+/**
+ * Looks at the bus (cheaply: a listing is enough for absent and dfu) until
+ * `want`, again at each change of the bus or after PRESENCE_POLL_MS (a mode
+ * that needs no new enumeration, like listening); false after `withinMs`.
+ */
 export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> {
   const deadline = Date.now() + o.withinMs;
+  let generation = await p.bus.generation();
   for (;;) {
     let now: BoardPresence | undefined;
     try {
@@ -102,17 +106,18 @@ export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { w
     }
     if (now === want) return true;
     if (Date.now() >= deadline) return false;
-    await pause(PRESENCE_POLL_MS, o.signal);
+    generation = await p.bus.nextChange(generation, PRESENCE_POLL_MS, o.signal);
   }
 }
 
-/** Polls the listing until `check` holds; the listing, or undefined after `withinMs`. */
+/** Looks at the listing at each change of the bus (or poll) until `check` holds; the listing, or false after `withinMs`. */
 export async function waitForListing(
   p: BoardParts,
   check: (l: UsbBoardListing | undefined) => boolean,
   o: { withinMs: number; signal?: AbortSignal },
 ): Promise<UsbBoardListing | undefined | false> {
   const deadline = Date.now() + o.withinMs;
+  let generation = await p.bus.generation();
   for (;;) {
     const listing = await listingOf(p, o.signal).catch((err: unknown) => {
       if (o.signal?.aborted) throw err;
@@ -120,6 +125,6 @@ export async function waitForListing(
     });
     if (listing !== false && check(listing)) return listing;
     if (Date.now() >= deadline) return false;
-    await pause(PRESENCE_POLL_MS, o.signal);
+    generation = await p.bus.nextChange(generation, PRESENCE_POLL_MS, o.signal);
   }
 }

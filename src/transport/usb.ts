@@ -13,7 +13,7 @@ import { isRefused, isTimeout, usbFailure } from './usb/failure.js';
 import { InfraError } from '../errors.js';
 import { platformByPid } from '../platform.js';
 
-export type { UsbBus, UsbBoardListing, UsbLease, UsbOpenMode } from './usb/bus.js';
+export type { BusGeneration, UsbBus, UsbBoardListing, UsbLease, UsbOpenMode } from './usb/bus.js';
 export { UsbControl, USB_CALL_MS } from './usb/control.js';
 export { usbUpdateFirmware } from './usb/update.js';
 export { boardModulesOf } from './usb/modules.js';

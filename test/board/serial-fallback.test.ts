@@ -55,6 +55,8 @@ t.test('mode requests the board refuses over USB go through its serial port', as
       return { device: old, release: (r) => lease.release(r) };
     },
     closeBoard: (id) => real.closeBoard(id),
+    generation: () => real.generation(),
+    nextChange: (since, withinMs, signal) => real.nextChange(since, withinMs, signal),
   };
   // The bench's own Board holds the port; this one takes it over.
   await bench.board('photon-1').close();

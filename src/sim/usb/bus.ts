@@ -7,6 +7,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { rm } from 'node:fs/promises';
 import type { SimBoard, UsbPresence } from '../board/types.js';
+import { ANY_GENERATION } from '../../transport/usb-socket/messages.js';
 import { serveConnection, type BusView } from './connection.js';
 import { SimUsbDevice } from './usb-device.js';
 
@@ -36,6 +37,8 @@ class SimUsbBus implements UsbBus, BusView {
   private readonly attached = new Map<SimBoard, Attachment>();
   private readonly byDevId = new Map<number, SimUsbDevice>();
   private readonly sockets = new Set<Socket>();
+  private readonly changeWaiters = new Set<() => void>();
+  generation = 0;
   private lastDevId = 0;
   private lastAddress = 0;
   private lastPort = 0;
@@ -77,6 +80,18 @@ class SimUsbBus implements UsbBus, BusView {
     return [...this.attached.values()].flatMap((a) => (a.device ? [a.device.listed()] : []));
   }
 
+  onNextChange(fn: () => void): () => void {
+    this.changeWaiters.add(fn);
+    return () => this.changeWaiters.delete(fn);
+  }
+
+  private changed(): void {
+    this.generation = (this.generation + 1) % ANY_GENERATION;
+    const waiters = [...this.changeWaiters];
+    this.changeWaiters.clear();
+    for (const fn of waiters) fn();
+  }
+
   device(devId: number): SimUsbDevice | undefined {
     return this.byDevId.get(devId);
   }
@@ -95,6 +110,7 @@ class SimUsbBus implements UsbBus, BusView {
     const placement = { devId: ++this.lastDevId, bus: this.busNumber, address: this.lastAddress, port: a.port };
     a.device = new SimUsbDevice(board, presence, placement);
     this.byDevId.set(placement.devId, a.device);
+    this.changed();
   }
 
   private drop(a: Attachment): void {
@@ -102,6 +118,7 @@ class SimUsbBus implements UsbBus, BusView {
     this.byDevId.delete(a.device.devId);
     a.device.dispose();
     a.device = undefined;
+    this.changed();
   }
 
   async close(): Promise<void> {

@@ -1,14 +1,19 @@
 // One client of the bus (dfu-util through the libusb stand-in, particle-usb
 // through the rig's adapter, a test): reads framed requests, answers each in
-// order, keeps this client's interface claims, drops them when it leaves.
+// order (a WATCH later, when the bus changes or its time is up), keeps this
+// client's interface claims, drops them when it leaves.
 import type { Socket } from 'node:net';
 import { decodeRequest, encodeResponse, FrameSplitter, Op, UsbStatus, WIRE_VERSION } from '../../transport/usb-socket/frame.js';
 import type { RequestFrame } from '../../transport/usb-socket/frame.js';
-import { decodeControl, decodeDevRef, encodeDeviceList, encodeVersion, type ListedDevice } from '../../transport/usb-socket/messages.js';
+import { ANY_GENERATION, decodeControl, decodeDevRef, decodeWatch, encodeDeviceList, encodeGeneration, encodeVersion, type ListedDevice } from '../../transport/usb-socket/messages.js';
 import type { SimUsbDevice } from './usb-device.js';
 
 export interface BusView {
   list(): ListedDevice[];
+  /** Counts changes of the device list (wraps below ANY_GENERATION). */
+  readonly generation: number;
+  /** Calls `fn` once at the next change of the device list; returns a cancel. */
+  onNextChange(fn: () => void): () => void;
   device(devId: number): SimUsbDevice | undefined;
   /** Every device present now (to drop a leaving client's claims). */
   devices(): Iterable<SimUsbDevice>;
@@ -22,6 +27,26 @@ interface Answer {
 
 export function serveConnection(socket: Socket, bus: BusView, connection: number): void {
   const splitter = new FrameSplitter();
+  const watches = new Set<() => void>();
+  const watch = (seq: number, timeoutMs: number, since: number): void => {
+    const reply = (): void => {
+      stop();
+      if (!socket.destroyed) socket.write(encodeResponse(seq, UsbStatus.ok, encodeGeneration(bus.generation)));
+    };
+    // A change the client has not seen yet answers at once.
+    if (since !== ANY_GENERATION && since !== bus.generation) {
+      socket.write(encodeResponse(seq, UsbStatus.ok, encodeGeneration(bus.generation)));
+      return;
+    }
+    const cancel = bus.onNextChange(reply);
+    const timer = setTimeout(reply, timeoutMs);
+    const stop = (): void => {
+      cancel();
+      clearTimeout(timer);
+      watches.delete(stop);
+    };
+    watches.add(stop);
+  };
   socket.on('data', (chunk: Buffer) => {
     let bodies: Buffer[];
     try {
@@ -38,6 +63,11 @@ export function serveConnection(socket: Socket, bus: BusView, connection: number
         socket.destroy();
         return;
       }
+      if (req.op === Op.watch && req.payload.length >= 4) {
+        const w = decodeWatch(req.payload);
+        watch(req.seq, w.timeoutMs, w.since);
+        continue;
+      }
       const answer = answerSafely(req, bus, connection);
       if (!socket.destroyed) socket.write(encodeResponse(req.seq, answer.status, answer.payload));
       // The answer is queued first: the device acknowledges, then resets or leaves.
@@ -46,6 +76,7 @@ export function serveConnection(socket: Socket, bus: BusView, connection: number
   });
   socket.on('error', () => socket.destroy());
   socket.on('close', () => {
+    for (const stop of [...watches]) stop();
     for (const d of bus.devices()) d.releaseAll(connection);
   });
 }

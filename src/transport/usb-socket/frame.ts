@@ -19,6 +19,7 @@ export const Op = {
   setAlt: 6,
   control: 7,
   reset: 8,
+  watch: 9,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 

@@ -3,7 +3,7 @@
 export { UsbSocketClient } from './client.js';
 export { busConnection, closeBusConnection } from './bus-connection.js';
 export { listUsbSocketDevices, type UsbSocketDevice, type ListFilter } from './list.js';
-export { waitForUsbSocketDevice, type UsbMode, type WaitOptions } from './wait.js';
+export { busGeneration, nextBusChange, waitForUsbSocketDevice, type UsbMode, type WaitOptions } from './wait.js';
 export { listParticleBoards, openParticleDevice, openFoundDevice, type ParticleBoardOnBus, type OpenOptions } from './open.js';
 export { UsbSocketNativeDevice } from './native-device.js';
 export { UsbSocketError } from './usb-error.js';

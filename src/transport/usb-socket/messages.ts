@@ -144,3 +144,24 @@ export function interfacesOf(config: Buffer): Map<number, number[]> {
   }
   return found;
 }
+
+/** WATCH from any generation: the next change counts, whatever the client saw. */
+export const ANY_GENERATION = 0xffffffff;
+
+/** WATCH: answer once the bus's generation differs from `since`, or after `timeoutMs`. */
+export function encodeWatch(timeoutMs: number, since: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeUInt32LE(Math.max(0, Math.min(0xffffffff, Math.round(timeoutMs))), 0);
+  b.writeUInt32LE(since >>> 0, 4);
+  return b;
+}
+
+export function decodeWatch(buf: Buffer): { timeoutMs: number; since: number } {
+  return { timeoutMs: buf.readUInt32LE(0), since: buf.length >= 8 ? buf.readUInt32LE(4) : ANY_GENERATION };
+}
+
+export function encodeGeneration(generation: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(generation >>> 0, 0);
+  return b;
+}

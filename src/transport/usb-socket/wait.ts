@@ -4,6 +4,8 @@
 import { TimeoutError } from '../../errors.js';
 import { PARTICLE_VID, platformByPid } from '../../platform.js';
 import { busConnection } from './bus-connection.js';
+import { Op } from './frame.js';
+import { ANY_GENERATION, encodeWatch } from './messages.js';
 import { listDevicesOn, type UsbSocketDevice } from './list.js';
 
 export type UsbMode = 'dfu' | 'serial' | 'any';
@@ -11,7 +13,7 @@ export type UsbMode = 'dfu' | 'serial' | 'any';
 export interface WaitOptions {
   mode?: UsbMode;
   timeoutMs: number;
-  /** Between two looks at the bus (one round trip each). Default 10 ms. */
+  /** Longest time between two looks at the bus; a change of the bus ends a wait at once. Default 250 ms. */
   pollMs?: number;
   /** Ignore this enumeration (the one that is about to go away). */
   notDevId?: number;
@@ -24,16 +26,59 @@ function inMode(d: UsbSocketDevice, mode: UsbMode): boolean {
   return mode === 'any' || mode === (p.dfu ? 'dfu' : 'serial');
 }
 
+/** The bus's generation now: a count of its changes, to wait for the next one from. */
+export async function busGeneration(socketPath: string): Promise<number | undefined> {
+  return watchCall(socketPath, 0, ANY_GENERATION);
+}
+
+/**
+ * Resolves with the new generation once the bus changed after `since` (a
+ * device enumerated or left; at once if it already did), or after `withinMs`:
+ * a wait that wakes when the board does instead of a poll's interval later.
+ * A bus that does not answer is left to the next look at it (undefined).
+ */
+export async function nextBusChange(socketPath: string, since: number | undefined, withinMs: number, signal?: AbortSignal): Promise<number | undefined> {
+  signal?.throwIfAborted();
+  const answered = watchCall(socketPath, withinMs, since ?? ANY_GENERATION);
+  if (!signal) return answered;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([answered, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}
+
+async function watchCall(socketPath: string, withinMs: number, since: number): Promise<number | undefined> {
+  const started = Date.now();
+  try {
+    const client = await busConnection(socketPath);
+    const r = await client.call(Op.watch, encodeWatch(withinMs, since), withinMs + 1000);
+    if (r.status >= 0 && r.payload.length >= 4) return r.payload.readUInt32LE(0);
+  } catch {
+    // answered below, as a bus without WATCH is
+  }
+  // No answer to wake on: the wait is a plain pause, never a spin.
+  const left = withinMs - (Date.now() - started);
+  if (left > 0) await new Promise((r) => setTimeout(r, left));
+  return undefined;
+}
+
 /** The Particle device whose serial number is `deviceId`, in `mode`, once it is on the bus. */
 export async function waitForUsbSocketDevice(socketPath: string, deviceId: string, o: WaitOptions): Promise<UsbSocketDevice> {
   const wanted = deviceId.toLowerCase();
   const deadline = Date.now() + o.timeoutMs;
+  let generation = await busGeneration(socketPath);
   for (;;) {
     o.signal?.throwIfAborted();
     const devices = await listDevicesOn(await busConnection(socketPath), { vendorId: PARTICLE_VID });
     const hit = devices.find((d) => d.serialNumber.toLowerCase().includes(wanted) && d.devId !== o.notDevId && inMode(d, o.mode ?? 'any'));
     if (hit) return hit;
     if (Date.now() >= deadline) throw new TimeoutError(`USB device ${wanted} (${o.mode ?? 'any'} mode) on ${socketPath}`, o.timeoutMs);
-    await new Promise((r) => setTimeout(r, o.pollMs ?? 10));
+    generation = await nextBusChange(socketPath, generation, Math.min(o.pollMs ?? 250, Math.max(1, deadline - Date.now())), o.signal);
   }
 }

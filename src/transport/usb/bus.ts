@@ -20,6 +20,8 @@ export interface UsbBoardListing {
 
 export type UsbOpenMode = 'dfu' | 'serial' | 'any';
 
+export type BusGeneration = number | undefined;
+
 /**
  * An opened board for one job. `release` ends the job: the bus closes the
  * device, or keeps it open for the next job on the same enumeration; a job
@@ -36,6 +38,13 @@ export interface UsbBus {
   list(signal?: AbortSignal): Promise<UsbBoardListing[]>;
   /** Opens the board with this device ID, waiting up to `timeoutMs` for it to be on the bus. */
   open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease>;
+  /** A count of the bus's changes now (undefined where the bus keeps none). */
+  generation(): Promise<BusGeneration>;
+  /**
+   * Resolves once the bus changed after `since` (at once if it already did),
+   * or after `withinMs`: waits for a board wake when it re-enumerates.
+   */
+  nextChange(since: BusGeneration, withinMs: number, signal?: AbortSignal): Promise<BusGeneration>;
   /** Closes whatever the bus keeps open for this board (when the rig is done with it). */
   closeBoard(id: DeviceId): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { InfraError } from '../../errors.js';
 import { parseDeviceId, type DeviceId } from '../../domain.js';
 import { PARTICLE_VID, platformByPid } from '../../platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
-import { closeQuietly, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
+import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
 import { pause, withDeadline } from './deadline.js';
 
 interface NodeUsbDevice {
@@ -85,6 +85,16 @@ export class NativeUsbBus implements UsbBus {
   }
 
   async closeBoard(): Promise<void> {}
+
+  // Hotplug events are not used: a wait on the native bus is a poll.
+  async generation(): Promise<BusGeneration> {
+    return undefined;
+  }
+
+  async nextChange(_since: BusGeneration, withinMs: number, signal?: AbortSignal): Promise<BusGeneration> {
+    await pause(withinMs, signal);
+    return undefined;
+  }
 
   private async openDevice(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<ParticleUsbDevice> {
     const deadline = Date.now() + o.timeoutMs;

@@ -6,9 +6,9 @@
 // devices are never kept: dfu-util must be able to claim them.
 import { parseDeviceId, type DeviceId } from '../../domain.js';
 import { PARTICLE_VID, platformByPid } from '../../platform.js';
-import { listUsbSocketDevices, openFoundDevice, waitForUsbSocketDevice } from '../usb-socket/index.js';
+import { busGeneration, listUsbSocketDevices, nextBusChange, openFoundDevice, waitForUsbSocketDevice } from '../usb-socket/index.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
-import { closeQuietly, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
+import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
 import { withDeadline } from './deadline.js';
 
 interface KeptDevice {
@@ -38,6 +38,14 @@ export class SocketUsbBus implements UsbBus {
   open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease> {
     // The adapter's own wait has the same limit; the deadline is the backstop for a bus that stops answering.
     return withDeadline(this.lease(id, o), o.timeoutMs + 5000, `opening ${id} on ${this.description}`, o.signal);
+  }
+
+  generation(): Promise<BusGeneration> {
+    return busGeneration(this.socketPath);
+  }
+
+  nextChange(since: BusGeneration, withinMs: number, signal?: AbortSignal): Promise<BusGeneration> {
+    return nextBusChange(this.socketPath, since, withinMs, signal);
   }
 
   async closeBoard(id: DeviceId): Promise<void> {

@@ -10,6 +10,7 @@ import { UsbSocketClient } from '../../../src/transport/usb-socket/client.js';
 import { controlIn, deviceCall, interfaceCall, readString, setAltSetting } from '../../../src/transport/usb-socket/device-calls.js';
 import { Op, UsbStatus, WIRE_VERSION } from '../../../src/transport/usb-socket/frame.js';
 import { listDevicesOn } from '../../../src/transport/usb-socket/list.js';
+import { busGeneration, nextBusChange } from '../../../src/transport/usb-socket/wait.js';
 import { encodeDevRef, encodeVersion } from '../../../src/transport/usb-socket/messages.js';
 import { startUsbBus } from '../../../src/sim/usb/bus.js';
 import { ARGON, PHOTON_A, intoDfu, shortTempDir, startUsbBench, until } from './bench.js';
@@ -94,6 +95,36 @@ t.test('a re-enumeration makes every old handle answer NO_DEVICE', async (t) => 
     const [back] = await listDevicesOn(c);
     t.ok(back && after && back.devId > after.devId);
   });
+});
+
+t.test('WATCH answers at the next change of the bus, at once for a change not yet seen, or at its time', async (t) => {
+  const { socketPath, boards } = await startUsbBench(t, [{ id: PHOTON_A, platform: 'photon' }]);
+  const [board] = boards;
+  if (!board) throw new Error('one board');
+  const generation = await busGeneration(socketPath);
+  t.type(generation, 'number', 'a bus with WATCH tells its generation');
+
+  let started = Date.now();
+  t.equal(await nextBusChange(socketPath, generation, 60), generation, 'no change: the same generation, at the time given');
+  t.ok(Date.now() - started >= 50, 'waited for its time');
+
+  started = Date.now();
+  const woken = nextBusChange(socketPath, generation, 10_000);
+  board.faults.unplug();
+  const next = await woken;
+  t.ok(Date.now() - started < 1000, 'woken by the board leaving, not by the 10 s limit');
+  t.not(next, generation);
+
+  board.faults.replug();
+  await until(board, 'back', () => board.usb !== 'absent');
+  started = Date.now();
+  t.not(await nextBusChange(socketPath, next, 10_000), next, 'a change made before the WATCH answers at once');
+  t.ok(Date.now() - started < 1000);
+
+  const aborted = new AbortController();
+  const watching = nextBusChange(socketPath, await busGeneration(socketPath), 10_000, aborted.signal);
+  aborted.abort(new Error('stopped'));
+  await t.rejects(watching, /stopped/, 'a cancelled wait ends with its signal');
 });
 
 t.test('interface claims belong to a connection', async (t) => {
