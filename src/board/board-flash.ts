@@ -17,6 +17,10 @@ import { listingOf, readPresence } from './presence.js';
 import { CLOUD_ONLINE_BOARD_MS, waitMs } from './timing.js';
 import { FlashRejectedError, UnsupportedError, type FirmwareImage, type FlashProgress, type FlashReport } from './types.js';
 
+const ONLINE = { name: 'spark/status', data: /^online/ } as const;
+/** Between two looks at whether the cloud sees the board, when nothing wakes the rig sooner. */
+const ONLINE_RECHECK_MS = 100;
+
 export interface FlashOptions {
   signal?: AbortSignal;
   onProgress?: (p: FlashProgress) => void;
@@ -58,9 +62,15 @@ async function viaOta(p: BoardParts, fw: FirmwareImage, o: FlashOptions): Promis
   const cloud = p.access.cloud;
   if (!cloud) throw new UnsupportedError(`OTA needs a cloud, and bench ${p.access.name} names none`);
   const started = Date.now();
-  // A board that just booted is not online yet: give the cloud the time a board takes to connect.
+  // A board that just booted is not online yet: give the cloud the time a board takes to connect,
+  // asking again when the board's spark/status online arrives (or after a pause, without events).
   const deadline = started + waitMs(p.access, CLOUD_ONLINE_BOARD_MS, 2000);
-  while (!(await deviceConnected(cloud, p.id)) && Date.now() < deadline) await pause(100, o.signal);
+  for (;;) {
+    const from = p.events?.log.events().length ?? 0;
+    if ((await deviceConnected(cloud, p.id)) || Date.now() >= deadline) break;
+    if (p.events) await p.events.log.waitFor(ONLINE.name, { data: ONLINE.data, fromSeq: from, withinMs: ONLINE_RECHECK_MS, signal: o.signal });
+    else await pause(ONLINE_RECHECK_MS, o.signal);
+  }
   const reply = await flashOverCloud(cloud, p.id, fw, { signal: o.signal });
   return { method: 'ota', durationMs: Date.now() - started, messages: [`cloud: HTTP ${reply.statusCode}: ${reply.status}`] };
 }
