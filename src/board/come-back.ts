@@ -5,6 +5,7 @@
 import { InfraError } from '../errors.js';
 import type { BoardParts } from './parts.js';
 import { readPresence, waitForListing } from './presence.js';
+import type { BusGeneration } from '../transport/usb.js';
 import { FLASH_RETURN_BOARD_MS, PRESENCE_POLL_MS, waitMs } from './timing.js';
 import { FlashRejectedError, type BoardPresence, type FlashReport } from './types.js';
 
@@ -14,14 +15,15 @@ export async function waitForBoardBack(p: BoardParts, report: FlashReport, befor
   const reset = await waitForListing(p, (l) => l !== undefined && l.enumeration !== before, { withinMs: within, signal });
   let now: BoardPresence = 'absent';
   if (reset) {
-    let generation = await p.bus.generation();
+    const first = p.bus.generation();
+    let generation: BusGeneration;
     for (;;) {
       now = await readPresence(p, signal).catch((err: unknown) => {
         if (signal?.aborted) throw err;
         return 'absent' as const;
       });
       if (now === 'normal' || now === 'safe' || Date.now() >= deadline) break;
-      generation = await p.bus.nextChange(generation, PRESENCE_POLL_MS, signal);
+      generation = await p.bus.nextChange(generation ?? (await first), PRESENCE_POLL_MS, signal);
     }
   }
   if (now === 'normal' || now === 'safe') return { ...report, messages: [...report.messages, `board back in ${now} mode`] };

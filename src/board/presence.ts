@@ -4,7 +4,7 @@
 // the modules (a user part missing or failing its checks boots into safe
 // mode) or from the rig's memory of asking for it on this enumeration.
 import type { BoardModule, BoardPresence } from './types.js';
-import { isRefused, withUsbControl, type UsbBoardListing } from '../transport/usb.js';
+import { isRefused, withUsbControl, type BusGeneration, type UsbBoardListing } from '../transport/usb.js';
 import type { BoardParts } from './parts.js';
 import { PRESENCE_POLL_MS } from './timing.js';
 
@@ -90,7 +90,9 @@ export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise
  */
 export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> {
   const deadline = Date.now() + o.withinMs;
-  let generation = await p.bus.generation();
+  // Asked before the first look (one connection answers in order): no change after it is missed.
+  const first = p.bus.generation();
+  let generation: BusGeneration;
   for (;;) {
     let now: BoardPresence | undefined;
     try {
@@ -106,7 +108,7 @@ export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { w
     }
     if (now === want) return true;
     if (Date.now() >= deadline) return false;
-    generation = await p.bus.nextChange(generation, PRESENCE_POLL_MS, o.signal);
+    generation = await p.bus.nextChange(generation ?? (await first), PRESENCE_POLL_MS, o.signal);
   }
 }
 
@@ -117,7 +119,9 @@ export async function waitForListing(
   o: { withinMs: number; signal?: AbortSignal },
 ): Promise<UsbBoardListing | undefined | false> {
   const deadline = Date.now() + o.withinMs;
-  let generation = await p.bus.generation();
+  // Asked before the first look (one connection answers in order): no change after it is missed.
+  const first = p.bus.generation();
+  let generation: BusGeneration;
   for (;;) {
     const listing = await listingOf(p, o.signal).catch((err: unknown) => {
       if (o.signal?.aborted) throw err;
@@ -125,6 +129,6 @@ export async function waitForListing(
     });
     if (listing !== false && check(listing)) return listing;
     if (Date.now() >= deadline) return false;
-    generation = await p.bus.nextChange(generation, PRESENCE_POLL_MS, o.signal);
+    generation = await p.bus.nextChange(generation ?? (await first), PRESENCE_POLL_MS, o.signal);
   }
 }

@@ -33,8 +33,8 @@ export function serveConnection(socket: Socket, bus: BusView, connection: number
       stop();
       if (!socket.destroyed) socket.write(encodeResponse(seq, UsbStatus.ok, encodeGeneration(bus.generation)));
     };
-    // A change the client has not seen yet answers at once.
-    if (since !== ANY_GENERATION && since !== bus.generation) {
+    // A change the client has not seen yet answers at once, and so does a mere read of the generation.
+    if ((since !== ANY_GENERATION && since !== bus.generation) || timeoutMs === 0) {
       socket.write(encodeResponse(seq, UsbStatus.ok, encodeGeneration(bus.generation)));
       return;
     }
