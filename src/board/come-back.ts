@@ -6,7 +6,7 @@ import { InfraError } from '../errors.js';
 import type { BoardParts } from './parts.js';
 import { readPresence, waitForListing } from './presence.js';
 import type { BusGeneration } from '../transport/usb.js';
-import { FLASH_RETURN_BOARD_MS, PRESENCE_POLL_MS, waitMs } from './timing.js';
+import { FLASH_RETURN_BOARD_MS, presencePollMs, waitMs } from './timing.js';
 import { FlashRejectedError, type BoardPresence, type FlashReport } from './types.js';
 
 export async function waitForBoardBack(p: BoardParts, report: FlashReport, before: string | undefined, signal?: AbortSignal): Promise<FlashReport> {
@@ -17,13 +17,14 @@ export async function waitForBoardBack(p: BoardParts, report: FlashReport, befor
   if (reset) {
     const first = p.bus.generation();
     let generation: BusGeneration;
+    let looks = 0;
     for (;;) {
       now = await readPresence(p, signal).catch((err: unknown) => {
         if (signal?.aborted) throw err;
         return 'absent' as const;
       });
       if (now === 'normal' || now === 'safe' || Date.now() >= deadline) break;
-      generation = await p.bus.nextChange(generation ?? (await first), PRESENCE_POLL_MS, signal);
+      generation = await p.bus.nextChange(generation ?? (await first), presencePollMs(looks++), signal);
     }
   }
   if (now === 'normal' || now === 'safe') return { ...report, messages: [...report.messages, `board back in ${now} mode`] };

@@ -6,7 +6,7 @@
 import type { BoardModule, BoardPresence } from './types.js';
 import { isRefused, withUsbControl, type BusGeneration, type UsbBoardListing } from '../transport/usb.js';
 import type { BoardParts } from './parts.js';
-import { PRESENCE_POLL_MS } from './timing.js';
+import { presencePollMs } from './timing.js';
 
 /** This board's listing on the bus now; keeps the memory of enumerations current. */
 export async function listingOf(p: BoardParts, signal?: AbortSignal): Promise<UsbBoardListing | undefined> {
@@ -85,7 +85,7 @@ export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise
 
 /**
  * Looks at the bus (cheaply: a listing is enough for absent and dfu) until
- * `want`, again at each change of the bus or after PRESENCE_POLL_MS (a mode
+ * `want`, again at each change of the bus or after a short pause (a mode
  * that needs no new enumeration, like listening); false after `withinMs`.
  */
 export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> {
@@ -93,6 +93,7 @@ export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { w
   // Asked before the first look (one connection answers in order): no change after it is missed.
   const first = p.bus.generation();
   let generation: BusGeneration;
+  let looks = 0;
   for (;;) {
     let now: BoardPresence | undefined;
     try {
@@ -108,7 +109,7 @@ export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { w
     }
     if (now === want) return true;
     if (Date.now() >= deadline) return false;
-    generation = await p.bus.nextChange(generation ?? (await first), PRESENCE_POLL_MS, o.signal);
+    generation = await p.bus.nextChange(generation ?? (await first), presencePollMs(looks++), o.signal);
   }
 }
 
@@ -122,6 +123,7 @@ export async function waitForListing(
   // Asked before the first look (one connection answers in order): no change after it is missed.
   const first = p.bus.generation();
   let generation: BusGeneration;
+  let looks = 0;
   for (;;) {
     const listing = await listingOf(p, o.signal).catch((err: unknown) => {
       if (o.signal?.aborted) throw err;
@@ -129,6 +131,6 @@ export async function waitForListing(
     });
     if (listing !== false && check(listing)) return listing;
     if (Date.now() >= deadline) return false;
-    generation = await p.bus.nextChange(generation ?? (await first), PRESENCE_POLL_MS, o.signal);
+    generation = await p.bus.nextChange(generation ?? (await first), presencePollMs(looks++), o.signal);
   }
 }

@@ -12,6 +12,16 @@ export const CLOUD_ONLINE_BOARD_MS = 60_000;
 /** Between two looks at the USB bus while waiting (wall): a bus listing costs well under a millisecond. */
 export const PRESENCE_POLL_MS = 10;
 
+/**
+ * The pause before look `attempt` (0, 1, ...) of a wait: 1, 2, 4, 8 ms, then
+ * PRESENCE_POLL_MS. A mode change that does not re-enumerate (listening and
+ * back) is seen within a millisecond or two on a fast simulated board, and
+ * a real board's seconds cost a look every 10 ms, as before.
+ */
+export function presencePollMs(attempt: number): number {
+  return Math.min(PRESENCE_POLL_MS, 2 ** Math.min(attempt, 8));
+}
+
 /** Wall ms for `boardMs` of board time on this bench, at least `floorMs`. */
 export function waitMs(access: Pick<BenchAccess, 'timeScale'>, boardMs: number, floorMs = 3000): number {
   return Math.max(floorMs, Math.round(boardMs / access.timeScale));
