@@ -8,7 +8,7 @@ import { isRefused, withUsbControl } from '../transport/usb.js';
 import { enterMode } from './enter-mode.js';
 import { requestMode } from './mode-request.js';
 import type { BoardParts } from './parts.js';
-import { readPresence, readPresenceAndModules, waitForPresence } from './presence.js';
+import { listingOf, readPresence, readPresenceAndModules, waitForPresence } from './presence.js';
 import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
 import type { BoardModule, BoardPresence, RunningApp } from './types.js';
 
@@ -77,6 +77,12 @@ export async function readRunningApp(p: BoardParts, signal?: AbortSignal): Promi
   // Device OS before 5.6 does not put the hash in USB module info.
   const fresh = cloudHash(p, { stale: false });
   if (fresh) return { hash: fresh, source: 'cloud', mode };
+  // Listening mode takes the board off the cloud: ask it once per boot, not at every look.
+  const seen = p.memory.appSeen;
+  if (seen && seen.enumeration === p.memory.enumeration) return { hash: seen.hash, source: 'serial', mode };
   const info = await serialInfo(p, mode, signal);
-  return { hash: mainUserPart(info.modules)?.hash, source: 'serial', mode };
+  const hash = mainUserPart(info.modules)?.hash;
+  const enumeration = (await listingOf(p, signal))?.enumeration;
+  if (enumeration) p.memory.appSeen = { enumeration, hash };
+  return { hash, source: 'serial', mode };
 }

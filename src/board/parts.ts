@@ -27,6 +27,8 @@ export interface BoardMemory {
    * boot is a new enumeration, so it is read once per enumeration.
    */
   modulesSeen?: { enumeration: string; modules: BoardModule[] | undefined };
+  /** The app hash read over serial on an enumeration: the same boot runs the same app. */
+  appSeen?: { enumeration: string; hash: string | undefined };
   /** When the rig last looked at the bus, and when the Board was opened (wall ms). */
   lastLookAt?: number;
   openedAt: number;
