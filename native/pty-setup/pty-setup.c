@@ -1,6 +1,7 @@
-/* Prepares a PTY master, inherited as fd 3, as a simulated USB CDC port and
- * prints the slave's path. The simulator runs it each time a board's port
- * (re)appears; it does what Node cannot do itself (unlockpt, ptsname, ioctl):
+/* Prepares PTY masters, inherited as fds 3, 4, ... (argv[1] of them, default
+ * one), as simulated USB CDC ports and prints each slave's path on a line.
+ * The simulator runs it when it needs ports for boards that (re)appear, a
+ * few at a time; it does what Node cannot do itself (unlockpt, ptsname, ioctl):
  * - unlock the slave and find its number;
  * - packet mode on the master, so each termios change the host makes on the
  *   slave arrives as a status byte (the line-speed mode switch);
@@ -8,6 +9,7 @@
  *   byte; raw keeps YMODEM's binary intact), at 9600 baud (IDLE_BAUD).
  * termios on a pty master is the slave's termios on Linux. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 
@@ -16,8 +18,7 @@ static int fail(const char *what) {
   return 1;
 }
 
-int main(void) {
-  const int fd = 3;
+static int setup(int fd) {
   int unlock = 0, packet = 1;
   unsigned int n = 0;
   struct termios t;
@@ -35,5 +36,17 @@ int main(void) {
   t.c_cc[VTIME] = 0;
   if (tcsetattr(fd, TCSANOW, &t) < 0) return fail("tcsetattr");
   printf("/dev/pts/%u\n", n);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const int count = argc > 1 ? atoi(argv[1]) : 1;
+  if (count < 1 || count > 64) {
+    fputs("usage: pty-setup [count 1-64]\n", stderr);
+    return 2;
+  }
+  for (int i = 0; i < count; i++) {
+    if (setup(3 + i) != 0) return 1;
+  }
   return 0;
 }
