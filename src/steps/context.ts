@@ -1,7 +1,8 @@
 // What a step runs against: one board, the plan's firmware for it, the
 // bench's time scale, and a little memory of what earlier steps did (the
-// last flash, where the plan and the last action began in the captures),
-// which expectations and diagnoses rest on.
+// last flash, where the plan and the last action began in the captures,
+// what the last symptom expectation matched), which expectations and
+// diagnoses rest on.
 import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../board/types.js';
 import type { FlashMethod, ModuleDependency, StepResult } from '../domain.js';
 
@@ -31,6 +32,21 @@ export interface LastFlash {
   needs?: readonly ModuleDependency[];
 }
 
+/** The two captures a symptom is found in. */
+export type CaptureStream = 'log' | 'events';
+
+/** What a symptom expectation matched: where `after: previous` starts looking (order.ts). */
+export interface MatchedSymptom {
+  stream: CaptureStream;
+  seq: number;
+  /** Wall ms the item arrived on the host (LogLine.at, CloudEvent.at). */
+  at: number;
+  /** The item in words, for a diagnosis: 'event spark/flash/status "success "'. */
+  label: string;
+  /** Title of the step that matched it. */
+  step: string;
+}
+
 export interface StepContext {
   board: Board;
   /** Resolved and checked for this board (src/runner/firmware-for-board.ts). Throws InputError for an unknown name. */
@@ -45,6 +61,11 @@ export interface StepContext {
   planStart?: CaptureMarks;
   /** Where the last step that acted on the board (flash, mode, reset, power, fault) began; runStep keeps it current. */
   lastAction?: CaptureMarks;
+  /**
+   * What the last symptom expectation (expect-event, expect-log match,
+   * expect-reset) matched, since the last action; runStep keeps it current.
+   */
+  lastMatch?: MatchedSymptom;
   /** A live progress line for the display. */
   note(progress: string): void;
 }
