@@ -129,6 +129,21 @@ export interface Board {
   close(): Promise<void>;
 }
 
+/** A cloud function call: the return value, or the cloud's refusal with the device as the cloud lists it. */
+export type FunctionCall =
+  | { kind: 'returned'; value: number }
+  | { kind: 'refused'; text: string; connected: boolean; functions: string[] };
+
+/**
+ * The cloud functions of one board (Particle.function in its app), reached
+ * through the bench's cloud. Kept beside the Board, as its events are, and
+ * absent when the bench names no cloud.
+ */
+export interface CloudFunctions {
+  /** Throws InfraError when the cloud cannot be reached or refuses the token. */
+  call(name: string, arg: string, signal?: AbortSignal): Promise<FunctionCall>;
+}
+
 /** The bench cannot do this (no hub port named, no bench control, no cloud): the step is a SKIP. */
 export class UnsupportedError extends Error {
   constructor(readonly reason: string) {
