@@ -1,5 +1,5 @@
 // What a step does to the evidence a plan reads: an action (flash, mode,
-// reset, power, fault) acts on the board and opens a new window that the
+// reset, power, fault, call) acts on the board and opens a new window that the
 // expectations after it look into; a symptom expectation (expect-event,
 // expect-log with match, expect-reset) matches one item in the captures,
 // which an ordered expectation (`after: previous`) must come after. The
@@ -8,7 +8,7 @@
 import type { Step } from './steps.js';
 
 /** Steps that act on the board. */
-export const ACTION_KINDS: ReadonlySet<Step['kind']> = new Set(['flash', 'mode', 'reset', 'power', 'fault']);
+export const ACTION_KINDS: ReadonlySet<Step['kind']> = new Set(['flash', 'mode', 'reset', 'power', 'fault', 'call']);
 
 /** The step kinds that may say `after: previous`. */
 export const ORDERED_KINDS = ['expect-event', 'expect-log', 'expect-reset'] as const;

@@ -26,6 +26,7 @@ function describe(step: Step): string {
     case 'wait': return `wait ${formatDuration(step.durationMs)}`;
     case 'inspect': return `inspect${step.label ? ` ${step.label}` : ''}`;
     case 'fault': return `fault ${step.fault}${step.at ? ` at ${step.at.transfer} ${step.at.percent}%` : ''}`;
+    case 'call': return `call ${step.function}(${JSON.stringify(step.arg)})${step.expectValue !== undefined ? ` expecting ${step.expectValue}` : ''}`;
     case 'repeat': return `repeat ${step.until ? `until ${step.until} (at most ${step.count})` : `${step.count} times`}`;
   }
 }

@@ -54,6 +54,8 @@ const CASES: Record<string, [what: string, line: string]> = {
   'after-with-absent.yaml': ['after: previous on an absent expectation', '5:12: after: previous does not apply to expect-log with absent (after orders a symptom that must appear; remove it here)'],
   'after-bad-value.yaml': ['after with a value other than previous', '5:12: after: "started" is not an order a plan can state (write after: previous, meaning after what the previous expectation matched)'],
   'after-on-expect-app.yaml': ['after on a step that cannot be ordered', "6:5: unknown key 'after' (allowed here: expect-app, within, name, timeout, continue-on-failure)"],
+  'call-bad-function.yaml': ['a cloud function name that is none', "3:23: function: 'allow update' is not a cloud function name (letters, digits, _ and -, up to 64 characters, as Particle.function registers it)"],
+  'call-unknown-option.yaml': ['a misspelt option of call', "3:36: unknown key 'args' — did you mean 'arg'?"],
 };
 
 t.test('each bad plan gives its one located line', async (t) => {

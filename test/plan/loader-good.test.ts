@@ -75,4 +75,6 @@ t.test('every step kind, in every form, normalises', async (t) => {
   t.match(byIndex(20), { kind: 'fault', fault: 'link-restore' });
   t.match(byIndex(21), { kind: 'fault', fault: 'fs-fill', fillPercent: 95 });
   t.match(byIndex(22), { kind: 'fault', fault: 'fs-fill', fillPercent: 100 }, 'fs-fill fills completely by default');
+  t.same(byIndex(23), { kind: 'call', function: 'allowUpdate', arg: '', expectValue: undefined, withinMs: undefined, name: undefined, timeoutMs: undefined, continueOnFailure: false });
+  t.match(byIndex(24), { kind: 'call', function: 'setMode', arg: '3', expectValue: 1, withinMs: 60_000 }, 'a YAML number as argument is its text');
 });
