@@ -24,6 +24,12 @@ export interface LogLine {
   text: string;
   /** Sequence number of the line in the capture, from 0. */
   seq: number;
+  /**
+   * Set when the line arrived just after the rig reopened the board's port:
+   * the board may have printed it any time since its port went away (wall ms
+   * of that), while the host was reconnecting. Ordering across captures reads it.
+   */
+  printedFrom?: number;
 }
 
 export interface LogCapture {

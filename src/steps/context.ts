@@ -39,7 +39,11 @@ export type CaptureStream = 'log' | 'events';
 export interface MatchedSymptom {
   stream: CaptureStream;
   seq: number;
-  /** Wall ms the item arrived on the host (LogLine.at, CloudEvent.at). */
+  /**
+   * The earliest wall ms the item can date from: its arrival on the host
+   * (LogLine.at, CloudEvent.at), or for a trace line that arrived right after
+   * the port was reopened, when the port went away (LogLine.printedFrom).
+   */
   at: number;
   /** The item in words, for a diagnosis: 'event spark/flash/status "success "'. */
   label: string;

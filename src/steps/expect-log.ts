@@ -37,7 +37,7 @@ export const runExpectLog: KindRunner<ExpectLogStep> = async (step, ctx) => {
   ctx.note(`waiting for /${step.pattern}/ in the trace`);
   const hit = await log.waitFor(re, { fromSeq: window.fromSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
   if (hit) {
-    ctx.lastMatch = { stream: 'log', seq: hit.seq, at: hit.at, label: lineLabel(hit), step: stepTitle(step) };
+    ctx.lastMatch = { stream: 'log', seq: hit.seq, at: hit.printedFrom ?? hit.at, label: lineLabel(hit), step: stepTitle(step) };
     const order = orderDetails(window);
     return pass({ actual: hit.text, ...(Object.keys(order).length ? { details: order } : {}) });
   }

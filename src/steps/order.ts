@@ -10,7 +10,10 @@
 // simulated one, where the board clock runs `timeScale` times faster).
 // Arrivals closer than the slack cannot be told apart, so an item that
 // arrived at most that long before the previous match still counts as after
-// it: the rig does not fail a plan on an order it cannot see. The slack is
+// it: the rig does not fail a plan on an order it cannot see. A trace line
+// that arrived right after the rig reopened the board's port (a board boots
+// faster than a host reconnects) may date from any time since the port went
+// away; as the previous match it counts from then. The slack is
 // one second of board time (on a real bench, one second of wall time: more
 // than the cloud's usual delay), and never less than 25 ms of wall time (the
 // host's own jitter on a fast simulated bench). The field symptoms a plan

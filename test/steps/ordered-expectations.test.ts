@@ -4,6 +4,7 @@
 // the diagnosis when the symptom came only before, and what resets the order.
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LogLine } from '../../src/board/types.js';
 import { runStep } from '../../src/steps/index.js';
 import { crossStreamSlackMs } from '../../src/steps/order.js';
 import { context, step } from './fixtures/context.js';
@@ -100,6 +101,23 @@ t.test('across captures: by arrival time on the host, with the slack', async (t)
     t.equal((await runStep(step({ 'expect-reset': 'update' }), ctx)).status, 'pass');
     const r = await runStep(step({ 'expect-log': { match: 'Cloud connected', within: '1s' }, after: 'previous' }), ctx);
     t.equal(r.status, 'pass');
+  });
+
+  t.test('a line delivered late by a reopen counts from when the port went away', async (t) => {
+    const board = new StandInBoard();
+    const ctx = context(board, { timeScale: 100 }); // slack 25 ms wall
+    const portGone = Date.now();
+    // The board printed its setup line and then published; the host reopened its port 200 ms later.
+    board.events!.push('spark/flash/status', 'started ');
+    await sleep(200);
+    board.log.push('0000002402 [app] INFO: update allowed: updates stay enabled this boot; flag cleared');
+    const line = board.log.lines().at(-1) as LogLine;
+    t.equal((await runStep(step({ 'expect-log': 'update allowed' }), ctx)).status, 'pass');
+    const unmarked = await runStep(step({ ...STARTED, after: 'previous' }), ctx);
+    t.equal(unmarked.status, 'fail', 'by arrival alone the event looks 200 ms earlier');
+    line.printedFrom = portGone;
+    t.equal((await runStep(step({ 'expect-log': 'update allowed' }), ctx)).status, 'pass');
+    t.equal((await runStep(step({ ...STARTED, after: 'previous' }), ctx)).status, 'pass', 'from when the port went away, the order cannot be told: not before');
   });
 
   t.test('a reset reported before the trace line it should follow', async (t) => {
