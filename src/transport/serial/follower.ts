@@ -35,9 +35,14 @@ export interface PortFollowerOptions {
 }
 
 /** How often the path of a held port is looked at (wall ms): a stat, cheap. */
-export const PATH_CHECK_MS = 100;
-/** How long a held port must be quiet, its path naming a new node, before the follower leaves it (wall ms). */
-export const STALE_QUIET_MS = 200;
+export const PATH_CHECK_MS = 20;
+/**
+ * How long a held port must be quiet, its path naming a new node, before
+ * the follower leaves it (wall ms): longer than a going port takes to hang
+ * up, short beside a board's boot, whose first lines a late reopen loses
+ * (serialport flushes what a port holds when it opens it).
+ */
+export const STALE_QUIET_MS = 50;
 
 /**
  * The node a path names right now (the link itself, not its target), or
