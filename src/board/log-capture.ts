@@ -4,7 +4,9 @@
 // write per chunk, so a crash of the rig loses nothing already received).
 // The capture owns the port and follows the board across resets
 // (PortFollower); listening-mode commands and YMODEM borrow the port through
-// use(), while the capture keeps recording what the board sends.
+// use(), while the capture keeps recording what the board sends. A line that
+// arrives right after a reopen may have been printed while the host was
+// reconnecting: it is marked with when the port went away (printedFrom).
 import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SerialPort } from 'serialport';
@@ -24,6 +26,9 @@ export interface LogCaptureOptions {
   retry?: { minMs: number; maxMs: number };
 }
 
+/** Lines arriving this soon after a reopen (wall ms) may be output the board printed before it. */
+export const REOPEN_BURST_MS = 50;
+
 export class SerialLogCapture implements LogCapture, SerialLine {
   readonly file: string;
   readonly #lines: LogLine[] = [];
@@ -33,6 +38,9 @@ export class SerialLogCapture implements LogCapture, SerialLine {
   #fd: number | undefined;
   #bytes = 0;
   #closed: Promise<void> | undefined;
+  /** When the board's port last went away, and when the capture last opened it (wall ms). */
+  #portGoneAt: number | undefined;
+  #openedAt: number | undefined;
   /** The first failure writing trace.log; capture in memory goes on. */
   traceError: Error | undefined;
 
@@ -57,7 +65,13 @@ export class SerialLogCapture implements LogCapture, SerialLine {
         this.#take(this.#assembler.feed(chunk, at));
       },
       // The board's next output after it comes back starts a new line.
-      onClose: () => this.#take(this.#assembler.flush()),
+      onClose: () => {
+        this.#portGoneAt = Date.now();
+        this.#take(this.#assembler.flush());
+      },
+      onOpen: () => {
+        this.#openedAt = Date.now();
+      },
     });
   }
 
@@ -125,6 +139,14 @@ export class SerialLogCapture implements LogCapture, SerialLine {
     return this.#closed;
   }
 
+  /** For a line that arrived at `at`: when the port went away, if it arrived just after the reopen that followed. */
+  #printedFrom(at: number): number | undefined {
+    const gone = this.#portGoneAt;
+    const opened = this.#openedAt;
+    if (gone === undefined || opened === undefined || gone > opened) return undefined;
+    return at - opened <= REOPEN_BURST_MS ? gone : undefined;
+  }
+
   #take(a: Assembled): void {
     if (this.#fd !== undefined && a.trace.length > 0 && !this.traceError) {
       try {
@@ -134,7 +156,12 @@ export class SerialLogCapture implements LogCapture, SerialLine {
       }
     }
     if (a.lines.length === 0) return;
-    for (const l of a.lines) this.#lines.push({ at: l.at, text: l.text, seq: this.#lines.length });
+    for (const l of a.lines) {
+      const line: LogLine = { at: l.at, text: l.text, seq: this.#lines.length };
+      const from = this.#printedFrom(l.at);
+      if (from !== undefined) line.printedFrom = from;
+      this.#lines.push(line);
+    }
     for (const w of [...this.#waiters]) w();
   }
 }

@@ -24,6 +24,12 @@ export interface LogLine {
   text: string;
   /** Sequence number of the line in the capture, from 0. */
   seq: number;
+  /**
+   * Set when the line arrived just after the rig reopened the board's port:
+   * the board may have printed it any time since its port went away (wall ms
+   * of that), while the host was reconnecting. Ordering across captures reads it.
+   */
+  printedFrom?: number;
 }
 
 export interface LogCapture {
@@ -134,6 +140,21 @@ export interface Board {
   /** Imposes a fault now, or arms it for a moment of the next transfer. */
   fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A cloud function call: the return value, or the cloud's refusal with the device as the cloud lists it. */
+export type FunctionCall =
+  | { kind: 'returned'; value: number }
+  | { kind: 'refused'; text: string; connected: boolean; functions: string[] };
+
+/**
+ * The cloud functions of one board (Particle.function in its app), reached
+ * through the bench's cloud. Kept beside the Board, as its events are, and
+ * absent when the bench names no cloud.
+ */
+export interface CloudFunctions {
+  /** Throws InfraError when the cloud cannot be reached or refuses the token. */
+  call(name: string, arg: string, signal?: AbortSignal): Promise<FunctionCall>;
 }
 
 /** The bench cannot do this (no hub port named, no bench control, no cloud): the step is a SKIP. */

@@ -1,6 +1,7 @@
 // `--behaviour blocks-cloud-in-setup,fills-fs=100,crash=hard_fault@30s` ->
 // the behaviour fields a test app is made with. Unknown or malformed items
-// are InputErrors that list what is allowed.
+// are InputErrors that list what is allowed. `disables-updates=until-called`
+// goes with `update-function=NAME`, the cloud function that lets the update in.
 import { InputError } from '../errors.js';
 import type { AppBehaviour } from './behaviour.js';
 import { parseDuration } from '../duration.js';
@@ -11,7 +12,22 @@ type Setter = (value: string | undefined, out: Partial<AppBehaviour>) => string 
 const FLAGS: Record<string, { usage: string; set: Setter }> = {
   'blocks-cloud-in-setup': { usage: 'blocks-cloud-in-setup', set: switchOn('blocksCloudInSetup') },
   'system-thread': { usage: 'system-thread', set: switchOn('systemThread') },
-  'disables-updates': { usage: 'disables-updates', set: switchOn('disablesUpdates') },
+  'disables-updates': {
+    usage: 'disables-updates[=always|until-called]',
+    set: (v, o) => {
+      if (v !== undefined && v !== 'always' && v !== 'until-called') return 'expected always (the default) or until-called';
+      o.disablesUpdates = true;
+      return undefined;
+    },
+  },
+  'update-function': {
+    usage: 'update-function=NAME',
+    set: (v, o) => {
+      if (!v || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) return 'expected a cloud function name: letters, digits, _ and -, up to 64';
+      o.updateFunction = v;
+      return undefined;
+    },
+  },
   'fills-fs': { usage: 'fills-fs=PERCENT', set: (v, o) => number(v ?? '100', 0, 100, (n) => (o.fillsFs = n)) },
   'log-rate': { usage: 'log-rate=LINES_PER_S', set: (v, o) => number(v, 0, 1000, (n) => (o.logRate = n)) },
   'log-message': {
@@ -45,7 +61,7 @@ const FLAGS: Record<string, { usage: string; set: Setter }> = {
   },
 };
 
-function switchOn(field: 'blocksCloudInSetup' | 'systemThread' | 'disablesUpdates'): Setter {
+function switchOn(field: 'blocksCloudInSetup' | 'systemThread'): Setter {
   return (value, out) => {
     if (value !== undefined) return 'takes no value';
     out[field] = true;
@@ -66,7 +82,7 @@ export const BEHAVIOUR_FLAG_USAGE = Object.values(FLAGS).map((f) => f.usage).joi
 
 export function parseBehaviourFlags(text: string): Partial<AppBehaviour> {
   const out: Partial<AppBehaviour> = {};
-  const seen = new Set<string>();
+  const seen = new Map<string, string | undefined>();
   const fail = (message: string) => new InputError(`--behaviour: ${message}`, undefined, `allowed: ${BEHAVIOUR_FLAG_USAGE}`);
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const eq = item.indexOf('=');
@@ -75,10 +91,14 @@ export function parseBehaviourFlags(text: string): Partial<AppBehaviour> {
     const flag = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
     if (!flag) throw fail(`unknown behaviour "${name}"`);
     if (seen.has(name)) throw fail(`"${name}" is given twice`);
-    seen.add(name);
+    seen.set(name, value);
     const error = flag.set(value, out);
     if (error) throw fail(`"${item}": ${error}`);
   }
+  // The pair only makes sense together: the function is what ends "until called".
+  const untilCalled = seen.get('disables-updates') === 'until-called';
+  if (untilCalled && !seen.has('update-function')) throw fail('"disables-updates=until-called" needs update-function=NAME, the cloud function that allows the update');
+  if (!untilCalled && seen.has('update-function')) throw fail('"update-function" goes with disables-updates=until-called');
   return out;
 }
 

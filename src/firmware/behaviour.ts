@@ -19,6 +19,13 @@ export const AppBehaviourSchema = z.strictObject({
   systemThread: z.boolean(),
   /** System.disableUpdates(): the cloud holds OTA updates as pending. */
   disablesUpdates: z.boolean(),
+  /**
+   * With disablesUpdates: updates stay disabled until this cloud function
+   * is called (seed 001's "the user allows the update"). The call sets a flag
+   * in the app's config file and resets the board; the next boot leaves
+   * updates enabled and clears the flag. Letters, digits, _ and -, up to 64.
+   */
+  updateFunction: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   /** File system fill level the app drives to, in percent. */
   fillsFs: z.number().min(0).max(100),
   crash: z.strictObject({
@@ -33,6 +40,11 @@ export const AppBehaviourSchema = z.strictObject({
 });
 
 export type AppBehaviour = z.infer<typeof AppBehaviourSchema>;
+
+/** The cloud functions an app registers in setup() (Particle.function). */
+export function appFunctions(b: AppBehaviour): string[] {
+  return b.updateFunction ? [b.updateFunction] : [];
+}
 
 /** A plain app: version 1, one log line a second, well behaved. */
 export function defaultBehaviour(version = 1): AppBehaviour {

@@ -36,7 +36,7 @@ export function behaviourText(b: AppBehaviour): string {
   if (b.logMessage) parts.push(`log message "${b.logMessage}"`);
   if (b.blocksCloudInSetup) parts.push('blocks the cloud in setup');
   if (b.systemThread) parts.push('system thread');
-  if (b.disablesUpdates) parts.push('disables updates');
+  if (b.disablesUpdates) parts.push(b.updateFunction ? `disables updates until ${b.updateFunction}() is called` : 'disables updates');
   if (b.fillsFs > 0) parts.push(`fills the file system to ${b.fillsFs}%`);
   if (b.crash) parts.push(`${b.crash.kind} after ${b.crash.afterMs} ms`);
   if (b.publishes) parts.push(`publishes ${b.publishes.name} every ${b.publishes.periodMs} ms`);

@@ -1,9 +1,11 @@
 // Checks across the plan that a schema cannot express: steps name defined
 // firmware, firmware paths use variables that are set, env does not try to
-// redefine what the rig sets per board.
+// redefine what the rig sets per board, an ordered expectation has a
+// symptom before it to follow (order-checks.ts).
 import type { InputError } from '../errors.js';
 import type { IssueTranslator } from '../yaml/issues.js';
 import { didYouMean } from '../yaml/suggest.js';
+import { orderProblems } from './order-checks.js';
 import type { Plan } from './schema.js';
 import { BOARD_VARIABLES, expandParts, isBoardVariable, parseTemplate, variableLookup } from './variables.js';
 import { walkSteps } from './walk.js';
@@ -52,5 +54,5 @@ function reservedEnv(plan: Plan, tr: IssueTranslator): InputError[] {
 }
 
 export function planProblems(plan: Plan, tr: IssueTranslator, env: NodeJS.ProcessEnv): InputError[] {
-  return [...reservedEnv(plan, tr), ...firmwareReferences(plan, tr), ...templateVariables(plan, tr, env)];
+  return [...reservedEnv(plan, tr), ...firmwareReferences(plan, tr), ...templateVariables(plan, tr, env), ...orderProblems(plan.steps, tr)];
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { kindOf, withFix } from '../yaml/describe.js';
 import { common, commonShape, type StepCommon } from './step-common.js';
+import { CallStepSchema } from './steps-call.js';
 import { FlashStepSchema, InspectStepSchema, ModeStepSchema, PowerStepSchema, ResetStepSchema, WaitStepSchema } from './steps-board.js';
 import { ExpectAppStepSchema, ExpectEventStepSchema, ExpectLogStepSchema, ExpectModeStepSchema, ExpectResetStepSchema } from './steps-expect.js';
 import { FaultStepSchema } from './steps-fault.js';
@@ -68,6 +69,7 @@ const SIMPLE_STEP_SCHEMAS = {
   wait: WaitStepSchema,
   inspect: InspectStepSchema,
   fault: FaultStepSchema,
+  call: CallStepSchema,
 } as const;
 type SimpleKind = keyof typeof SIMPLE_STEP_SCHEMAS;
 

@@ -1,8 +1,9 @@
 // What a step runs against: one board, the plan's firmware for it, the
 // bench's time scale, and a little memory of what earlier steps did (the
-// last flash, where the plan and the last action began in the captures),
-// which expectations and diagnoses rest on.
-import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../board/types.js';
+// last flash, where the plan and the last action began in the captures,
+// what the last symptom expectation matched), which expectations and
+// diagnoses rest on.
+import type { Board, BoardPresence, CloudFunctions, FirmwareImage, FlashReport } from '../board/types.js';
 import type { FlashMethod, ModuleDependency, StepResult } from '../domain.js';
 
 /** Positions in a board's captures: the seq the next log line / cloud event will get. */
@@ -31,8 +32,29 @@ export interface LastFlash {
   needs?: readonly ModuleDependency[];
 }
 
+/** The two captures a symptom is found in. */
+export type CaptureStream = 'log' | 'events';
+
+/** What a symptom expectation matched: where `after: previous` starts looking (order.ts). */
+export interface MatchedSymptom {
+  stream: CaptureStream;
+  seq: number;
+  /**
+   * The earliest wall ms the item can date from: its arrival on the host
+   * (LogLine.at, CloudEvent.at), or for a trace line that arrived right after
+   * the port was reopened, when the port went away (LogLine.printedFrom).
+   */
+  at: number;
+  /** The item in words, for a diagnosis: 'event spark/flash/status "success "'. */
+  label: string;
+  /** Title of the step that matched it. */
+  step: string;
+}
+
 export interface StepContext {
   board: Board;
+  /** The board's cloud functions; undefined when the bench names no cloud. */
+  functions?: CloudFunctions;
   /** Resolved and checked for this board (src/runner/firmware-for-board.ts). Throws InputError for an unknown name. */
   firmware(name: string): FirmwareImage;
   /** Board time / wall time: wall ms = board ms / timeScale. */
@@ -45,6 +67,11 @@ export interface StepContext {
   planStart?: CaptureMarks;
   /** Where the last step that acted on the board (flash, mode, reset, power, fault) began; runStep keeps it current. */
   lastAction?: CaptureMarks;
+  /**
+   * What the last symptom expectation (expect-event, expect-log match,
+   * expect-reset) matched, since the last action; runStep keeps it current.
+   */
+  lastMatch?: MatchedSymptom;
   /** A live progress line for the display. */
   note(progress: string): void;
 }

@@ -38,6 +38,8 @@ export const EVENT = {
   lastReset: 'spark/device/last_reset',
   appHash: 'spark/device/app-hash',
   safeMode: 'spark/status/safe-mode',
+  /** online / offline: the board's cloud session. */
+  status: 'spark/status',
   otaResult: 'spark/device/ota_result',
   updatesPending: 'particle/device/updates/pending',
 } as const;

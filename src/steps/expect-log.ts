@@ -1,14 +1,18 @@
 // expect-log: with match, a trace line matching the pattern appears within
 // `within` (board time, default 30 s), counting from the start of the last
-// step that acted on the board (since.ts). With absent, no line of the plan
-// so far matches, and, when `within` is given, none arrives during it either.
+// step that acted on the board (since.ts); with `after: previous`, after
+// what the previous symptom expectation matched (order.ts). With absent, no
+// line of the plan so far matches, and, when `within` is given, none arrives
+// during it either.
 import type { LogLine } from '../board/types.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExpectLogStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { EXCERPT_LINES, fail, pass, type KindRunner, type StepBody } from './result.js';
-import { sincePlanStart, sinceLastAction } from './since.js';
+import { beforeDiagnosis, lineLabel, matchedBefore, orderDetails, symptomWindow } from './order.js';
+import { sincePlanStart } from './since.js';
+import { stepTitle } from './title.js';
 
 function found(line: LogLine, ctx: StepContext, pattern: string): StepBody {
   // The excerpt ends at the offending line: that is where the failure is.
@@ -29,9 +33,18 @@ export const runExpectLog: KindRunner<ExpectLogStep> = async (step, ctx) => {
     return late ? found(late, ctx, step.pattern) : pass();
   }
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
+  const window = symptomWindow(ctx, step.afterPrevious, 'log');
   ctx.note(`waiting for /${step.pattern}/ in the trace`);
-  const hit = await log.waitFor(re, { fromSeq: sinceLastAction(ctx).logSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
-  if (hit) return pass({ actual: hit.text });
+  const hit = await log.waitFor(re, { fromSeq: window.fromSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
+  if (hit) {
+    ctx.lastMatch = { stream: 'log', seq: hit.seq, at: hit.printedFrom ?? hit.at, label: lineLabel(hit), step: stepTitle(step) };
+    const order = orderDetails(window);
+    return pass({ actual: hit.text, ...(Object.keys(order).length ? { details: order } : {}) });
+  }
+  const expected = { match: step.pattern, ...(window.after ? { after: window.after.label } : {}) };
+  const earlier = matchedBefore(log.lines(), window, (l) => re.test(l.text));
+  if (earlier) return fail(expected, earlier.text, beforeDiagnosis(lineLabel(earlier), earlier, 'log', window, ctx.timeScale));
   const d = await diagnoseFailure(ctx);
-  return fail({ match: step.pattern }, 'no matching line', diagnosisFields(d, `no trace line matched /${step.pattern}/ within ${formatDuration(withinMs)}`));
+  const after = window.after ? ` after ${window.after.label}` : '';
+  return fail(expected, 'no matching line', diagnosisFields(d, `no trace line matched /${step.pattern}/${after} within ${formatDuration(withinMs)}`));
 };

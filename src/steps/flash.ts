@@ -18,12 +18,23 @@ function progressText(step: FlashStep, p: FlashProgress): string {
   return `flash ${step.firmware} via ${p.method}: ${pct}`;
 }
 
+/**
+ * The app the cloud last saw running: lets a later diagnosis say "still the
+ * old app". Unknown once the board left the cloud after saying it: a DFU or
+ * serial flash since may have replaced it before the board is back online.
+ */
+function appLastSeen(events: readonly { name: string; data: string }[]): string | undefined {
+  const at = events.findLastIndex((e) => e.name === EVENT.appHash);
+  if (at < 0) return undefined;
+  const left = events.slice(at + 1).some((e) => e.name === EVENT.status && e.data === 'offline');
+  return left ? undefined : events[at]!.data.toLowerCase();
+}
+
 export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): Promise<StepBody> => {
   const fw = ctx.firmware(step.firmware);
   const { board } = ctx;
   const marks = marksNow(board);
-  // The app the cloud last saw running: lets a later diagnosis say "still the old app".
-  const appBefore = board.events?.events().filter((e) => e.name === EVENT.appHash).at(-1)?.data.toLowerCase();
+  const appBefore = appLastSeen(board.events?.events() ?? []);
   // An OTA reaches the board in the mode it is in; wired flashes choose their own.
   const modeBefore = step.via === 'ota' ? await board.presence(ctx.signal).catch(() => undefined) : undefined;
   ctx.note(`flash ${step.firmware} via ${step.via}`);

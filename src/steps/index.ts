@@ -2,6 +2,7 @@
 // module of its kind, under the rules of run-step.ts.
 import type { StepResult } from '../domain.js';
 import type { Step } from '../plan/steps.js';
+import { runCall } from './call.js';
 import type { StepContext } from './context.js';
 import { runExpectApp } from './expect-app.js';
 import { runExpectEvent } from './expect-event.js';
@@ -36,6 +37,7 @@ const RUNNERS: Runners = {
   wait: runWait,
   inspect: runInspect,
   fault: runFault,
+  call: runCall,
   repeat: repeatRunner(runStep),
 };
 

@@ -1,6 +1,7 @@
 // Waiting for a reset reason. With a cloud, the evidence is a
 // spark/device/last_reset event since a given point (so an old reset with the
 // same reason does not count); without one, the board's own last report.
+import type { CloudEvent } from '../board/types.js';
 import type { ResetReason } from '../domain.js';
 import type { StepContext } from './context.js';
 import { EVENT } from './evidence.js';
@@ -9,6 +10,8 @@ import { pollInterval, pollUntil } from './poll.js';
 export interface ResetReasonSeen {
   /** The reason wanted was reported. */
   found: boolean;
+  /** The spark/device/last_reset event that reported it (with a cloud). */
+  event?: CloudEvent;
   /** The latest reason reported (since `fromEventSeq` with a cloud). */
   latest: string | undefined;
   source: 'cloud' | 'board';
@@ -16,6 +19,11 @@ export interface ResetReasonSeen {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The last_reset event data that reports `reason`. */
+export function resetData(reason: string): RegExp {
+  return new RegExp(`^${escape(reason)}$`);
 }
 
 export async function waitForResetReason(
@@ -26,10 +34,10 @@ export async function waitForResetReason(
   const events = ctx.board.events;
   if (events) {
     const hit = await events.waitFor(EVENT.lastReset, {
-      data: new RegExp(`^${escape(want)}$`), fromSeq: o.fromEventSeq, withinMs: o.withinWallMs, signal: ctx.signal,
+      data: resetData(want), fromSeq: o.fromEventSeq, withinMs: o.withinWallMs, signal: ctx.signal,
     });
     const latest = events.events().filter((e) => e.seq >= o.fromEventSeq && e.name === EVENT.lastReset).at(-1)?.data;
-    return { found: hit !== undefined, latest: hit ? want : latest, source: 'cloud' };
+    return { found: hit !== undefined, ...(hit ? { event: hit } : {}), latest: hit ? want : latest, source: 'cloud' };
   }
   const r = await pollUntil(async () => ctx.board.lastResetReason(), (reason) => reason === want, {
     withinMs: o.withinWallMs, intervalMs: pollInterval(ctx), signal: ctx.signal,

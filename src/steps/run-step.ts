@@ -2,17 +2,17 @@
 // (board time, scaled) on top of the run's signal, every throw classified in
 // outcome.ts, the result named and timed, a failed or infra result carrying
 // the last log lines, and the context's memory (last flash, where the
-// last action began) brought up to date.
+// last action began, what the last symptom expectation matched) brought up
+// to date. An action or a repeat ends the order of symptoms (step-roles.ts);
+// a symptom expectation that matched nothing leaves none to follow.
 import type { StepResult } from '../domain.js';
+import { endsOrder, isAction, matchesSymptom } from '../plan/step-roles.js';
 import type { Step } from '../plan/steps.js';
 import { marksNow, wallMs, type StepContext } from './context.js';
 import { DeadlineError, outcomeOf } from './outcome.js';
 import { untilAborted } from './poll.js';
 import { EXCERPT_LINES, type KindRunner, type StepBody } from './result.js';
 import { stepTitle } from './title.js';
-
-/** Steps that act on the board; expectations look at what happened since the last one began (since.ts). */
-const ACTIONS: ReadonlySet<Step['kind']> = new Set(['flash', 'mode', 'reset', 'power', 'fault']);
 
 interface Deadline {
   signal: AbortSignal;
@@ -42,7 +42,10 @@ export async function executeStep(step: Step, ctx: StepContext, run: KindRunner<
     deadline.clear();
   }
   if (inner.lastFlash !== ctx.lastFlash) ctx.lastFlash = inner.lastFlash;
-  if (ACTIONS.has(step.kind)) ctx.lastAction = startMarks;
+  if (isAction(step)) ctx.lastAction = startMarks;
+  if (endsOrder(step)) ctx.lastMatch = undefined;
+  // A new object when the step matched; the same one when it matched nothing with a place (a reset the board reported).
+  else if (matchesSymptom(step)) ctx.lastMatch = body.status === 'pass' && inner.lastMatch !== ctx.lastMatch ? inner.lastMatch : undefined;
   if ((body.status === 'fail' || body.status === 'infra') && !body.logExcerpt) {
     const tail = ctx.board.log.tail(EXCERPT_LINES).map((l) => l.text);
     if (tail.length > 0) body = { ...body, logExcerpt: tail };

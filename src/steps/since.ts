@@ -5,6 +5,7 @@
 // between do not move the start: `reset`, `expect-mode`, `expect-log` still
 // sees the boot lines printed during the reset. `absent` for the log looks
 // at the whole plan so far. Before any action: from the plan's start.
+// `after: previous` narrows a match expectation's start further (order.ts).
 import type { CaptureMarks, StepContext } from './context.js';
 
 const ORIGIN: CaptureMarks = { logSeq: 0, eventSeq: 0 };

@@ -1,8 +1,8 @@
 // The Particle Cloud as the rig uses it, through particle-api-js 12: OTA
-// flash, whether a device is connected, and a per-device event capture
-// (events.ndjson) that survives dropped streams. Base URL and token come
-// from the bench (BenchAccess.cloud); the token never appears in errors,
-// logs or files.
+// flash, whether a device is connected, cloud function calls, and a
+// per-device event capture (events.ndjson) that survives dropped streams.
+// Base URL and token come from the bench (BenchAccess.cloud); the token
+// never appears in errors, logs or files.
 import type { DeviceId } from '../domain.js';
 import type { CloudAccess } from './cloud/api.js';
 import { CloudEventLog } from './cloud/event-capture.js';
@@ -10,6 +10,7 @@ import { DeviceEventStream, RECONNECT_BACKOFF_MS } from './cloud/event-stream.js
 
 export type { CloudAccess } from './cloud/api.js';
 export { flashOverCloud, deviceConnected, OTA_REQUEST_MS, type OtaReply } from './cloud/flash.js';
+export { callCloudFunction, deviceFunctions, FUNCTION_REQUEST_MS, type FunctionReply } from './cloud/function.js';
 export { CloudEventLog } from './cloud/event-capture.js';
 export { DeviceEventStream, RECONNECT_BACKOFF_MS, type StreamedEvent } from './cloud/event-stream.js';
 

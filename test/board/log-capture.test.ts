@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchSchema } from '../../src/bench/schema.js';
-import { SerialLogCapture } from '../../src/board/log-capture.js';
+import { REOPEN_BURST_MS, SerialLogCapture } from '../../src/board/log-capture.js';
 import { serialPortLocator } from '../../src/board/serial-port-finder.js';
 import type { LogLine } from '../../src/board/types.js';
 import { makeTestApp } from '../../src/firmware/make.js';
@@ -111,6 +111,22 @@ t.test('follows the board across a reset: before and after kept, nothing twice',
   const next = await capture.waitFor(APP_LINE, { fromSeq: (after?.seq ?? 0) + 10, withinMs: 3000 });
   t.ok(next);
   t.same(gapsIn(capture.lines(), 20), { problems: [], boots: 2 }, 'two boots, each without a gap or a repeat: nothing replayed');
+});
+
+t.test('lines that arrive right after the reopen may date from when the port went away; later ones do not', async (t) => {
+  const { board, capture } = await rig(t, { logRate: 50 });
+  t.ok(await capture.waitFor(AFTER_10_S, { withinMs: 5000 }));
+  t.ok(capture.lines().every((l) => l.printedFrom === undefined), 'the first open has no gap before it');
+  const resetAt = Date.now();
+  board.reset('pin_reset');
+  await until(() => !capture.connected, 'the port to vanish');
+  const from = capture.lines().length;
+  const first = await capture.waitFor(/./, { fromSeq: from, withinMs: 5000 });
+  t.ok(first?.printedFrom !== undefined, 'the first line after the reopen is marked');
+  t.ok(first!.printedFrom! >= resetAt && first!.printedFrom! <= first!.at, 'with when the port went away, before it arrived');
+  await new Promise((r) => setTimeout(r, 3 * REOPEN_BURST_MS));
+  const late = await capture.waitFor(APP_LINE, { fromSeq: capture.lines().length, withinMs: 3000 });
+  t.equal(late?.printedFrom, undefined, 'a line well after the reopen is its arrival');
 });
 
 t.test('a DFU round trip: 14400 baud, dfu-util, the new app\'s lines on the same capture', async (t) => {

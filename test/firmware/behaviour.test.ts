@@ -2,7 +2,7 @@ import t from 'tap';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { BEHAVIOUR_MARKER, decodeBehaviour, defaultBehaviour, encodeBehaviour, type AppBehaviour } from '../../src/firmware/behaviour.js';
-import { parseBehaviourFlags } from '../../src/firmware/behaviour-flags.js';
+import { parseBehaviourFlags, parseBehaviourMap } from '../../src/firmware/behaviour-flags.js';
 import { independentCrc, photonSystemPart } from './fixtures/module.js';
 
 const full: AppBehaviour = {
@@ -51,6 +51,7 @@ t.test('each distinct behaviour gives a distinct SHA, equal ones the same', asyn
     {}, { version: 2 }, { logRate: 10 }, { logMessage: 'hi' }, { blocksCloudInSetup: true }, { systemThread: true },
     { disablesUpdates: true }, { fillsFs: 100 }, { crash: { kind: 'panic', afterMs: 1000 } },
     { crash: { kind: 'hard_fault', afterMs: 1000 } }, { publishes: { name: 'x', periodMs: 1000 } },
+    { disablesUpdates: true, updateFunction: 'allowUpdate' },
   ];
   const shas = variants.map((b) => parseModule(makeTestApp({ platform: 'photon', behaviour: b })).sha256);
   t.equal(new Set(shas).size, variants.length, 'all distinct');
@@ -67,6 +68,16 @@ t.test('parseBehaviourFlags', async (t) => {
     logMessage: 'hello world', fillsFs: 100,
   });
   t.same(parseBehaviourFlags(''), {});
+  t.same(parseBehaviourFlags('disables-updates=until-called,update-function=allowUpdate'), { disablesUpdates: true, updateFunction: 'allowUpdate' },
+    'updates held until the app\'s function is called (seed 001)');
+  t.same(parseBehaviourFlags('disables-updates=always'), { disablesUpdates: true });
+});
+
+t.test('parseBehaviourMap: the plan form of the same names', async (t) => {
+  t.same(parseBehaviourMap({ 'disables-updates': 'until-called', 'update-function': 'allowUpdate', 'fills-fs': 100 }),
+    { disablesUpdates: true, updateFunction: 'allowUpdate', fillsFs: 100 });
+  t.same(parseBehaviourMap({ 'disables-updates': true }), { disablesUpdates: true });
+  t.same(parseBehaviourMap({ 'disables-updates': false }), {});
 });
 
 t.test('bad flags name what is allowed', async (t) => {
@@ -83,6 +94,11 @@ t.test('bad flags name what is allowed', async (t) => {
     ['version=1.5', /expected an integer/],
     ['publish=temp', /e\.g\. publish=temp@10s/],
     ['constructor', /unknown behaviour "constructor"/],
+    ['disables-updates=sometimes', /"disables-updates=sometimes": expected always \(the default\) or until-called/],
+    ['disables-updates=until-called', /"disables-updates=until-called" needs update-function=NAME/],
+    ['update-function=allowUpdate', /"update-function" goes with disables-updates=until-called/],
+    ['disables-updates,update-function=allowUpdate', /"update-function" goes with disables-updates=until-called/],
+    ['disables-updates=until-called,update-function=allow update', /expected a cloud function name/],
   ];
   for (const [text, message] of cases) {
     try {
@@ -91,7 +107,7 @@ t.test('bad flags name what is allowed', async (t) => {
     } catch (err) {
       t.equal((err as Error).name, 'InputError', text);
       t.match((err as Error).message, message, text);
-      t.match((err as { fix?: string }).fix, /^allowed: blocks-cloud-in-setup, system-thread, disables-updates, fills-fs=PERCENT, .*crash=panic\|hard_fault@DURATION/, `${text}: lists the allowed names`);
+      t.match((err as { fix?: string }).fix, /^allowed: blocks-cloud-in-setup, system-thread, disables-updates\[=always\|until-called\], update-function=NAME, fills-fs=PERCENT, .*crash=panic\|hard_fault@DURATION/, `${text}: lists the allowed names`);
     }
   }
 });

@@ -50,6 +50,12 @@ const CASES: Record<string, [what: string, line: string]> = {
   'fault-option.yaml': ['a fault option that does not apply', '3:42: bandwidth: does not apply to a power-cut fault (bandwidth applies to: link)'],
   'bad-percent.yaml': ['a bad percentage', "3:62: percent: 'forty' is not a percentage like 40%"],
   'bad-version.yaml': ['a bad module version', "4:53: version: 'about 1406' is not a module version like 1406 or >=1406 (a whole number, optionally after one of = != >= > <= <)"],
+  'after-without-previous.yaml': ['after: previous with only an action before it', '8:12: after: previous: no symptom to come after since the flash on line 5 (an action starts a new window: put an expect-event, expect-log or expect-reset between the flash and this step, or remove after)'],
+  'after-with-absent.yaml': ['after: previous on an absent expectation', '5:12: after: previous does not apply to expect-log with absent (after orders a symptom that must appear; remove it here)'],
+  'after-bad-value.yaml': ['after with a value other than previous', '5:12: after: "started" is not an order a plan can state (write after: previous, meaning after what the previous expectation matched)'],
+  'after-on-expect-app.yaml': ['after on a step that cannot be ordered', "6:5: unknown key 'after' (allowed here: expect-app, within, name, timeout, continue-on-failure)"],
+  'call-bad-function.yaml': ['a cloud function name that is none', "3:23: function: 'allow update' is not a cloud function name (letters, digits, _ and -, up to 64 characters, as Particle.function registers it)"],
+  'call-unknown-option.yaml': ['a misspelt option of call', "3:36: unknown key 'args' — did you mean 'arg'?"],
 };
 
 t.test('each bad plan gives its one located line', async (t) => {

@@ -57,10 +57,10 @@ t.test('every step kind, in every form, normalises', async (t) => {
     { op: '>=', value: 1406 }, { op: '=', value: 3 }, { op: '<', value: 1000 },
   ]);
   t.match(byIndex(9), { kind: 'expect-event', data: '^update$', absent: true, withinMs: 60_000 }, 'within beside the map form');
-  t.match(byIndex(10), { kind: 'expect-log', pattern: 'update done - all done!', absent: false, withinMs: 45_000 });
-  t.match(byIndex(11), { kind: 'expect-log', pattern: 'Received UpdateStart', withinMs: 90_000 });
-  t.match(byIndex(12), { kind: 'expect-reset', reason: 'update_timeout' });
-  t.match(byIndex(13), { kind: 'expect-reset', reason: 'panic, hard_fault', withinMs: 10_000 });
+  t.match(byIndex(10), { kind: 'expect-log', pattern: 'update done - all done!', absent: false, withinMs: 45_000, afterPrevious: false });
+  t.match(byIndex(11), { kind: 'expect-log', pattern: 'Received UpdateStart', withinMs: 90_000, afterPrevious: true }, 'after: previous');
+  t.match(byIndex(12), { kind: 'expect-reset', reason: 'update_timeout', afterPrevious: true });
+  t.match(byIndex(13), { kind: 'expect-reset', reason: 'panic, hard_fault', withinMs: 10_000, afterPrevious: false });
   t.match(byIndex(14), { kind: 'wait', durationMs: 500 });
   t.match(byIndex(15), { kind: 'inspect', label: undefined });
   t.match(byIndex(16), { kind: 'inspect', label: 'after the fault' });
@@ -75,4 +75,6 @@ t.test('every step kind, in every form, normalises', async (t) => {
   t.match(byIndex(20), { kind: 'fault', fault: 'link-restore' });
   t.match(byIndex(21), { kind: 'fault', fault: 'fs-fill', fillPercent: 95 });
   t.match(byIndex(22), { kind: 'fault', fault: 'fs-fill', fillPercent: 100 }, 'fs-fill fills completely by default');
+  t.same(byIndex(23), { kind: 'call', function: 'allowUpdate', arg: '', expectValue: undefined, withinMs: undefined, name: undefined, timeoutMs: undefined, continueOnFailure: false });
+  t.match(byIndex(24), { kind: 'call', function: 'setMode', arg: '3', expectValue: 1, withinMs: 60_000 }, 'a YAML number as argument is its text');
 });

@@ -28,6 +28,19 @@ t.test('flash', async (t) => {
     t.ok(ctx.notes.some((n) => n === 'flash candidate via ota: 100%'), 'progress reaches the display');
   });
 
+  t.test('the app the cloud saw is not the app before the flash once the board left the cloud since', async (t) => {
+    const board = new StandInBoard();
+    board.events!.push('spark/device/app-hash', baseline.info.sha256.toUpperCase());
+    board.events!.push('spark/status', 'offline'); // a DFU flash, say, before the board is back online
+    const ctx = context(board, { firmware: [baseline, candidate] });
+    t.equal((await runStep(step({ flash: 'candidate', via: 'ota' }), ctx)).status, 'pass');
+    t.equal(ctx.lastFlash?.appBefore, undefined, 'unknown, not the app of an earlier boot');
+    board.events!.push('spark/status', 'online');
+    board.events!.push('spark/device/app-hash', candidate.info.sha256.toUpperCase());
+    await runStep(step({ flash: 'baseline', via: 'ota' }), ctx);
+    t.equal(ctx.lastFlash?.appBefore, candidate.info.sha256, 'known again once the board said it');
+  });
+
   t.test('a board refusing the image fails the step with its own words, and is still the last flash', async (t) => {
     const board = new StandInBoard();
     board.script.flash = async () => { throw new FlashRejectedError('Validation failed: 16', 'serial', ['Validation failed: 16']); };

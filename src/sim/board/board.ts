@@ -3,6 +3,7 @@
 // live in sim-board.ts; what can be observed lives in board-state.ts.
 import type { ResetReason, BoardMode } from '../../domain.js';
 import type { LinkOptions } from '../network/link.js';
+import { appFunctions } from '../../firmware/behaviour.js';
 import { behaviourOf, startApp } from './app.js';
 import { BoardState, type BoardParts } from './board-state.js';
 import { decideBoot, type BootTarget } from './boot.js';
@@ -11,6 +12,8 @@ import { Lifetime } from './lifetime.js';
 import { safeModeEventData } from './module-json.js';
 import { userSlot } from './slots.js';
 import { REENUMERATE_MS, SOS_MS } from './timing.js';
+import type { FunctionCallResult } from './types.js';
+import { allowUpdate, RESET_AFTER_CALL_MS, setupLine, updatesAllowedThisBoot } from './update-request.js';
 
 export type { BoardParts } from './board-state.js';
 
@@ -20,6 +23,8 @@ export class BoardCore extends BoardState {
   private resetReported = false;
   private modeBeforeListening: BoardMode = 'normal';
   private appStarted = false;
+  /** This boot's setup() found the app's "update allowed" flag (update-request.ts). */
+  protected updatesAllowedByApp = false;
 
   constructor(p: BoardParts) {
     super(p);
@@ -100,6 +105,7 @@ export class BoardCore extends BoardState {
     this.lifetime.end();
     this.app = undefined;
     this.appStarted = false;
+    this.updatesAllowedByApp = false;
   }
 
   /** Reset: USB vanishes, everything of this boot stops, the board boots `target` a moment later. */
@@ -139,6 +145,10 @@ export class BoardCore extends BoardState {
   private runApp(): void {
     if (!this.app || this.appStarted) return;
     this.appStarted = true;
+    if (this.app.updateFunction) {
+      this.updatesAllowedByApp = updatesAllowedThisBoot(this.app, this.fs);
+      this.log('app', 'INFO', setupLine(this.app, this.updatesAllowedByApp));
+    }
     startApp(this.app, {
       clock: this.clock,
       lifetime: this.lifetime,
@@ -162,6 +172,22 @@ export class BoardCore extends BoardState {
   cloudServiced(): boolean {
     const a = this.app;
     return !(this.currentMode === 'normal' && a && this.appStarted && a.blocksCloudInSetup && !a.systemThread);
+  }
+
+  /** The cloud functions the running app registered and the cloud can reach (none while setup() blocks it). */
+  cloudFunctions(): string[] {
+    if (this.currentMode !== 'normal' || !this.app || !this.appStarted || !this.cloudServiced()) return [];
+    return appFunctions(this.app);
+  }
+
+  /** A cloud function call, as the device answers it. A test app's only function is its update function. */
+  callFunction(name: string, arg: string): FunctionCallResult {
+    if (!this.cloudConnected) return { ok: false, reason: 'offline' };
+    if (!this.cloudFunctions().includes(name)) return { ok: false, reason: 'unknown' };
+    const returnValue = allowUpdate(this.fs);
+    this.log('app', 'INFO', `${name}(${JSON.stringify(arg)}): update allowed, resetting`);
+    this.lifetime.after(RESET_AFTER_CALL_MS, () => this.reset('user'));
+    return { ok: true, returnValue };
   }
 
   private newSession(): CloudSession {

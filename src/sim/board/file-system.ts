@@ -1,6 +1,7 @@
 // The board's flash file system, reduced to what the field failures need:
-// a size and a fill level. A full file system makes applying a downloaded
-// OTA image fail after the transfer reported success (seed 001).
+// a size, a fill level and the app's config flags. A full file system makes
+// applying a downloaded OTA image fail after the transfer reported success
+// (seed 001).
 
 export interface FileSystemOptions {
   sizeBytes?: number;
@@ -13,6 +14,12 @@ const HEADROOM_PERCENT = 1;
 export class FileSystem {
   readonly sizeBytes: number;
   private used: number;
+  /**
+   * Flags the app keeps in its config file (seed 001's "update allowed").
+   * The file exists and is rewritten in place, so a flag is written even on
+   * a full file system, as in the thread, where the flag worked.
+   */
+  readonly appFlags = new Set<string>();
 
   constructor(o: FileSystemOptions, defaultSize: number) {
     this.sizeBytes = o.sizeBytes ?? defaultSize;

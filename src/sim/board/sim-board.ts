@@ -8,6 +8,7 @@ import { OtaTransfer, type OtaOutcome } from './ota.js';
 import { osOrdinal } from './versions.js';
 import { INSTALL_RESET_MS } from './timing.js';
 import { findSlot, type Slot, type StoredModule } from './slots.js';
+import { holdsUpdates } from './update-request.js';
 
 export type TransferKind = 'ota' | 'dfu' | 'serial';
 export type ArmedFault = 'power-cut' | 'reset' | 'unplug';
@@ -100,7 +101,7 @@ export class SimBoardImpl extends BoardCore implements SimBoard {
   }
 
   private updatesDisabled(): boolean {
-    return this.runningApp?.disablesUpdates === true && !this.updatesForced;
+    return holdsUpdates(this.runningApp, this.updatesAllowedByApp) && !this.updatesForced;
   }
 
   private beginOta(image: Buffer): void {

@@ -50,6 +50,11 @@ export interface OtaProgress {
   bytesReceived: number;
 }
 
+/** A cloud function call as the device answers it: its return value, or why there is none. */
+export type FunctionCallResult =
+  | { ok: true; returnValue: number }
+  | { ok: false; reason: 'offline' | 'unknown' };
+
 export interface SimBoardEvents {
   /** Bytes the board writes to its USB CDC serial port (trace log, listening-mode replies). */
   serialOutput: [chunk: Buffer];
@@ -114,4 +119,8 @@ export interface SimBoard extends EventEmitter<SimBoardEvents> {
   transferProgress?(transfer: 'dfu' | 'serial', percent: number): void;
   /** `{"p":<platform id>,"m":[<module JSON>...]}` as the `s` listening-mode command prints it. */
   systemInfo?(): string;
+  /** The cloud functions the running app registered (Particle.function), as the cloud lists them. */
+  cloudFunctions?(): string[];
+  /** Calls one of them with its argument. */
+  callFunction?(name: string, arg: string): FunctionCallResult;
 }

@@ -1,6 +1,7 @@
 // A board as the device endpoints describe it (GET /v1/devices[/:id]).
 // Field names and types follow api.particle.io; values the simulator has no
-// notion of (IP address, functions, variables) are given their empty forms.
+// notion of (IP address, variables) are given their empty forms; functions
+// are those the running app registered.
 import type { BoardEntry } from './registry.js';
 
 export interface DeviceSummary {
@@ -54,7 +55,7 @@ export function deviceSummary(entry: BoardEntry): DeviceSummary {
     platform_id: board.platform.id,
     cellular,
     notes: null,
-    functions: [],
+    functions: board.cloudFunctions?.() ?? [],
     variables: {},
     status: 'normal',
     serial_number: null,

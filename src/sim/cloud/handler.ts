@@ -7,6 +7,7 @@ import { deviceDetail, deviceSummary } from './device-view.js';
 import type { EventFilter } from './event-hub.js';
 import type { EventStreams } from './events.js';
 import { handleFlash } from './flash.js';
+import { handleFunctionCall } from './function.js';
 import type { BoardRegistry } from './registry.js';
 import { apiError, sendJson } from './reply.js';
 import { parseRoute, type Route } from './routes.js';
@@ -39,7 +40,7 @@ export function createRequestHandler(ctx: HandlerContext): RequestHandler {
     if (!ctx.tokens.accepts(token)) return apiError.invalidToken(res, token === undefined);
     const route = parseRoute(url.pathname);
     if (!route) return apiError.notFound(res);
-    const allowed = route.kind === 'device' ? ['GET', 'PUT'] : ['GET'];
+    const allowed = route.kind === 'device' ? ['GET', 'PUT'] : route.kind === 'function' ? ['POST'] : ['GET'];
     if (!allowed.includes(req.method ?? '')) return apiError.methodNotAllowed(res, allowed);
     return serve(ctx, route, req, res, fields);
   };
@@ -61,6 +62,7 @@ async function serve(ctx: HandlerContext, route: Route, req: IncomingMessage, re
     return ctx.streams.open(req, res, filter);
   }
   if (!entry) return apiError.unknownDevice(res);
+  if (route.kind === 'function') return handleFunctionCall(res, entry, route.name, fields ?? new Map());
   if (req.method === 'PUT') return handleFlash(res, entry, fields ?? new Map());
   return sendJson(res, 200, deviceDetail(entry));
 }

@@ -36,9 +36,18 @@ export const apiError = {
     });
   },
 
-  /** The device has no cloud session. UNCONFIRMED wording; 404 is the documented status for it. */
+  /**
+   * The device has no cloud session. UNCONFIRMED wording; 404 is the
+   * documented status for it. `connected: false` as the function call's
+   * reply field says it; a client should ask GET /v1/devices/:id, not parse this.
+   */
   offline(res: ServerResponse): void {
-    sendJson(res, 404, { ok: false, error: 'Device is not connected' });
+    sendJson(res, 404, { ok: false, connected: false, error: 'Device is not connected' });
+  },
+
+  /** A cloud function the device's app did not register. UNCONFIRMED wording. */
+  unknownFunction(res: ServerResponse, name: string): void {
+    sendJson(res, 404, { ok: false, error: `Function ${name} not found` });
   },
 
   /** An update is already being transferred. UNCONFIRMED: the real API's reply was not found. */

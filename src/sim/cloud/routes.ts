@@ -1,8 +1,10 @@
 // Which API resource a path names. Product paths (/v1/products/:p/...) map to
 // the same resources: every simulated board counts as a member of any product.
+// /v1/devices/:id/:name is a cloud function (POST), unless the name is `events`.
 export type Route =
   | { kind: 'device-list'; product: string | undefined }
   | { kind: 'device'; device: string; product: string | undefined }
+  | { kind: 'function'; device: string; name: string; product: string | undefined }
   | { kind: 'events'; device: string | undefined; prefix: string | undefined; product: string | undefined };
 
 /**
@@ -31,6 +33,7 @@ export function parseRoute(pathname: string): Route | undefined {
   if (second === 'events') return eventsRoute(undefined, segments.slice(2), product);
   if (third === undefined) return { kind: 'device', device: second, product };
   if (third === 'events') return eventsRoute(second, segments.slice(3), product);
+  if (segments.length === 3) return { kind: 'function', device: second, name: third, product };
   return undefined;
 }
 

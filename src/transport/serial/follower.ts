@@ -4,7 +4,17 @@
 // the board (found by device ID), not a path. While open it lends the port
 // to sessions (SerialLine), one at a time; its own reader stays attached,
 // so bytes that arrive during a session are still delivered.
+// A port can also go without a `close`: a tty hung up while serialport's
+// read is in flight reads end-of-file, which serialport retries for ever
+// (bindings-cpp unixRead) and never reports. So while it holds a port, the
+// follower also watches the path it opened: once the path names a new node
+// (udev, or the simulated bench, made it for the board's next enumeration)
+// and the held port has said nothing for a moment, that port is not the
+// board's any more: the follower closes it and follows the board to the new
+// one. The moment of quiet lets a port that is going away deliver its last
+// lines and its own close first.
 import type { SerialPort } from 'serialport';
+import { lstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SESSION_WAIT_MS, atBaud, portAbsent, type PortLocator, type SerialLine, type SerialSessionOptions } from './line.js';
 import { InfraError } from '../../errors.js';
@@ -22,6 +32,30 @@ export interface PortFollowerOptions {
   onOpen?(path: string): void;
   /** Backoff between attempts to find and open the port (wall ms). Default 10 -> 200. */
   retry?: { minMs: number; maxMs: number };
+}
+
+/** How often the path of a held port is looked at (wall ms): a stat, cheap. */
+export const PATH_CHECK_MS = 20;
+/**
+ * How long a held port must be quiet, its path naming a new node, before
+ * the follower leaves it (wall ms): longer than a going port takes to hang
+ * up, short beside a board's boot, whose first lines a late reopen loses
+ * (serialport flushes what a port holds when it opens it).
+ */
+export const STALE_QUIET_MS = 50;
+
+/**
+ * The node a path names right now (the link itself, not its target), or
+ * undefined when there is none. With its change time: a file system reuses
+ * a freed inode number at once, so a link made again can have the old number.
+ */
+function nodeOf(path: string): string | undefined {
+  try {
+    const st = lstatSync(path, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export class PortFollower implements SerialLine {
@@ -66,10 +100,12 @@ export class PortFollower implements SerialLine {
     const stopped = this.#stop.signal;
     while (!stopped.aborted) {
       const path = await this.#o.locate().catch(() => undefined);
+      // Looked at before the open: a node replaced in between makes the watch close a good port once, never keep a dead one.
+      const node = path === undefined ? undefined : nodeOf(path);
       const port = path === undefined || stopped.aborted ? undefined : await this.#open(path);
       if (port && path !== undefined) {
         backoff = minMs;
-        await this.#hold(port, path);
+        await this.#hold(port, path, node);
       }
       await sleep(backoff, undefined, { signal: stopped }).catch(() => undefined);
       backoff = Math.min(backoff * 2, maxMs);
@@ -87,12 +123,22 @@ export class PortFollower implements SerialLine {
     }
   }
 
-  /** Reads the port until it closes. */
-  #hold(port: SerialPort, path: string): Promise<void> {
+  /** Reads the port until it closes, or until its path no longer names the node it was opened through. */
+  #hold(port: SerialPort, path: string, node: string | undefined): Promise<void> {
     return new Promise((resolve) => {
-      const onData = (chunk: Buffer): void => this.#o.onData(chunk, Date.now());
+      let lastDataAt = Date.now();
+      const onData = (chunk: Buffer): void => {
+        lastDataAt = Date.now();
+        this.#o.onData(chunk, lastDataAt);
+      };
       port.on('data', onData);
+      const watch = setInterval(() => {
+        const now = nodeOf(path);
+        const replaced = now !== undefined && now !== node;
+        if (replaced && Date.now() - lastDataAt >= STALE_QUIET_MS) void closeSerialPort(port);
+      }, PATH_CHECK_MS);
       port.once('close', (err: (Error & { disconnected?: boolean }) | null) => {
+        clearInterval(watch);
         port.off('data', onData);
         this.#port = undefined;
         this.#o.onClose?.(Boolean(err?.disconnected));

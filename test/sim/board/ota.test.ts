@@ -169,3 +169,47 @@ t.test('Device OS 3.0+: UpdateStart / UpdateFinish with comm.ota lines', async (
   t.ok(lines.some((l) => / \[comm\.ota\] INFO: Received UpdateFinish request$/.test(l)));
   t.notOk(lines.some((l) => /update done/.test(l)), 'no fast-OTA lines on 3.0+');
 });
+
+t.test('updates disabled until the app\'s function is called (seed 001): the call lets one boot take the update', async (t) => {
+  const app = makeTestApp({ platform: 'argon', behaviour: { disablesUpdates: true, updateFunction: 'allowUpdate' } });
+  const { board, rec } = startBoard(t, { platform: 'argon', app });
+  await rec.untilEvent('spark/device/app-hash');
+  t.same(board.cloudFunctions(), ['allowUpdate'], 'setup() registered the function');
+  t.ok(rec.lines().some((l) => l.endsWith('[app] INFO: System.disableUpdates(): updates wait for allowUpdate()')));
+  const image = makeTestApp({ platform: 'argon', version: 2 });
+  const m = rec.mark();
+  t.same(board.startOta(image), { accepted: false, reason: 'updates-disabled' }, 'held');
+  t.same(board.callFunction('nope', ''), { ok: false, reason: 'unknown' }, 'an unknown function is refused');
+  t.same(board.callFunction('allowUpdate', 'now'), { ok: true, returnValue: 1 });
+  t.ok(board.fs.appFlags.has('update-allowed'), 'the flag is in the config file');
+  await rec.untilEvent('spark/device/app-hash', sha(image), m);
+  t.same(rec.eventsSince(m).filter((e) => !e.startsWith('spark/status=')), [
+    'particle/device/updates/pending=true',
+    `spark/device/last_reset=user`,
+    `spark/device/app-hash=${sha(app)}`,
+    'particle/device/updates/pending=false',
+    'spark/flash/status=started ',
+    'spark/flash/status=success ',
+    'spark/device/last_reset=update',
+    `spark/device/app-hash=${sha(image)}`,
+  ], 'System.reset(), then the boot that found the flag took the update');
+  const lines = rec.linesSince(m);
+  t.ok(lines.some((l) => l.endsWith('[app] INFO: allowUpdate("now"): update allowed, resetting')));
+  t.ok(lines.some((l) => l.endsWith('[app] INFO: update allowed: updates stay enabled this boot; flag cleared')));
+  t.equal(board.fs.appFlags.has('update-allowed'), false, 'the flag was cleared');
+  t.same(board.cloudFunctions(), [], 'the new app registers no function');
+});
+
+t.test('until called: the boot after the allowed one holds updates again', async (t) => {
+  const app = makeTestApp({ platform: 'argon', behaviour: { disablesUpdates: true, updateFunction: 'allowUpdate' } });
+  const { board, rec } = startBoard(t, { platform: 'argon', app });
+  await rec.untilEvent('spark/device/app-hash');
+  let m = rec.mark();
+  board.callFunction('allowUpdate', '');
+  await rec.untilEvent('spark/device/last_reset', 'user', m);
+  await rec.untilEvent('spark/device/app-hash', undefined, m);
+  m = rec.mark();
+  board.reset('pin_reset');
+  await rec.untilEvent('spark/device/app-hash', undefined, m);
+  t.same(board.startOta(makeTestApp({ platform: 'argon', version: 3 })), { accepted: false, reason: 'updates-disabled' });
+});

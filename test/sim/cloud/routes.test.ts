@@ -32,8 +32,13 @@ t.test('parseRoute names the resource a path asks for', async (t) => {
     t.same(parseRoute('/v1/products/1337/devices/abc/events'), { kind: 'events', device: 'abc', prefix: undefined, product: '1337' });
   });
 
+  t.test('a device\'s cloud function, also in a product', async (t) => {
+    t.same(parseRoute('/v1/devices/abc/led'), { kind: 'function', device: 'abc', name: 'led', product: undefined });
+    t.same(parseRoute('/v1/products/1337/devices/abc/allowUpdate'), { kind: 'function', device: 'abc', name: 'allowUpdate', product: '1337' });
+  });
+
   t.test('paths the local cloud does not serve', async (t) => {
-    for (const p of ['/', '/v2/devices', '/v1/users', '/v1/devices/abc/led', '/v1/products', '/v1/devices/%E0%A4%A']) {
+    for (const p of ['/', '/v2/devices', '/v1/users', '/v1/devices/abc/led/on', '/v1/products', '/v1/devices/%E0%A4%A']) {
       t.equal(parseRoute(p), undefined, p);
     }
   });

@@ -1,0 +1,52 @@
+// The port follower against real PTYs (src/sim/serial/pty.ts) at one stable
+// path: when the path is made again for the board's next port while the old
+// port never reports a close (serialport retries a hung-up tty's end of file
+// for ever), the follower notices the new node, drops the old port and reads
+// the new one.
+import t from 'tap';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimPty } from '../../src/sim/serial/pty.js';
+import { PortFollower } from '../../src/transport/serial/follower.js';
+
+async function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+t.test('a path made again for a new port: the follower leaves the old port and reads the new one', async (t) => {
+  const link = join(t.testdir({}), 'photon-1.tty');
+  const first = new SimPty({ linkPath: link });
+  t.teardown(() => first.close());
+  await first.open();
+  let received = '';
+  const opened: string[] = [];
+  const closed: boolean[] = [];
+  const follower = new PortFollower({
+    board: 'photon-1',
+    locate: async () => (existsSync(link) ? link : undefined),
+    onData: (chunk) => void (received += chunk.toString('latin1')),
+    onOpen: (path) => void opened.push(path),
+    onClose: (disconnected) => void closed.push(disconnected),
+  });
+  follower.start();
+  t.teardown(() => follower.stop());
+  await until(() => follower.port?.isOpen === true, 'the first port open');
+  first.write('first port\n');
+  await until(() => received.includes('first port\n'), 'the first port\'s line');
+
+  // The old port stays up and silent, as a hung-up tty looks to serialport: no close ever comes from it.
+  const second = new SimPty({ linkPath: link });
+  t.teardown(() => second.close());
+  await second.open();
+  await until(() => opened.length === 2, 'the follower on the new port');
+  t.same(closed, [false], 'the follower closed the old port itself');
+  second.write('second port\n');
+  await until(() => received.includes('second port\n'), 'the new port\'s line');
+  first.write('old port again\n');
+  await new Promise((r) => setTimeout(r, 100));
+  t.notMatch(received, /old port again/, 'nothing is read from the old port any more');
+});
