@@ -10,11 +10,12 @@ import { requireBenchControl } from '../transport/bench-control.js';
 import { readModules, readRunningApp } from './app-identity.js';
 import { flashBoard } from './board-flash.js';
 import { powerBoard, resetBoard } from './board-reset.js';
+import { cloudFunctionsFor } from './cloud-functions.js';
 import { enterMode } from './enter-mode.js';
 import type { BoardParts } from './parts.js';
 import { readPresence, waitForPresence } from './presence.js';
 import type {
-  ArmedFault, Board, BoardModule, BoardPresence, EventCapture, FaultSpec, FirmwareImage, FlashProgress, FlashReport,
+  ArmedFault, Board, BoardModule, CloudFunctions, BoardPresence, EventCapture, FaultSpec, FirmwareImage, FlashProgress, FlashReport,
   LogCapture, PowerAction, ResetKind, RunningApp,
 } from './types.js';
 
@@ -25,11 +26,13 @@ export class RigBoard implements Board {
   readonly id: DeviceId;
   readonly platform: PlatformInfo;
   #closed: Promise<void> | undefined;
+  readonly #functions: CloudFunctions | undefined;
 
   constructor(private readonly parts: BoardParts) {
     this.name = parts.name;
     this.id = parts.id;
     this.platform = parts.platform;
+    this.#functions = cloudFunctionsFor(parts.access, parts.id);
   }
 
   get log(): LogCapture {
@@ -38,6 +41,10 @@ export class RigBoard implements Board {
 
   get events(): EventCapture | undefined {
     return this.parts.events?.log;
+  }
+
+  get functions(): CloudFunctions | undefined {
+    return this.#functions;
   }
 
   presence(signal?: AbortSignal): Promise<BoardPresence> {

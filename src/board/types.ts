@@ -121,6 +121,8 @@ export interface Board {
   readonly log: LogCapture;
   /** Undefined when the bench names no cloud. */
   readonly events: EventCapture | undefined;
+  /** Its app's cloud functions; undefined when the bench names no cloud. */
+  readonly functions: CloudFunctions | undefined;
 
   /** Mode as USB shows it (DFU PID, or the device-mode control request); 'absent' when not enumerated. */
   presence(signal?: AbortSignal): Promise<BoardPresence>;
@@ -149,8 +151,7 @@ export type FunctionCall =
 
 /**
  * The cloud functions of one board (Particle.function in its app), reached
- * through the bench's cloud. Kept beside the Board, as its events are, and
- * absent when the bench names no cloud.
+ * through the bench's cloud; absent when the bench names no cloud.
  */
 export interface CloudFunctions {
   /** Throws InfraError when the cloud cannot be reached or refuses the token. */

@@ -2,7 +2,7 @@
 // (board time, scaled to wall time), the plan's limit over all of them, and
 // the run's cancellation. A failed step stops the board unless it says
 // continue-on-failure; what was not run is reported as skipped, with why.
-import type { Board, CloudFunctions, FirmwareImage } from '../board/types.js';
+import type { Board, FirmwareImage } from '../board/types.js';
 import type { StepResult } from '../domain.js';
 import type { LoadedPlan } from '../plan/loader.js';
 import type { Step } from '../plan/steps.js';
@@ -15,8 +15,6 @@ export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
 
 export interface BoardRunInput {
   board: Board;
-  /** The board's cloud functions (call steps); absent without a cloud. */
-  functions?: CloudFunctions;
   loaded: LoadedPlan;
   firmware: ReadonlyMap<string, FirmwareImage>;
   timeScale: number;
@@ -50,7 +48,6 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
   const planSignal = AbortSignal.timeout(wall(plan.timeoutMs, timeScale));
   const ctx: StepContext = {
     board,
-    ...(input.functions ? { functions: input.functions } : {}),
     firmware: (name) => {
       const fw = input.firmware.get(name);
       if (!fw) throw new Error(`firmware '${name}' was not prepared for ${board.name}`);

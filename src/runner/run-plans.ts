@@ -2,7 +2,7 @@
 // board's failure never stops another; a board the rig could not open is
 // reported as infrastructure with the reason, never as a test failure.
 import { hostname } from 'node:os';
-import type { Board, CloudFunctions, FirmwareImage } from '../board/types.js';
+import type { Board, FirmwareImage } from '../board/types.js';
 import type { BenchBoard } from '../bench/schema.js';
 import type { LoadedPlan } from '../plan/loader.js';
 import type { BoardReport, RunReport } from '../report/model.js';
@@ -13,8 +13,6 @@ export interface PlannedBoard {
   /** The opened board, or why it could not be opened. */
   board: Board | Error;
   firmware: ReadonlyMap<string, FirmwareImage>;
-  /** The board's cloud functions; absent when the bench names no cloud. */
-  functions?: CloudFunctions;
 }
 
 export interface PlannedRun {
@@ -59,7 +57,7 @@ export async function runPlans(input: RunInput, report: RunReport = emptyReport(
         if (p.board instanceof Error) return unreachable(p, plan, p.board);
         if (input.signal.aborted) return interrupted(p, plan, String(input.signal.reason ?? 'the run was interrupted'));
         return runBoard({
-          board: p.board, ...(p.functions ? { functions: p.functions } : {}), loaded: run.loaded, firmware: p.firmware, timeScale: input.timeScale,
+          board: p.board, loaded: run.loaded, firmware: p.firmware, timeScale: input.timeScale,
           signal: input.signal, onStep: input.onStep, onNote: input.onNote,
         });
       }),

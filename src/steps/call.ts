@@ -40,7 +40,7 @@ async function refusalDiagnosis(step: CallStep, what: string, r: Refusal, ctx: S
 }
 
 export const runCall: KindRunner<CallStep> = async (step, ctx) => {
-  const functions = ctx.functions;
+  const functions = ctx.board.functions;
   if (!functions) return skip('the bench names no cloud, so cloud functions cannot be called');
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
   const deadline = Date.now() + wallMs(ctx, withinMs);

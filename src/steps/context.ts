@@ -3,7 +3,7 @@
 // last flash, where the plan and the last action began in the captures,
 // what the last symptom expectation matched), which expectations and
 // diagnoses rest on.
-import type { Board, BoardPresence, CloudFunctions, FirmwareImage, FlashReport } from '../board/types.js';
+import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../board/types.js';
 import type { FlashMethod, ModuleDependency, StepResult } from '../domain.js';
 
 /** Positions in a board's captures: the seq the next log line / cloud event will get. */
@@ -53,8 +53,6 @@ export interface MatchedSymptom {
 
 export interface StepContext {
   board: Board;
-  /** The board's cloud functions; undefined when the bench names no cloud. */
-  functions?: CloudFunctions;
   /** Resolved and checked for this board (src/runner/firmware-for-board.ts). Throws InputError for an unknown name. */
   firmware(name: string): FirmwareImage;
   /** Board time / wall time: wall ms = board ms / timeScale. */

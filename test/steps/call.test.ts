@@ -15,12 +15,11 @@ import { StandInBoard } from './fixtures/stand-in-board.js';
 const KEEPER = { platform: 'argon', version: 3, behaviour: { disablesUpdates: true, updateFunction: 'allowUpdate' } } as const;
 
 t.test('a simulated Argon whose app holds updates until allowUpdate() is called', async (t) => {
-  const { board, access } = await simBoard(t, { platform: 'argon', deviceOs: '4.0.2' });
+  const { board } = await simBoard(t, { platform: 'argon', deviceOs: '4.0.2' });
   const keeper = appFor('keeper', KEEPER);
   const candidate = appFor('candidate', { platform: 'argon', version: 4 });
-  const functions = cloudFunctionsFor(access, board.id);
-  t.ok(functions, 'the bench has a cloud');
-  const ctx = context(board, { firmware: [keeper, candidate], timeScale: 50, ...(functions ? { functions } : {}) });
+  t.ok(board.functions, 'the bench has a cloud');
+  const ctx = context(board, { firmware: [keeper, candidate], timeScale: 50 });
   const run = async (input: StepInput): Promise<StepResult> => runStep(step(input), ctx);
 
   t.test('the call lets the held update in: return value, System.reset(), then the update, in order', async (t) => {
@@ -90,8 +89,9 @@ t.test('a bench without a cloud: SKIP with the reason', async (t) => {
 
 t.test('a cloud the rig cannot reach is infrastructure, and the token stays out of the report', async (t) => {
   const token = 'secret-token-7f3a9c';
-  const functions = cloudFunctionsFor({ name: 'lab', timeScale: 1, cloud: { api: 'http://127.0.0.1:9', token }, usb: { kind: 'native' } }, '0123456789abcdef01234567' as never);
-  const r = await runStep(step({ call: 'allowUpdate' }), context(new StandInBoard(), { ...(functions ? { functions } : {}) }));
+  const board = new StandInBoard();
+  board.functions = cloudFunctionsFor({ name: 'lab', timeScale: 1, cloud: { api: 'http://127.0.0.1:9', token }, usb: { kind: 'native' } }, board.id);
+  const r = await runStep(step({ call: 'allowUpdate' }), context(board));
   t.equal(r.status, 'infra');
   t.match(r.diagnosis, /the cloud at http:\/\/127\.0\.0\.1:9 cannot be reached \(calling allowUpdate on 0123456789abcdef01234567\)/);
   t.notMatch(JSON.stringify(r), token);

@@ -5,7 +5,6 @@
 // valid report with everything captured so far.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cloudFunctionsFor } from '../../board/cloud-functions.js';
 import { openBoards } from '../../board/open-bench.js';
 import type { Board } from '../../board/types.js';
 import { benchFileFor } from '../../bench/default.js';
@@ -107,10 +106,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     const access = session.access;
     boards = await openBoards(access, wanted, { artifactsDir: (b) => join(runDir, b.name) });
     prepared.forEach((p, i) => {
-      runs[i]!.boards = p.boards.map((b) => {
-        const functions = cloudFunctionsFor(access, b.bench.id);
-        return { bench: b.bench, board: boards.get(b.bench.id) ?? new Error('not opened'), firmware: b.firmware, ...(functions ? { functions } : {}) };
-      });
+      runs[i]!.boards = p.boards.map((b) => ({ bench: b.bench, board: boards.get(b.bench.id) ?? new Error('not opened'), firmware: b.firmware }));
     });
     report = await runPlans({
       runId, rigVersion: rigVersion(), bench: bench.name, timeScale: bench.timeScale, runs, signal: stop.signal,
