@@ -61,7 +61,21 @@ function cloudHash(p: BoardParts, o: { stale: boolean }): string | undefined {
   return o.stale || e.at >= since ? e.data.trim().toLowerCase() : undefined;
 }
 
-export async function readRunningApp(p: BoardParts, signal?: AbortSignal): Promise<RunningApp> {
+/** The app-hash the cloud hears from this boot, if it arrives within `withinMs` (wall). */
+async function awaitCloudHash(p: BoardParts, withinMs: number, signal?: AbortSignal): Promise<string | undefined> {
+  const log = p.events?.log;
+  if (!log || withinMs <= 0) return undefined;
+  const since = p.memory.enumeratedAt ?? p.memory.openedAt;
+  const e = await log.waitFor(APP_HASH, { fromSeq: log.events().length, withinMs, signal });
+  return e && e.at >= since ? e.data.trim().toLowerCase() : undefined;
+}
+
+/**
+ * The running app. `cloudWaitMs`: how long to wait for the cloud's app-hash
+ * from this boot before asking over serial, whose listening mode takes the
+ * board off the cloud (a board that just booted publishes it as it connects).
+ */
+export async function readRunningApp(p: BoardParts, signal?: AbortSignal, o: { cloudWaitMs?: number } = {}): Promise<RunningApp> {
   const { mode, modules } = await readPresenceAndModules(p, signal);
   if (mode === 'absent') {
     // Off USB (unplugged) is not off the air: the cloud may still know.
@@ -80,6 +94,8 @@ export async function readRunningApp(p: BoardParts, signal?: AbortSignal): Promi
   // Listening mode takes the board off the cloud: ask it once per boot, not at every look.
   const seen = p.memory.appSeen;
   if (seen && seen.enumeration === p.memory.enumeration) return { hash: seen.hash, source: 'serial', mode };
+  const heard = await awaitCloudHash(p, o.cloudWaitMs ?? 0, signal);
+  if (heard) return { hash: heard, source: 'cloud', mode };
   const info = await serialInfo(p, mode, signal);
   const hash = mainUserPart(info.modules)?.hash;
   const enumeration = (await listingOf(p, signal))?.enumeration;

@@ -75,8 +75,8 @@ export class RigBoard implements Board {
     return readModules(this.parts, signal);
   }
 
-  runningApp(signal?: AbortSignal): Promise<RunningApp> {
-    return readRunningApp(this.parts, signal);
+  runningApp(signal?: AbortSignal, o?: { cloudWaitMs?: number }): Promise<RunningApp> {
+    return readRunningApp(this.parts, signal, o);
   }
 
   lastResetReason(): ResetReason | undefined {

@@ -135,8 +135,12 @@ export interface Board {
   flash(fw: FirmwareImage, via: FlashMethod, o?: { signal?: AbortSignal; onProgress?: (p: FlashProgress) => void }): Promise<FlashReport>;
   /** The modules the board reports. */
   modules(signal?: AbortSignal): Promise<BoardModule[]>;
-  /** SHA-256 (lower-case) of the running user part, where the rig read it, and the mode the board was in. */
-  runningApp(signal?: AbortSignal): Promise<RunningApp>;
+  /**
+   * SHA-256 (lower-case) of the running user part, where the rig read it, and
+   * the mode the board was in. `cloudWaitMs`: where only serial would tell,
+   * wait that long for the cloud's app-hash of this boot first.
+   */
+  runningApp(signal?: AbortSignal, o?: { cloudWaitMs?: number }): Promise<RunningApp>;
   /** The last reset reason the board or the cloud reported, if any. */
   lastResetReason(): ResetReason | undefined;
   /** Imposes a fault now, or arms it for a moment of the next transfer. */

@@ -12,6 +12,9 @@ import { pollInterval, pollUntil } from './poll.js';
 import { fail, pass, type KindRunner } from './result.js';
 import { judgeLastFlash, updateSummary, type UpdateSummary } from './update-check.js';
 
+/** Board time to wait for the cloud's app-hash before asking over serial: a Wi-Fi board connects within seconds. */
+const CLOUD_APP_HASH_WAIT_MS = 10_000;
+
 /** The truth check of the last flash, told beside any app expectation after it (from the read just made). */
 async function lastUpdate(ctx: StepContext, app: RunningApp | undefined): Promise<UpdateSummary | undefined> {
   if (!ctx.lastFlash) return undefined;
@@ -21,13 +24,16 @@ async function lastUpdate(ctx: StepContext, app: RunningApp | undefined): Promis
 export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
   const want = ctx.firmware(step.firmware).info.sha256.toLowerCase();
   ctx.note(`waiting for app ${step.firmware} (${hash8(want)})`);
+  const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
+  // A board that booted and is connecting says its app to the cloud: hear it before knocking it off the cloud to ask.
+  const cloudWaitMs = wallMs(ctx, Math.min(withinMs, CLOUD_APP_HASH_WAIT_MS));
   const r = await pollUntil(
     async () => {
-      const app = await ctx.board.runningApp(ctx.signal);
+      const app = await ctx.board.runningApp(ctx.signal, { cloudWaitMs });
       return { ...app, hash: app.hash?.toLowerCase() };
     },
     (app) => app.hash === want,
-    { withinMs: wallMs(ctx, step.withinMs ?? DEFAULT_WITHIN_MS), intervalMs: pollInterval(ctx), signal: ctx.signal },
+    { withinMs: wallMs(ctx, withinMs), intervalMs: pollInterval(ctx), signal: ctx.signal },
   );
   const update = await lastUpdate(ctx, r.value);
   const details = { source: r.value.source, reads: r.reads, ...(update ? { update } : {}) };

@@ -114,7 +114,8 @@ t.test('follows the board across a reset: before and after kept, nothing twice',
 });
 
 t.test('lines that arrive right after the reopen may date from when the port went away; later ones do not', async (t) => {
-  const { board, capture } = await rig(t, { logRate: 50 });
+  // Fast enough that the boot's first lines are printed before the host can reopen the port (it looks every 20 ms).
+  const { board, capture } = await rig(t, { logRate: 50, timeScale: 200 });
   t.ok(await capture.waitFor(AFTER_10_S, { withinMs: 5000 }));
   t.ok(capture.lines().every((l) => l.printedFrom === undefined), 'the first open has no gap before it');
   const resetAt = Date.now();
