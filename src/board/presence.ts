@@ -51,9 +51,14 @@ export interface PresenceReading {
 
 async function serialReading(p: Pick<BoardParts, 'bus' | 'id' | 'memory'>, listing: UsbBoardListing, signal?: AbortSignal): Promise<PresenceReading> {
   return withUsbControl(p.bus, p.id, { mode: 'serial', timeoutMs: 2000, signal }, async (c) => {
+    // Both questions at once (a new enumeration's modules cost a request); the answer on modules
+    // matters only outside listening mode, and so does its failure.
+    const asked = modulesOf(p, listing, () => c.modules(signal)).then((m) => ({ modules: m }), (err: unknown) => ({ err }));
     if ((await c.mode(signal)) === 'listening') return { mode: 'listening' };
     if (p.memory.safeEnumeration === listing.enumeration) return { mode: 'safe' };
-    const modules = await modulesOf(p, listing, () => c.modules(signal));
+    const answer = await asked;
+    if ('err' in answer) throw answer.err;
+    const modules = answer.modules;
     // A board that does not answer module info (old Device OS) is taken at its word: normal.
     return modules ? { mode: safeByModules(modules) ? 'safe' : 'normal', modules } : { mode: 'normal' };
   });

@@ -48,9 +48,15 @@ export class UsbSocketNativeDevice {
   private session: Promise<UsbSocketClient> | undefined;
   private pendingClaim: Promise<void> | undefined;
 
+  /**
+   * @param knownStrings string descriptors by index that a listing of this
+   * enumeration already read: they cannot change before the next one, so
+   * they are not asked again.
+   */
   constructor(
     readonly socketPath: string,
     readonly listed: ListedDevice,
+    private readonly knownStrings: ReadonlyMap<number, string> = new Map(),
   ) {
     const d = listed.deviceDescriptor;
     this.deviceDescriptor = {
@@ -107,6 +113,11 @@ export class UsbSocketNativeDevice {
   }
 
   getStringDescriptor(index: number, callback: Callback<string>): void {
+    const known = this.knownStrings.get(index);
+    if (known !== undefined && this.session) {
+      settle(this.ready().then(() => known), callback);
+      return;
+    }
     settle(
       this.ready().then((c) => readString(c, this.devId, index, this.timeout)),
       callback,

@@ -49,7 +49,10 @@ export async function openParticleDevice(socketPath: string, deviceId: string, o
 /** Opens a device a listing found (this enumeration of it). */
 export async function openFoundDevice(found: UsbSocketDevice, deviceId: string): Promise<ParticleUsbDevice> {
   const socketPath = found.socketPath;
-  const native = new UsbSocketNativeDevice(socketPath, found.listed);
+  const d = found.listed.deviceDescriptor;
+  const strings = new Map([[d.readUInt8(14), found.manufacturer], [d.readUInt8(15), found.product], [d.readUInt8(16), found.serialNumber]]);
+  strings.delete(0);
+  const native = new UsbSocketNativeDevice(socketPath, found.listed, strings);
   let device: ParticleUsbDevice;
   try {
     device = await particleUsb.openNativeUsbDevice(native);
