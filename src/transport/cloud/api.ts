@@ -30,3 +30,38 @@ export function apiClient(cloud: CloudAccess): ApiClient {
   const particle = new Particle({ baseUrl: cloud.api.replace(/\/+$/, ''), auth: cloud.token, httpAgent: agent });
   return { particle, destroy: () => agent.destroy() };
 }
+
+/** A request that got no reply within its limit (its connections were cut). */
+export class CloudRequestTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no reply within ${ms} ms`);
+    this.name = 'CloudRequestTimeout';
+  }
+}
+
+/**
+ * Runs one particle-api-js request with a limit and a cancellation: cutting
+ * the client's connections is the only way to stop one. Past the limit it
+ * throws CloudRequestTimeout; on abort, the signal's reason.
+ */
+export async function boundedRequest<T>(cloud: CloudAccess, o: { ms: number; signal?: AbortSignal }, run: (particle: Particle) => Promise<T>): Promise<T> {
+  const client = apiClient(cloud);
+  let timedOut = false;
+  const cut = (): void => client.destroy();
+  const timer = setTimeout(() => {
+    timedOut = true;
+    cut();
+  }, o.ms);
+  o.signal?.addEventListener('abort', cut, { once: true });
+  try {
+    return await run(client.particle);
+  } catch (err) {
+    o.signal?.throwIfAborted();
+    if (timedOut) throw new CloudRequestTimeout(o.ms);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener('abort', cut);
+    client.destroy();
+  }
+}

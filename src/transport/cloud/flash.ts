@@ -5,7 +5,8 @@
 // (FlashRejectedError); not reaching the cloud is the rig's (InfraError).
 import { FlashRejectedError } from '../../board/types.js';
 import type { DeviceId } from '../../domain.js';
-import { apiClient, type CloudAccess } from './api.js';
+import { boundedRequest, CloudRequestTimeout, type CloudAccess } from './api.js';
+import { deviceFunctions } from './function.js';
 import { cloudInfraError, describeCloudFailure } from './failure.js';
 
 export interface OtaReply {
@@ -24,45 +25,22 @@ export async function flashOverCloud(
   o: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<OtaReply> {
   const ms = o.timeoutMs ?? OTA_REQUEST_MS;
-  const client = apiClient(cloud);
-  let timedOut = false;
-  // Cutting the client's connections is the only way to stop a particle-api-js request.
-  const cut = (): void => client.destroy();
-  const timer = setTimeout(() => {
-    timedOut = true;
-    cut();
-  }, ms);
-  o.signal?.addEventListener('abort', cut, { once: true });
   try {
-    const reply = await client.particle.flashDevice({ deviceId: id, files: { [`${fw.name}.bin`]: fw.image } });
+    const reply = await boundedRequest(cloud, { ms, signal: o.signal }, (particle) => particle.flashDevice({ deviceId: id, files: { [`${fw.name}.bin`]: fw.image } }));
     const body = (reply.body ?? {}) as unknown as Record<string, unknown>;
     return { statusCode: reply.statusCode, status: typeof body.status === 'string' ? body.status : '', body };
   } catch (err) {
     o.signal?.throwIfAborted();
+    if (err instanceof CloudRequestTimeout) throw cloudInfraError({ status: undefined, text: err.message }, `the OTA flash of ${id}`, cloud.api);
     const f = describeCloudFailure(err, cloud.token);
-    if (timedOut) throw cloudInfraError({ status: undefined, text: `no reply within ${ms} ms` }, `the OTA flash of ${id}`, cloud.api);
     if (f.status !== undefined && f.status >= 400 && f.status < 500 && f.status !== 401 && f.status !== 403) {
       throw new FlashRejectedError(`the cloud refused the OTA update of ${id}: ${f.text}`, 'ota', [`cloud: HTTP ${f.status}: ${f.text}`]);
     }
     throw cloudInfraError(f, `the OTA flash of ${id}`, cloud.api);
-  } finally {
-    clearTimeout(timer);
-    o.signal?.removeEventListener('abort', cut);
-    client.destroy();
   }
 }
 
 /** Whether the cloud says the device is connected right now (GET /v1/devices/:id). */
 export async function deviceConnected(cloud: CloudAccess, id: DeviceId, o: { timeoutMs?: number } = {}): Promise<boolean> {
-  const client = apiClient(cloud);
-  const timer = setTimeout(() => client.destroy(), o.timeoutMs ?? 10_000);
-  try {
-    const reply = await client.particle.getDevice({ deviceId: id });
-    return (reply.body as { connected?: unknown }).connected === true;
-  } catch (err) {
-    throw cloudInfraError(describeCloudFailure(err, cloud.token), `looking up device ${id}`, cloud.api);
-  } finally {
-    clearTimeout(timer);
-    client.destroy();
-  }
+  return (await deviceFunctions(cloud, id, o)).connected;
 }
