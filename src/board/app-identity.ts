@@ -61,12 +61,18 @@ function cloudHash(p: BoardParts, o: { stale: boolean }): string | undefined {
   return o.stale || e.at >= since ? e.data.trim().toLowerCase() : undefined;
 }
 
-/** The app-hash the cloud hears from this boot, if it arrives within `withinMs` (wall). */
+/**
+ * The app-hash the cloud hears from this boot, if it arrives within
+ * `withinMs` (wall) of the boot. A boot that began before the rig opened the
+ * board published it unheard, so there is nothing to wait for.
+ */
 async function awaitCloudHash(p: BoardParts, withinMs: number, signal?: AbortSignal): Promise<string | undefined> {
   const log = p.events?.log;
-  if (!log || withinMs <= 0) return undefined;
-  const since = p.memory.enumeratedAt ?? p.memory.openedAt;
-  const e = await log.waitFor(APP_HASH, { fromSeq: log.events().length, withinMs, signal });
+  const since = p.memory.enumeratedAt;
+  if (!log || since === undefined || since <= p.memory.openedAt) return undefined;
+  const left = withinMs - (Date.now() - since);
+  if (left <= 0) return undefined;
+  const e = await log.waitFor(APP_HASH, { fromSeq: log.events().length, withinMs: left, signal });
   return e && e.at >= since ? e.data.trim().toLowerCase() : undefined;
 }
 
