@@ -8,7 +8,7 @@ import { isRefused, withUsbControl } from '../transport/usb.js';
 import { enterMode } from './enter-mode.js';
 import { requestMode } from './mode-request.js';
 import type { BoardParts } from './parts.js';
-import { listingOf, readPresence, readPresenceAndModules, waitForPresence } from './presence.js';
+import { readPresenceAndModules, waitForPresence } from './presence.js';
 import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
 import type { BoardModule, BoardPresence, RunningApp } from './types.js';
 
@@ -44,10 +44,11 @@ async function serialInfo(p: BoardParts, now: BoardPresence, signal?: AbortSigna
 }
 
 export async function readModules(p: BoardParts, signal?: AbortSignal): Promise<BoardModule[]> {
-  const now = await readPresence(p, signal);
-  if (now === 'absent') throw notOnUsb(p, 'its modules');
-  if (now === 'dfu') throw new InfraError(`${p.name} is in DFU mode, where Device OS does not list its modules`, 'leave DFU mode first (a mode: normal step)');
-  return (await usbModules(p, signal)) ?? (await serialInfo(p, now, signal)).modules;
+  // Telling the mode may already have read this enumeration's modules.
+  const { mode, modules } = await readPresenceAndModules(p, signal);
+  if (mode === 'absent') throw notOnUsb(p, 'its modules');
+  if (mode === 'dfu') throw new InfraError(`${p.name} is in DFU mode, where Device OS does not list its modules`, 'leave DFU mode first (a mode: normal step)');
+  return modules ?? (await usbModules(p, signal)) ?? (await serialInfo(p, mode, signal)).modules;
 }
 
 const mainUserPart = (modules: readonly BoardModule[]): BoardModule | undefined =>
@@ -104,7 +105,8 @@ export async function readRunningApp(p: BoardParts, signal?: AbortSignal, o: { c
   if (heard) return { hash: heard, source: 'cloud', mode };
   const info = await serialInfo(p, mode, signal);
   const hash = mainUserPart(info.modules)?.hash;
-  const enumeration = (await listingOf(p, signal))?.enumeration;
+  // Back from listening mode the board was looked at again: the memory holds its enumeration.
+  const enumeration = p.memory.enumeration;
   if (enumeration) p.memory.appSeen = { enumeration, hash };
   return { hash, source: 'serial', mode };
 }

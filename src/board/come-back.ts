@@ -4,9 +4,8 @@
 // failure. A board that never comes back is the rig's.
 import { InfraError } from '../errors.js';
 import type { BoardParts } from './parts.js';
-import { readPresence, waitForListing } from './presence.js';
-import type { BusGeneration } from '../transport/usb.js';
-import { FLASH_RETURN_BOARD_MS, presencePollMs, waitMs } from './timing.js';
+import { lookAgain, readPresence, waitForListing } from './presence.js';
+import { FLASH_RETURN_BOARD_MS, waitMs } from './timing.js';
 import { FlashRejectedError, type BoardPresence, type FlashReport } from './types.js';
 
 export async function waitForBoardBack(p: BoardParts, report: FlashReport, before: string | undefined, signal?: AbortSignal): Promise<FlashReport> {
@@ -15,16 +14,14 @@ export async function waitForBoardBack(p: BoardParts, report: FlashReport, befor
   const reset = await waitForListing(p, (l) => l !== undefined && l.enumeration !== before, { withinMs: within, signal });
   let now: BoardPresence = 'absent';
   if (reset) {
-    const first = p.bus.generation();
-    let generation: BusGeneration;
-    let looks = 0;
+    const nextLook = lookAgain(p);
     for (;;) {
       now = await readPresence(p, signal).catch((err: unknown) => {
         if (signal?.aborted) throw err;
         return 'absent' as const;
       });
       if (now === 'normal' || now === 'safe' || Date.now() >= deadline) break;
-      generation = await p.bus.nextChange(generation ?? (await first), presencePollMs(looks++), signal);
+      await nextLook(signal);
     }
   }
   if (now === 'normal' || now === 'safe') return { ...report, messages: [...report.messages, `board back in ${now} mode`] };

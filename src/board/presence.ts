@@ -84,6 +84,21 @@ export async function readPresenceAndModules(p: BoardParts, signal?: AbortSignal
   }
 }
 
+/**
+ * The pause between the looks of a wait: it ends at the bus's next change, or
+ * after 1, 2, 4, 8 ms, then PRESENCE_POLL_MS (a mode change without a new
+ * enumeration). Made before the first look: the bus's generation is asked
+ * then (one connection answers in order), so no change after that look is missed.
+ */
+export function lookAgain(p: Pick<BoardParts, 'bus'>): (signal?: AbortSignal) => Promise<void> {
+  const first = p.bus.generation();
+  let generation: BusGeneration;
+  let looks = 0;
+  return async (signal) => {
+    generation = await p.bus.nextChange(generation ?? (await first), presencePollMs(looks++), signal);
+  };
+}
+
 export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise<BoardPresence> {
   return (await readPresenceAndModules(p, signal)).mode;
 }
@@ -95,10 +110,7 @@ export async function readPresence(p: BoardParts, signal?: AbortSignal): Promise
  */
 export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> {
   const deadline = Date.now() + o.withinMs;
-  // Asked before the first look (one connection answers in order): no change after it is missed.
-  const first = p.bus.generation();
-  let generation: BusGeneration;
-  let looks = 0;
+  const nextLook = lookAgain(p);
   for (;;) {
     let now: BoardPresence | undefined;
     try {
@@ -114,7 +126,7 @@ export async function waitForPresence(p: BoardParts, want: BoardPresence, o: { w
     }
     if (now === want) return true;
     if (Date.now() >= deadline) return false;
-    generation = await p.bus.nextChange(generation ?? (await first), presencePollMs(looks++), o.signal);
+    await nextLook(o.signal);
   }
 }
 
@@ -125,10 +137,7 @@ export async function waitForListing(
   o: { withinMs: number; signal?: AbortSignal },
 ): Promise<UsbBoardListing | undefined | false> {
   const deadline = Date.now() + o.withinMs;
-  // Asked before the first look (one connection answers in order): no change after it is missed.
-  const first = p.bus.generation();
-  let generation: BusGeneration;
-  let looks = 0;
+  const nextLook = lookAgain(p);
   for (;;) {
     const listing = await listingOf(p, o.signal).catch((err: unknown) => {
       if (o.signal?.aborted) throw err;
@@ -136,6 +145,6 @@ export async function waitForListing(
     });
     if (listing !== false && check(listing)) return listing;
     if (Date.now() >= deadline) return false;
-    generation = await p.bus.nextChange(generation ?? (await first), presencePollMs(looks++), o.signal);
+    await nextLook(o.signal);
   }
 }

@@ -5,7 +5,7 @@
 import type { Plain } from './plain.js';
 import type { BoardReport, PlanRef, ReportStep, RunReport } from './model.js';
 import { boardVerdict, reportedSteps } from './verdict.js';
-import { severityOf, stepDiagnostics } from './diagnostics.js';
+import { stepDiagnostics } from './diagnostics.js';
 import { tapYamlBlock } from './yaml-block.js';
 import { escapeTap, oneLine, timeDirective } from './tap-text.js';
 import { updateLine, updateRows } from './updates.js';

@@ -9,9 +9,8 @@ import { formatDuration } from '../plan/duration.js';
 import type { ExpectEventStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { beforeDiagnosis, eventLabel, matchedBefore, orderDetails, symptomWindow } from './order.js';
+import { beforeDiagnosis, eventLabel, matchedBefore, rememberMatch, symptomWindow } from './order.js';
 import { fail, pass, skip, type KindRunner } from './result.js';
-import { stepTitle } from './title.js';
 
 function shown(e: CloudEvent): { name: string; data: string; publishedAt: string } {
   return { name: e.name, data: e.data, publishedAt: e.publishedAt };
@@ -32,11 +31,7 @@ export const runExpectEvent: KindRunner<ExpectEventStep> = async (step, ctx) => 
     if (!hit) return pass();
     return fail({ absent: wanted }, shown(hit), { diagnosis: `event ${hit.name} = ${JSON.stringify(hit.data)} arrived, which the plan says must not` });
   }
-  if (hit) {
-    ctx.lastMatch = { stream: 'events', seq: hit.seq, at: hit.at, label: eventLabel(hit), step: stepTitle(step) };
-    const order = orderDetails(window);
-    return pass({ actual: shown(hit), ...(Object.keys(order).length ? { details: order } : {}) });
-  }
+  if (hit) return pass({ actual: shown(hit), ...rememberMatch(ctx, step, window, { stream: 'events', seq: hit.seq, at: hit.at, label: eventLabel(hit) }) });
   const earlier = matchedBefore(events.events(), window, matches);
   if (earlier) return fail(wanted, shown(earlier), beforeDiagnosis(eventLabel(earlier), earlier, 'events', window, ctx.timeScale));
   const sameName = events.events().filter((e) => e.seq >= from && e.name.startsWith(step.event)).slice(-5).map(shown);

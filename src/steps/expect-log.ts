@@ -10,9 +10,8 @@ import type { ExpectLogStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { EXCERPT_LINES, fail, pass, type KindRunner, type StepBody } from './result.js';
-import { beforeDiagnosis, lineLabel, matchedBefore, orderDetails, symptomWindow } from './order.js';
+import { beforeDiagnosis, lineLabel, matchedBefore, rememberMatch, symptomWindow } from './order.js';
 import { sincePlanStart } from './since.js';
-import { stepTitle } from './title.js';
 
 function found(line: LogLine, ctx: StepContext, pattern: string): StepBody {
   // The excerpt ends at the offending line: that is where the failure is.
@@ -36,11 +35,7 @@ export const runExpectLog: KindRunner<ExpectLogStep> = async (step, ctx) => {
   const window = symptomWindow(ctx, step.afterPrevious, 'log');
   ctx.note(`waiting for /${step.pattern}/ in the trace`);
   const hit = await log.waitFor(re, { fromSeq: window.fromSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
-  if (hit) {
-    ctx.lastMatch = { stream: 'log', seq: hit.seq, at: hit.printedFrom ?? hit.at, label: lineLabel(hit), step: stepTitle(step) };
-    const order = orderDetails(window);
-    return pass({ actual: hit.text, ...(Object.keys(order).length ? { details: order } : {}) });
-  }
+  if (hit) return pass({ actual: hit.text, ...rememberMatch(ctx, step, window, { stream: 'log', seq: hit.seq, at: hit.printedFrom ?? hit.at, label: lineLabel(hit) }) });
   const expected = { match: step.pattern, ...(window.after ? { after: window.after.label } : {}) };
   const earlier = matchedBefore(log.lines(), window, (l) => re.test(l.text));
   if (earlier) return fail(expected, earlier.text, beforeDiagnosis(lineLabel(earlier), earlier, 'log', window, ctx.timeScale));

@@ -11,10 +11,9 @@ import type { ExpectResetStep } from '../plan/steps-expect.js';
 import { DEFAULT_WITHIN_MS, wallMs } from './context.js';
 import { EVENT } from './evidence.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { beforeDiagnosis, matchedBefore, orderDetails, resetLabel, symptomWindow } from './order.js';
+import { beforeDiagnosis, matchedBefore, rememberMatch, resetLabel, symptomWindow } from './order.js';
 import { resetData, waitForResetReason } from './reset-reason.js';
 import { fail, pass, skip, type KindRunner } from './result.js';
-import { stepTitle } from './title.js';
 
 export const runExpectReset: KindRunner<ExpectResetStep> = async (step, ctx) => {
   const events = ctx.board.events;
@@ -27,8 +26,8 @@ export const runExpectReset: KindRunner<ExpectResetStep> = async (step, ctx) => 
   const seen = await waitForResetReason(ctx, step.reason, { fromEventSeq: window.fromSeq, withinWallMs: wallMs(ctx, withinMs) });
   const details = { source: seen.source };
   if (seen.found) {
-    if (seen.event) ctx.lastMatch = { stream: 'events', seq: seen.event.seq, at: seen.event.at, label: resetLabel(step.reason), step: stepTitle(step) };
-    return pass({ actual: step.reason, details: { ...details, ...orderDetails(window) } });
+    const matched = seen.event && { stream: 'events' as const, seq: seen.event.seq, at: seen.event.at, label: resetLabel(step.reason) };
+    return pass({ actual: step.reason, details: { ...details, ...rememberMatch(ctx, step, window, matched).details } });
   }
   const expected = window.after ? { reason: step.reason, after: window.after.label } : step.reason;
   const data = resetData(step.reason);

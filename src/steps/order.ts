@@ -18,7 +18,9 @@
 // than the cloud's usual delay), and never less than 25 ms of wall time (the
 // host's own jitter on a fast simulated bench). The field symptoms a plan
 // orders are seconds to minutes apart, well outside it.
+import type { Step } from '../plan/steps.js';
 import type { StepContext, CaptureStream, MatchedSymptom } from './context.js';
+import { stepTitle } from './title.js';
 import { sinceLastAction } from './since.js';
 
 export const CROSS_STREAM_SLACK_BOARD_MS = 1000;
@@ -101,6 +103,16 @@ export function beforeDiagnosis(
   }
   const leadMs = Math.max(0, Math.round((prev.at - earlier.at) * timeScale));
   return { diagnosis: `${what} arrived, but before ${prev.label}, not after it`, details: { ...details, arrivedBeforeByMs: leadMs } };
+}
+
+/**
+ * A symptom expectation matched `m`: remembered for the next ordered one to
+ * follow, and the result's details about its own order (none when it was not ordered).
+ */
+export function rememberMatch(ctx: StepContext, step: Step, w: SymptomWindow, m: Omit<MatchedSymptom, 'step'> | undefined): { details?: Record<string, unknown> } {
+  if (m) ctx.lastMatch = { ...m, step: stepTitle(step) };
+  const order = orderDetails(w);
+  return Object.keys(order).length > 0 ? { details: order } : {};
 }
 
 /** What a passing ordered expectation records about its order. */

@@ -6,7 +6,7 @@
 // then reads the board's verdict.
 import type { Duplex } from 'node:stream';
 import { DOWNLOADED, PROMPT, RESTARTING, verdictOf } from './ymodem/board-messages.js';
-import { YmodemAbortedError, YmodemLinkError, YmodemRejectedError, type YmodemPhase } from './ymodem/errors.js';
+import { YmodemAbortedError, YmodemLinkError, type YmodemPhase } from './ymodem/errors.js';
 import { boardCancelled, exchange, write, type ExchangeLimits } from './ymodem/exchange.js';
 import { CA, CRC_REQUEST, EOT, LARGE_BLOCK, SMALL_BLOCK, buildPacket, headerPayload } from './ymodem/protocol.js';
 import { Aborted, LinkClosed, ReplyReader, TIMEOUT } from './ymodem/reader.js';

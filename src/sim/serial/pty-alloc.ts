@@ -98,7 +98,7 @@ function runHelper(masterFds: readonly number[]): Promise<string[]> {
  */
 const PTYS_PER_HELPER_RUN = 4;
 const spare: PtyPair[] = [];
-let batch: Promise<PtyPair[]> | undefined;
+let batch: Promise<void> | undefined;
 
 function openMaster(): number {
   const { O_RDWR, O_NOCTTY, O_NONBLOCK } = constants;
@@ -123,11 +123,12 @@ async function setUpBatch(count: number): Promise<PtyPair[]> {
 }
 
 export async function allocatePty(): Promise<PtyPair> {
-  for (;;) {
-    const ready = spare.shift();
-    if (ready) return ready;
+  while (spare.length === 0) {
     // One helper run at a time; whoever finds the spares gone waits for it.
-    batch ??= setUpBatch(PTYS_PER_HELPER_RUN).finally(() => (batch = undefined));
-    spare.push(...(await batch.then((pairs) => pairs.splice(0))));
+    batch ??= setUpBatch(PTYS_PER_HELPER_RUN)
+      .then((pairs) => void spare.push(...pairs))
+      .finally(() => (batch = undefined));
+    await batch;
   }
+  return spare.shift()!;
 }

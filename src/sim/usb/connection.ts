@@ -30,21 +30,21 @@ export function serveConnection(socket: Socket, bus: BusView, connection: number
   const watches = new Set<() => void>();
   const watch = (seq: number, timeoutMs: number, since: number): void => {
     const reply = (): void => {
-      stop();
       if (!socket.destroyed) socket.write(encodeResponse(seq, UsbStatus.ok, encodeGeneration(bus.generation)));
     };
     // A change the client has not seen yet answers at once, and so does a mere read of the generation.
-    if ((since !== ANY_GENERATION && since !== bus.generation) || timeoutMs === 0) {
-      socket.write(encodeResponse(seq, UsbStatus.ok, encodeGeneration(bus.generation)));
-      return;
-    }
-    const cancel = bus.onNextChange(reply);
-    const timer = setTimeout(reply, timeoutMs);
+    if ((since !== ANY_GENERATION && since !== bus.generation) || timeoutMs === 0) return reply();
     const stop = (): void => {
       cancel();
       clearTimeout(timer);
       watches.delete(stop);
     };
+    const fire = (): void => {
+      stop();
+      reply();
+    };
+    const cancel = bus.onNextChange(fire);
+    const timer = setTimeout(fire, timeoutMs);
     watches.add(stop);
   };
   socket.on('data', (chunk: Buffer) => {

@@ -19,12 +19,3 @@ export async function busConnection(socketPath: string): Promise<UsbSocketClient
   });
   return fresh;
 }
-
-/** Closes the look-up connection to this bus (or to every bus). */
-export function closeBusConnection(socketPath?: string): void {
-  for (const [path, client] of connections) {
-    if (socketPath !== undefined && path !== socketPath) continue;
-    connections.delete(path);
-    void client.then((c) => c.close(), () => undefined);
-  }
-}

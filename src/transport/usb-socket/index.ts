@@ -1,7 +1,7 @@
 // A USB bus reached over a Unix socket (./protocol.md): listing devices,
 // waiting for a board by device ID, and particle-usb devices on it.
 export { UsbSocketClient } from './client.js';
-export { busConnection, closeBusConnection } from './bus-connection.js';
+export { busConnection } from './bus-connection.js';
 export { listUsbSocketDevices, type UsbSocketDevice, type ListFilter } from './list.js';
 export { busGeneration, nextBusChange, waitForUsbSocketDevice, type UsbMode, type WaitOptions } from './wait.js';
 export { listParticleBoards, openParticleDevice, openFoundDevice, type ParticleBoardOnBus, type OpenOptions } from './open.js';

@@ -3,6 +3,7 @@
 // every re-enumeration.
 import { TimeoutError } from '../../errors.js';
 import { PARTICLE_VID, platformByPid } from '../../platform.js';
+import { withDeadline } from '../usb/deadline.js';
 import { busConnection } from './bus-connection.js';
 import { Op } from './frame.js';
 import { ANY_GENERATION, encodeWatch } from './messages.js';
@@ -39,18 +40,8 @@ export async function busGeneration(socketPath: string): Promise<number | undefi
  */
 export async function nextBusChange(socketPath: string, since: number | undefined, withinMs: number, signal?: AbortSignal): Promise<number | undefined> {
   signal?.throwIfAborted();
-  const answered = watchCall(socketPath, withinMs, since ?? ANY_GENERATION);
-  if (!signal) return answered;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([answered, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-  }
+  // watchCall ends by itself within withinMs and its call's margin; the deadline only carries the signal.
+  return withDeadline(watchCall(socketPath, withinMs, since ?? ANY_GENERATION), withinMs + 5000, `watching ${socketPath}`, signal);
 }
 
 async function watchCall(socketPath: string, withinMs: number, since: number): Promise<number | undefined> {
