@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { SerialLogCapture } from '../src/board/log-capture.js';
 import { serialPortLocator } from '../src/board/serial-port-finder.js';
 import { startSimProcess } from '../src/cli/sim-process.js';
-import { parseDeviceId } from '../src/domain.js';
+import { parseDeviceId } from '../src/core/domain.js';
 import { withUsbControl, type UsbControl } from '../src/transport/usb.js';
 import { SocketUsbBus } from '../src/transport/usb/socket-bus.js';
 import { onlyBoard, readSimBench, withApp, withScale, writeBench } from './lib/bench-files.js';

@@ -1,5 +1,5 @@
 /* Shared declarations of the libusb-1.0 stand-in that reaches a USB bus over
- * a Unix socket (wire protocol: src/transport/usb-socket/protocol.md). */
+ * a Unix socket (wire protocol: src/protocol/usb-socket.md). */
 #ifndef RIG_LIBUSB_SOCKET_INTERNAL_H
 #define RIG_LIBUSB_SOCKET_INTERNAL_H
 

@@ -1,6 +1,6 @@
 /* A stand-in for libusb-1.0, loaded with LD_PRELOAD, that reaches a USB bus
  * served on the Unix socket named by $RIG_USB_SOCKET instead of the host's
- * USB controllers (wire protocol: src/transport/usb-socket/protocol.md).
+ * USB controllers (wire protocol: src/protocol/usb-socket.md).
  * It covers the synchronous API: what dfu-util 0.11 calls, plus the usual
  * neighbours (string descriptors, open by VID/PID, configuration queries) so
  * another synchronous libusb program does not fall through to the real

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createRequire } from 'node:module';
-import { PLATFORMS, PLATFORM_NAMES, platformById, platformByPid, userPartAddress } from '../src/platform.js';
+import { PLATFORMS, PLATFORM_NAMES, platformById, platformByPid, userPartAddress } from '../src/core/platform.js';
 
 const require = createRequire(import.meta.url);
 const constants = require('@particle/device-constants') as Record<string, {

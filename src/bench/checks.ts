@@ -1,7 +1,7 @@
 // Checks across the boards of a bench: names and device IDs are unique, and
 // a simulated bench does not also say where its endpoints are (the rig fills
 // them in; two sources would silently disagree).
-import type { InputError } from '../errors.js';
+import type { InputError } from '../core/errors.js';
 import type { IssueTranslator } from '../yaml/issues.js';
 import type { Bench } from './schema.js';
 

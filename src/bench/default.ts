@@ -2,11 +2,8 @@
 // rig/bench.yaml under the current folder when there is one, else the
 // built-in simulated bench rig/sim.yaml shipped with the rig itself.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The rig's own folder: two levels above this file, in src/ and in dist/ alike. */
-export const RIG_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
+import { RIG_ROOT } from '../core/rig-root.js';
 
 export interface DefaultBench {
   file: string;

@@ -2,7 +2,7 @@
 // Relative paths (token file, USB socket, serial ports) resolve against the
 // bench file's folder.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { SourcePlace } from '../errors.js';
+import type { SourcePlace } from '../core/errors.js';
 import { throwProblems } from '../yaml/input-errors.js';
 import { loadLocatedYaml, type LocatedYaml } from '../yaml/located.js';
 import type { PlacePart, ValuePath } from '../yaml/place.js';

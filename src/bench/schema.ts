@@ -1,7 +1,7 @@
 // The bench format: which boards a bench has and how to reach them. The one
 // source of truth for types and for schema/bench.schema.json.
 import { z } from 'zod';
-import type { DeviceId } from '../domain.js';
+import type { DeviceId } from '../core/domain.js';
 import { withFix } from '../yaml/describe.js';
 import { Name } from '../plan/step-common.js';
 import { PlatformSchema } from '../plan/platform-schema.js';

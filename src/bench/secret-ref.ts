@@ -2,7 +2,7 @@
 // it: env:NAME or file:PATH. A token written inline would end up in version
 // control, so it is refused, and the message never repeats it.
 import { z } from 'zod';
-import type { SourcePlace } from '../errors.js';
+import type { SourcePlace } from '../core/errors.js';
 import { withFix } from '../yaml/describe.js';
 
 export type SecretRef =

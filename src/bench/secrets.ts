@@ -2,7 +2,7 @@
 // `rig validate` works without the token. Errors name the variable or the
 // file, never the secret.
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { SecretRef } from './secret-ref.js';
 
 function errorCode(err: unknown): string | undefined {
@@ -31,9 +31,4 @@ export async function resolveSecret(ref: SecretRef, what = 'cloud token', env: N
       return value;
     }
   }
-}
-
-/** Replaces every occurrence of the secret, for text that may have echoed it (tool output, HTTP errors). */
-export function redactSecret(text: string, secret: string): string {
-  return secret.length >= 4 ? text.split(secret).join('***') : text;
 }

@@ -2,15 +2,15 @@
 // the serial `s` command (in listening mode, entered and left for it) where
 // USB does not say; the cloud's spark/device/app-hash where it is from the
 // board's current boot. The hash is the one honest proof of an update.
-import { InfraError } from '../errors.js';
+import { InfraError } from '../core/errors.js';
 import { readSystemInfo, type SystemInfo } from '../transport/serial.js';
 import { isRefused, withUsbControl } from '../transport/usb.js';
 import { enterMode } from './enter-mode.js';
 import { requestMode } from './mode-request.js';
 import type { BoardParts } from './parts.js';
 import { readPresenceAndModules, waitForPresence } from './presence.js';
-import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
-import type { BoardModule, BoardPresence, RunningApp } from './types.js';
+import { REENUMERATE_BOARD_MS } from './timing.js';
+import type { BoardModule, BoardPresence, RunningApp } from '../core/board-contract.js';
 
 const APP_HASH = 'spark/device/app-hash';
 const SERIAL_REPLY_MS = 20_000;
@@ -33,12 +33,12 @@ async function usbModules(p: BoardParts, signal?: AbortSignal): Promise<BoardMod
 async function serialInfo(p: BoardParts, now: BoardPresence, signal?: AbortSignal): Promise<SystemInfo> {
   if (now !== 'listening') await enterMode(p, 'listening', signal);
   try {
-    return await p.log.use((port) => readSystemInfo(port, { timeoutMs: waitMs(p.access, SERIAL_REPLY_MS, 2000), signal }), { signal });
+    return await p.log.use((port) => readSystemInfo(port, { timeoutMs: p.clock.wallMsWithRigWork(SERIAL_REPLY_MS, 2000), signal }), { signal });
   } finally {
     if (now !== 'listening' && !signal?.aborted) {
       // Leaving listening mode returns to the mode it was entered from (normal or safe).
       await requestMode(p, 'normal', 'listening', signal);
-      await waitForPresence(p, now, { withinMs: waitMs(p.access, REENUMERATE_BOARD_MS), signal });
+      await waitForPresence(p, now, { withinMs: p.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS), signal });
     }
   }
 }

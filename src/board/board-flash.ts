@@ -2,20 +2,20 @@
 // against the board before anything is sent; DFU, serial and USB flashes
 // wait for the board to come back (normal or safe mode) afterwards, OTA ends
 // when the cloud took the update (the steps check what happened).
-import type { FlashMethod } from '../domain.js';
-import { InfraError } from '../errors.js';
+import type { FlashMethod } from '../core/domain.js';
+import { InfraError, FlashRejectedError, UnsupportedError } from '../core/errors.js';
 import { checkModuleForBoard, moduleProblemsError } from '../firmware/index.js';
 import { deviceConnected, flashOverCloud } from '../transport/cloud.js';
 import { flashDfu } from '../transport/dfu.js';
 import { flashOverSerial } from '../transport/serial.js';
 import { usbUpdateFirmware, withUsbControl } from '../transport/usb.js';
-import { pause } from '../transport/usb/deadline.js';
+import { sleep } from '../core/clock.js';
 import { enterMode } from './enter-mode.js';
 import type { BoardParts } from './parts.js';
 import { waitForBoardBack } from './come-back.js';
 import { listingOf, readPresence } from './presence.js';
-import { CLOUD_ONLINE_BOARD_MS, waitMs } from './timing.js';
-import { FlashRejectedError, UnsupportedError, type FirmwareImage, type FlashProgress, type FlashReport } from './types.js';
+import { CLOUD_ONLINE_BOARD_MS } from './timing.js';
+import { type FirmwareImage, type FlashProgress, type FlashReport } from '../core/board-contract.js';
 
 const ONLINE = { name: 'spark/status', data: /^online/ } as const;
 /** Between two looks at whether the cloud sees the board, when nothing wakes the rig sooner. */
@@ -29,7 +29,7 @@ export interface FlashOptions {
 async function viaDfu(p: BoardParts, fw: FirmwareImage, o: FlashOptions): Promise<FlashReport> {
   await enterMode(p, 'dfu', o.signal);
   const before = (await listingOf(p, o.signal))?.enumeration;
-  const report = await flashDfu(p.access, { deviceId: p.id, platform: p.platform }, fw, { signal: o.signal, onProgress: o.onProgress, timeoutMs: waitMs(p.access, 300_000, 60_000) });
+  const report = await flashDfu(p.access, { deviceId: p.id, platform: p.platform }, fw, { signal: o.signal, onProgress: o.onProgress, timeoutMs: p.clock.wallMsWithRigWork(300_000, 60_000) });
   return waitForBoardBack(p, report, before, o.signal);
 }
 
@@ -53,7 +53,7 @@ async function viaUsb(p: BoardParts, fw: FirmwareImage, o: FlashOptions): Promis
   const before = (await listingOf(p, o.signal))?.enumeration;
   const started = Date.now();
   const messages = await withUsbControl(p.bus, p.id, { mode: 'serial', timeoutMs: 3000, signal: o.signal }, (c) =>
-    usbUpdateFirmware(c, fw.image, { timeoutMs: waitMs(p.access, 300_000, 60_000), signal: o.signal, onProgress: o.onProgress }),
+    usbUpdateFirmware(c, fw.image, { timeoutMs: p.clock.wallMsWithRigWork(300_000, 60_000), signal: o.signal, onProgress: o.onProgress }),
   );
   return waitForBoardBack(p, { method: 'usb', durationMs: Date.now() - started, messages }, before, o.signal);
 }
@@ -64,12 +64,12 @@ async function viaOta(p: BoardParts, fw: FirmwareImage, o: FlashOptions): Promis
   const started = Date.now();
   // A board that just booted is not online yet: give the cloud the time a board takes to connect,
   // asking again when the board's spark/status online arrives (or after a pause, without events).
-  const deadline = started + waitMs(p.access, CLOUD_ONLINE_BOARD_MS, 2000);
+  const deadline = started + p.clock.wallMsWithRigWork(CLOUD_ONLINE_BOARD_MS, 2000);
   for (;;) {
     const from = p.events?.log.events().length ?? 0;
     if ((await deviceConnected(cloud, p.id)) || Date.now() >= deadline) break;
     if (p.events) await p.events.log.waitFor(ONLINE.name, { data: ONLINE.data, fromSeq: from, withinMs: ONLINE_RECHECK_MS, signal: o.signal });
-    else await pause(ONLINE_RECHECK_MS, o.signal);
+    else await sleep(ONLINE_RECHECK_MS, o.signal);
   }
   const reply = await flashOverCloud(cloud, p.id, fw, { signal: o.signal });
   return { method: 'ota', durationMs: Date.now() - started, messages: [`cloud: HTTP ${reply.statusCode}: ${reply.status}`] };

@@ -2,14 +2,14 @@
 // (bRequest 0x50), or the bench's reset line when USB control cannot be
 // had. Power: a uhubctl port when the bench names one, else the bench
 // control service, else the bench cannot (UnsupportedError).
-import { InfraError } from '../errors.js';
+import { InfraError, UnsupportedError } from '../core/errors.js';
 import { benchControl, requireBenchControl } from '../transport/bench-control.js';
 import { switchPower } from '../transport/power.js';
 import { withUsbControl } from '../transport/usb.js';
 import type { BoardParts } from './parts.js';
 import { listingOf, waitForListing } from './presence.js';
-import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
-import { UnsupportedError, type PowerAction, type ResetKind } from './types.js';
+import { REENUMERATE_BOARD_MS } from './timing.js';
+import { type PowerAction, type ResetKind } from '../core/board-contract.js';
 
 export async function powerBoard(p: BoardParts, action: PowerAction, signal?: AbortSignal): Promise<void> {
   if (p.bench.power?.uhubctl) {
@@ -41,7 +41,7 @@ export async function resetBoard(p: BoardParts, kind: ResetKind, signal?: AbortS
     await resetByUsb(p, kind, signal);
   }
   // The reset is seen as a new enumeration (the old one may be gone faster than one look at the bus).
-  const within = waitMs(p.access, REENUMERATE_BOARD_MS);
+  const within = p.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
   const back = await waitForListing(p, (l) => l !== undefined && l.enumeration !== before, { withinMs: within, signal });
   if (!back) throw new InfraError(`${p.name} was not back on USB ${within} ms after a ${kind} reset`, 'check the board and its USB cable');
 }

@@ -4,8 +4,8 @@
 // captured; listening-mode commands, YMODEM), the cloud (OTA, events), a
 // hub port or the bench control service (power, faults). The same code
 // drives a real board and a simulated one.
-import type { BoardMode, DeviceId, FlashMethod, ResetReason } from '../domain.js';
-import type { PlatformInfo } from '../platform.js';
+import type { BoardMode, DeviceId, FlashMethod, ResetReason } from '../core/domain.js';
+import type { PlatformInfo } from '../core/platform.js';
 import { requireBenchControl } from '../transport/bench-control.js';
 import { readModules, readRunningApp } from './app-identity.js';
 import { flashBoard } from './board-flash.js';
@@ -17,7 +17,7 @@ import { readPresence, waitForPresence } from './presence.js';
 import type {
   ArmedFault, Board, BoardModule, CloudFunctions, BoardPresence, EventCapture, FaultSpec, FirmwareImage, FlashProgress, FlashReport,
   LogCapture, PowerAction, ResetKind, RunningApp,
-} from './types.js';
+} from '../core/board-contract.js';
 
 const RESET_EVENT = 'spark/device/last_reset';
 
@@ -32,7 +32,7 @@ export class RigBoard implements Board {
     this.name = parts.name;
     this.id = parts.id;
     this.platform = parts.platform;
-    this.#functions = cloudFunctionsFor(parts.access, parts.id);
+    this.#functions = cloudFunctionsFor(parts.access, parts.clock, parts.id);
   }
 
   get log(): LogCapture {

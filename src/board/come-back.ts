@@ -2,14 +2,14 @@
 // wait for the new enumeration, then for it to run (normal or safe mode).
 // A board left in DFU mode found nothing valid to boot: the firmware's
 // failure. A board that never comes back is the rig's.
-import { InfraError } from '../errors.js';
+import { InfraError, FlashRejectedError } from '../core/errors.js';
 import type { BoardParts } from './parts.js';
 import { lookAgain, readPresence, waitForListing } from './presence.js';
-import { FLASH_RETURN_BOARD_MS, waitMs } from './timing.js';
-import { FlashRejectedError, type BoardPresence, type FlashReport } from './types.js';
+import { FLASH_RETURN_BOARD_MS } from './timing.js';
+import { type BoardPresence, type FlashReport } from '../core/board-contract.js';
 
 export async function waitForBoardBack(p: BoardParts, report: FlashReport, before: string | undefined, signal?: AbortSignal): Promise<FlashReport> {
-  const within = waitMs(p.access, FLASH_RETURN_BOARD_MS);
+  const within = p.clock.wallMsWithRigWork(FLASH_RETURN_BOARD_MS);
   const deadline = Date.now() + within;
   const reset = await waitForListing(p, (l) => l !== undefined && l.enumeration !== before, { withinMs: within, signal });
   let now: BoardPresence = 'absent';

@@ -2,13 +2,13 @@
 // board to re-enumerate, read its mode back. Safe mode cannot be read back
 // over USB when the modules are fine (Device OS says normal), so the rig
 // remembers the enumeration the board came back with after it asked.
-import type { BoardMode } from '../domain.js';
-import { InfraError } from '../errors.js';
+import type { BoardMode } from '../core/domain.js';
+import { InfraError } from '../core/errors.js';
 import type { BoardParts } from './parts.js';
 import { readPresence, waitForListing, waitForPresence } from './presence.js';
 import { requestMode, type RequestedBy } from './mode-request.js';
-import { REENUMERATE_BOARD_MS, waitMs } from './timing.js';
-import type { BoardPresence } from './types.js';
+import { REENUMERATE_BOARD_MS } from './timing.js';
+import type { BoardPresence } from '../core/board-contract.js';
 
 const shown = (p: BoardPresence): string => (p === 'absent' ? 'not on USB' : `in ${p} mode`);
 
@@ -21,7 +21,7 @@ export async function enterMode(p: BoardParts, want: BoardMode, signal?: AbortSi
     await enterMode(p, 'normal', signal);
     from = 'normal';
   }
-  const within = waitMs(p.access, REENUMERATE_BOARD_MS);
+  const within = p.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
   let by = await askAndWait(p, want, from, within, signal);
   // The line-coding trick is missed now and then (the old CLI asked again too).
   if (by.reached === false && by.how === 'serial') {

@@ -13,7 +13,8 @@ import type { SerialPort } from 'serialport';
 import { PortFollower } from '../transport/serial/follower.js';
 import { LineAssembler, type Assembled } from '../transport/serial/line-assembler.js';
 import type { PortLocator, SerialLine, SerialSessionOptions } from '../transport/serial/line.js';
-import type { LogCapture, LogLine } from './types.js';
+import type { LogCapture, LogLine } from '../core/board-contract.js';
+import { waitWithin } from '../core/clock.js';
 
 export interface LogCaptureOptions {
   /** Board name, for messages. */
@@ -103,23 +104,14 @@ export class SerialLogCapture implements LogCapture, SerialLine {
       }
       return undefined;
     };
-    return new Promise((resolve, reject) => {
-      const finish = (end: () => void): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        o.signal?.removeEventListener('abort', onAbort);
-        end();
-      };
+    return waitWithin<LogLine | undefined>({ ms: o.withinMs, signal: o.signal, onTimeout: () => undefined }, (resolve) => {
       const check = (): void => {
         const hit = find();
-        if (hit || this.#closed) finish(() => resolve(hit));
+        if (hit || this.#closed) resolve(hit);
       };
-      const onAbort = (): void => finish(() => reject(o.signal?.reason));
-      const timer = setTimeout(() => finish(() => resolve(undefined)), Math.max(0, o.withinMs));
-      if (o.signal?.aborted) return onAbort();
       this.#waiters.add(check);
-      o.signal?.addEventListener('abort', onAbort);
       check();
+      return () => this.#waiters.delete(check);
     });
   }
 

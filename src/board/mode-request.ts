@@ -2,13 +2,13 @@
 // does today), the serial line-coding trick and listening-mode keys when USB
 // control is not available. Only asks: the caller waits for the board to
 // re-enumerate and verifies.
-import type { BoardMode } from '../domain.js';
-import { InfraError } from '../errors.js';
+import type { BoardMode } from '../core/domain.js';
+import { InfraError } from '../core/errors.js';
 import { dfuByBaud, enterSafeModeKey, leaveListening, listeningByBaud } from '../transport/serial.js';
 import { withUsbControl, type UsbControl } from '../transport/usb.js';
-import { pause } from '../transport/usb/deadline.js';
+import { sleep } from '../core/clock.js';
 import type { BoardParts } from './parts.js';
-import type { BoardPresence } from './types.js';
+import type { BoardPresence } from '../core/board-contract.js';
 
 const RETRY_PAUSE_MS = 300;
 
@@ -59,7 +59,7 @@ export async function requestMode(p: BoardParts, want: BoardMode, from: BoardPre
     const attempt = (): Promise<boolean> => serialRequest(p, want, from, signal);
     const again = async (e: unknown): Promise<boolean> => {
       if (!(e instanceof InfraError) || signal?.aborted) return false;
-      await pause(RETRY_PAUSE_MS, signal);
+      await sleep(RETRY_PAUSE_MS, signal);
       return attempt();
     };
     const done = await attempt().catch(again).catch(() => false);

@@ -4,18 +4,19 @@
 // name-less, for `rig boards`.
 import { join } from 'node:path';
 import type { BenchBoard } from '../bench/schema.js';
-import type { DeviceId } from '../domain.js';
-import { InputError } from '../errors.js';
-import { PLATFORMS, type PlatformName } from '../platform.js';
+import type { DeviceId } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import { PLATFORMS, type PlatformName } from '../core/platform.js';
 import { benchControl } from '../transport/bench-control.js';
 import { captureDeviceEvents } from '../transport/cloud.js';
 import { usbBusFor, type UsbBoardListing, type UsbBus } from '../transport/usb.js';
-import type { BenchAccess } from './bench-access.js';
+import type { BenchAccess } from '../core/bench-access.js';
+import { BenchClock } from '../core/clock.js';
 import { RigBoard } from './board.js';
 import { SerialLogCapture } from './log-capture.js';
 import { serialPresence } from './presence.js';
 import { serialPortLocator } from './serial-port-finder.js';
-import type { Board, BoardPresence } from './types.js';
+import type { Board, BoardPresence } from '../core/board-contract.js';
 
 export interface OpenBoardsOptions {
   /** The board's artifacts folder (trace.log, events.ndjson). */
@@ -32,6 +33,7 @@ export async function openBoard(access: BenchAccess, bench: BenchBoard, dir: str
       platform: PLATFORMS[bench.platform],
       bench,
       access,
+      clock: new BenchClock(access.timeScale),
       bus,
       log,
       events,

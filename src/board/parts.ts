@@ -2,13 +2,14 @@
 // USB bus, its log and event captures, the bench control, and the little it
 // remembers about the board's state (which enumeration is in safe mode).
 import type { BenchBoard } from '../bench/schema.js';
-import type { DeviceId } from '../domain.js';
-import type { PlatformInfo } from '../platform.js';
+import type { DeviceId } from '../core/domain.js';
+import type { PlatformInfo } from '../core/platform.js';
 import type { BenchControl } from '../transport/bench-control.js';
 import type { DeviceEventCapture } from '../transport/cloud.js';
 import type { UsbBus } from '../transport/usb.js';
-import type { BenchAccess } from './bench-access.js';
-import type { BoardModule } from './types.js';
+import type { BenchAccess } from '../core/bench-access.js';
+import type { BenchClock } from '../core/clock.js';
+import type { BoardModule } from '../core/board-contract.js';
 import type { SerialLogCapture } from './log-capture.js';
 
 export interface BoardMemory {
@@ -40,6 +41,8 @@ export interface BoardParts {
   platform: PlatformInfo;
   bench: BenchBoard;
   access: BenchAccess;
+  /** The bench's board time, for every wait. */
+  clock: BenchClock;
   bus: UsbBus;
   log: SerialLogCapture;
   events: DeviceEventCapture | undefined;

@@ -3,7 +3,7 @@
 // normal. Device OS reports safe mode as normal, so safe mode is read from
 // the modules (a user part missing or failing its checks boots into safe
 // mode) or from the rig's memory of asking for it on this enumeration.
-import type { BoardModule, BoardPresence } from './types.js';
+import type { BoardModule, BoardPresence } from '../core/board-contract.js';
 import { isRefused, withUsbControl, type BusGeneration, type UsbBoardListing } from '../transport/usb.js';
 import type { BoardParts } from './parts.js';
 import { presencePollMs } from './timing.js';

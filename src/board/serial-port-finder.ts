@@ -7,8 +7,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { parseDeviceId, type DeviceId } from '../domain.js';
-import { PARTICLE_VID } from '../platform.js';
+import { parseDeviceId, type DeviceId } from '../core/domain.js';
+import { PARTICLE_VID } from '../core/platform.js';
 import type { PortLocator } from '../transport/serial/line.js';
 
 export interface PortListing {

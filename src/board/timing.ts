@@ -1,7 +1,5 @@
-// How long the board layer waits, in board time scaled to the bench, with
-// a floor of wall time for the rig's own work (USB round trips, opening a
-// port) that does not speed up with a simulated clock.
-import type { BenchAccess } from './bench-access.js';
+// How long the board layer waits for a board, in board time (BenchClock
+// turns it into wall time, with room for the rig's own work).
 
 /** A board re-enumerating after a reset or mode change: a few seconds on a real one, more with a modem. */
 export const REENUMERATE_BOARD_MS = 30_000;
@@ -20,9 +18,4 @@ export const PRESENCE_POLL_MS = 10;
  */
 export function presencePollMs(attempt: number): number {
   return Math.min(PRESENCE_POLL_MS, 2 ** Math.min(attempt, 8));
-}
-
-/** Wall ms for `boardMs` of board time on this bench, at least `floorMs`. */
-export function waitMs(access: Pick<BenchAccess, 'timeScale'>, boardMs: number, floorMs = 3000): number {
-  return Math.max(floorMs, Math.round(boardMs / access.timeScale));
 }

@@ -1,7 +1,7 @@
 // A bench made reachable for one command: the simulated bench started when
 // the file says `simulator: true`, secrets resolved, and the addresses handed
 // over as a plain BenchAccess. run, boards and inspect share it.
-import type { BenchAccess } from '../board/bench-access.js';
+import type { BenchAccess } from '../core/bench-access.js';
 import type { LoadedBench } from '../bench/loader.js';
 import type { BenchBoard } from '../bench/schema.js';
 import { resolveSecret } from '../bench/secrets.js';

@@ -1,6 +1,6 @@
 // Turns whatever a command threw into one line and the exit code of its class.
 // Stack traces only with RIG_DEBUG=1: a user gets the cause and the fix.
-import { ExitCode, InfraError, InputError } from '../errors.js';
+import { ExitCode, InfraError, InputError } from '../core/errors.js';
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof InputError) return ExitCode.badInput;

@@ -1,7 +1,7 @@
 // The `rig` command. Each sub-command lives in its own module under commands/
 // and is loaded only when used, so `rig --help` stays instant.
 import { Command, CommanderError } from 'commander';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../core/errors.js';
 import { reportAndExit } from './exit.js';
 import { rigVersion } from './version.js';
 import type { FirmwareMakeArgs } from '../firmware/index.js';

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { InfraError } from '../errors.js';
+import { InfraError } from '../core/errors.js';
 
 export interface SimBoardAddress {
   name: string;

@@ -2,9 +2,9 @@
 // the behaviour fields a test app is made with. Unknown or malformed items
 // are InputErrors that list what is allowed. `disables-updates=until-called`
 // goes with `update-function=NAME`, the cloud function that lets the update in.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { AppBehaviour } from './behaviour.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../core/duration.js';
 
 type Setter = (value: string | undefined, out: Partial<AppBehaviour>) => string | undefined;
 

@@ -3,7 +3,7 @@
 // MARKER + JSON + NUL, inside the SHA-256 and CRC regions: the module stays
 // valid, and each distinct behaviour gives a distinct app hash.
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export const BEHAVIOUR_MARKER = 'PARTICLE-RIG-APP:';
 

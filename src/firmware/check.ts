@@ -1,9 +1,9 @@
 // Checks a module against the board it is meant for, before anything is sent:
 // the same checks a board makes (integrity, platform, address range), in words
 // that say what is wrong and what to do. Dependencies are in dependency.ts.
-import type { ModuleInfo } from '../domain.js';
-import { InputError } from '../errors.js';
-import type { PlatformInfo } from '../platform.js';
+import type { ModuleInfo } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import type { PlatformInfo } from '../core/platform.js';
 import { functionWithArticle, platformLabel } from './names.js';
 import { checkPlacement } from './placement.js';
 import { hex32, type ModuleProblem } from './problem.js';

@@ -1,9 +1,9 @@
 // Module dependencies: the system parts a user part needs, as the prefix
 // records them, and whether a board's system parts satisfy them (a board
 // whose user part fails this check boots into safe mode, particle-facts §9).
-import type { ModuleInfo } from '../domain.js';
-import { InputError } from '../errors.js';
-import { PLATFORMS, type Generation, type PlatformName } from '../platform.js';
+import type { ModuleInfo } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import { PLATFORMS, type Generation, type PlatformName } from '../core/platform.js';
 
 export interface SystemDependency {
   func: 'system-part';

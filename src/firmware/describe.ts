@@ -1,6 +1,6 @@
 // The text and JSON of `rig firmware info`: one "Label: value" line per fact,
 // in the order a firmware engineer reads a module (who, what, where, checks).
-import type { ModuleDependency, ModuleInfo } from '../domain.js';
+import type { ModuleDependency, ModuleInfo } from '../core/domain.js';
 import type { AppBehaviour } from './behaviour.js';
 import { functionWord, platformLabel } from './names.js';
 import type { FirmwareInfo } from './info.js';

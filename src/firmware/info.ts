@@ -1,8 +1,8 @@
 // `rig firmware info FILE`: everything a module says about itself, checked
 // against its own platform's slots, plus the test-app behaviour if it has one.
-import type { ModuleInfo } from '../domain.js';
-import { InputError } from '../errors.js';
-import { PLATFORM_NAMES, platformById, platformByName, type PlatformInfo } from '../platform.js';
+import type { ModuleInfo } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import { PLATFORM_NAMES, platformById, platformByName, type PlatformInfo } from '../core/platform.js';
 import { type AppBehaviour, decodeBehaviour } from './behaviour.js';
 import { checkModuleForBoard, checkModuleIntegrity, type ExpectedModule } from './check.js';
 import { platformLabel } from './names.js';

@@ -1,7 +1,7 @@
 // `rig firmware make` arguments as commander hands them over (strings) ->
 // a test app. Each bad value is an InputError naming its option.
-import { InputError } from '../errors.js';
-import { PLATFORM_NAMES, platformByName } from '../platform.js';
+import { InputError } from '../core/errors.js';
+import { PLATFORM_NAMES, platformByName } from '../core/platform.js';
 import { parseBehaviourFlags } from './behaviour-flags.js';
 import { parseDependency } from './dependency.js';
 import { makeTestApp } from './make.js';

@@ -2,9 +2,9 @@
 // simulated bench runs. Checksums and the suffix are written by
 // binary-version-reader; see writePrefix for why the prefix is not.
 import { z } from 'zod';
-import { ModuleFunction } from '../domain.js';
-import { InputError } from '../errors.js';
-import { PLATFORMS, userPartAddress, type PlatformName } from '../platform.js';
+import { ModuleFunction } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import { PLATFORMS, userPartAddress, type PlatformName } from '../core/platform.js';
 import { type AppBehaviour, AppBehaviourSchema, defaultBehaviour, encodeBehaviour } from './behaviour.js';
 import { bvr } from './library.js';
 import { CLASSIC_SUFFIX_SIZE, FROM_END, PREFIX, PREFIX_SIZE } from './layout.js';

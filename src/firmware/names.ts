@@ -1,6 +1,6 @@
 // How modules and platforms are named in messages and in `firmware info`.
-import type { ModuleFunctionName, ModuleInfo } from '../domain.js';
-import { platformById } from '../platform.js';
+import type { ModuleFunctionName, ModuleInfo } from '../core/domain.js';
+import { platformById } from '../core/platform.js';
 
 const FUNCTION_WORDS: Record<ModuleFunctionName, string> = {
   bootloader: 'bootloader', monolithic: 'monolithic firmware', systemPart: 'system part',

@@ -6,9 +6,9 @@
 // and the tests cross-check this reader against HalModuleParser.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { moduleFunctionName, type ModuleDependency, type ModuleInfo } from '../domain.js';
-import { InputError } from '../errors.js';
-import { platformById } from '../platform.js';
+import { moduleFunctionName, type ModuleDependency, type ModuleInfo } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import { platformById } from '../core/platform.js';
 import { crc32 } from './library.js';
 import { FROM_END, MIN_MODULE_SIZE, crcRegionEnd, shaRegionEnd } from './layout.js';
 import { findPrefix } from './prefix.js';

@@ -1,7 +1,7 @@
 // Does a module sit where the board keeps modules of its kind, and does it
 // fit there? Slots come from the platform table only.
-import type { ModuleInfo } from '../domain.js';
-import { acceptedUserPartStarts, type PlatformInfo } from '../platform.js';
+import type { ModuleInfo } from '../core/domain.js';
+import { acceptedUserPartStarts, type PlatformInfo } from '../core/platform.js';
 import { hex32, type ModuleProblem } from './problem.js';
 
 function tooBig(what: string, length: number, capacity: number, platform: PlatformInfo): ModuleProblem {

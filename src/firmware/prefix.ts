@@ -1,8 +1,8 @@
 // Finds and decodes the 24-byte module prefix (module_info_t). User parts
 // carry it at offset 0; system parts after the interrupt vector table, at an
 // offset the platform table gives (0x184 Gen2, 0x200 Gen3).
-import { ModuleFunction } from '../domain.js';
-import { PLATFORMS, PLATFORM_NAMES } from '../platform.js';
+import { ModuleFunction } from '../core/domain.js';
+import { PLATFORMS, PLATFORM_NAMES } from '../core/platform.js';
 import { PREFIX, PREFIX_SIZE } from './layout.js';
 
 export interface RawPrefix {

@@ -2,7 +2,7 @@
 // firmware, firmware paths use variables that are set, env does not try to
 // redefine what the rig sets per board, an ordered expectation has a
 // symptom before it to follow (order-checks.ts).
-import type { InputError } from '../errors.js';
+import type { InputError } from '../core/errors.js';
 import type { IssueTranslator } from '../yaml/issues.js';
 import { didYouMean } from '../yaml/suggest.js';
 import { orderProblems } from './order-checks.js';

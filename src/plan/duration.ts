@@ -2,10 +2,10 @@
 // Always board time, in milliseconds. A bare number is refused: 30 could be
 // seconds or milliseconds, and guessing wrong makes a test lie.
 import { z } from 'zod';
-import { DURATION_RE, parseDuration } from '../duration.js';
+import { DURATION_RE, parseDuration } from '../core/duration.js';
 import { withFix } from '../yaml/describe.js';
 
-export { DURATION_PATTERN, formatDuration, parseDuration } from '../duration.js';
+export { DURATION_PATTERN, formatDuration, parseDuration } from '../core/duration.js';
 
 const EXAMPLE = 'a duration like 30s or 2m';
 const UNITS_FIX = 'units: ms, s, m, h; combine them largest first, as in 1h30m';

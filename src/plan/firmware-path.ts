@@ -1,6 +1,6 @@
 // The file a firmware entry names for one board: the template expanded with
 // the board's variables, resolved against the plan's folder.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { LoadedPlan } from './loader.js';
 import { expandParts, parseTemplate, resolveFrom, variableLookup, type BoardVars } from './variables.js';
 

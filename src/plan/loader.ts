@@ -2,7 +2,7 @@
 // Every problem is a located InputError; several are thrown together as
 // InputErrors, whose format() prints one line per problem.
 import { dirname, resolve } from 'node:path';
-import type { SourcePlace } from '../errors.js';
+import type { SourcePlace } from '../core/errors.js';
 import { throwProblems } from '../yaml/input-errors.js';
 import { loadLocatedYaml, type LocatedYaml } from '../yaml/located.js';
 import type { PlacePart, ValuePath } from '../yaml/place.js';

@@ -3,7 +3,7 @@
 // same step list, with no action or repeat in between (step-roles.ts says
 // why those end an order). Without one the step has nothing to be after,
 // which `rig validate` says at the `after` key, naming what ended the order.
-import type { InputError } from '../errors.js';
+import type { InputError } from '../core/errors.js';
 import type { IssueTranslator } from '../yaml/issues.js';
 import type { ValuePath } from '../yaml/place.js';
 import { endsOrder, isOrdered, matchesSymptom } from './step-roles.js';

@@ -1,6 +1,6 @@
 // A platform name from the one platform table, with a suggestion for typos.
 import { z } from 'zod';
-import type { PlatformName } from '../platform.js';
+import type { PlatformName } from '../core/platform.js';
 import { withFix } from '../yaml/describe.js';
 import { didYouMean } from '../yaml/suggest.js';
 import { PLATFORMS_LIST } from './vocabulary.js';

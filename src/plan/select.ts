@@ -2,8 +2,8 @@
 // Selector keys combine with AND; platform and name lists match any entry; a
 // board must carry every listed tag. A plan that selects nothing is an input
 // error located at its `boards` key, naming what the bench does have.
-import { InputError } from '../errors.js';
-import type { PlatformName } from '../platform.js';
+import { InputError } from '../core/errors.js';
+import type { PlatformName } from '../core/platform.js';
 import type { LoadedPlan } from './loader.js';
 import type { BoardSelector } from './boards-schema.js';
 

@@ -1,7 +1,7 @@
 // Better messages for steps than a union can give: a step is validated
 // against the one schema its kind key names, and a step without a known kind
 // key gets "unknown step 'flahs' — did you mean 'flash'?".
-import type { InputError } from '../errors.js';
+import type { InputError } from '../core/errors.js';
 import { kindOf } from '../yaml/describe.js';
 import type { IssueTranslator } from '../yaml/issues.js';
 import type { ValuePath } from '../yaml/place.js';

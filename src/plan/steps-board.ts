@@ -1,7 +1,7 @@
 // Steps that act on a board: flash, mode, reset, power, wait, inspect.
 import { z } from 'zod';
 import { withFix } from '../yaml/describe.js';
-import type { BoardMode, FlashMethod, ResetReason } from '../domain.js';
+import type { BoardMode, FlashMethod, ResetReason } from '../core/domain.js';
 import { Duration } from './duration.js';
 import { common, commonShape, FirmwareRef } from './step-common.js';
 import {

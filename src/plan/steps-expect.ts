@@ -3,7 +3,7 @@
 // map forms, inside it. `after: previous` (beside the kind key) orders a
 // symptom after the one the previous expectation matched (src/steps/order.ts).
 import { z } from 'zod';
-import type { BoardMode, ResetReason } from '../domain.js';
+import type { BoardMode, ResetReason } from '../core/domain.js';
 import { withFix } from '../yaml/describe.js';
 import { Duration } from './duration.js';
 import { Pattern } from './pattern.js';

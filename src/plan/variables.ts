@@ -3,7 +3,7 @@
 // from the plan's `env` defaults. Relative results resolve against the
 // folder of the plan file.
 import { isAbsolute, resolve } from 'node:path';
-import type { PlatformName } from '../platform.js';
+import type { PlatformName } from '../core/platform.js';
 
 export const BOARD_VARIABLES = ['platform', 'board', 'id'] as const;
 export type BoardVariable = (typeof BOARD_VARIABLES)[number];

@@ -1,7 +1,7 @@
 // The closed word lists of the plan format, as runtime values. Each list is
 // tied to its domain type, so a change in src/domain.ts fails to compile here.
-import { BOARD_MODES, type BoardMode, type FlashMethod, type ResetReason } from '../domain.js';
-import { PLATFORM_NAMES, type PlatformName } from '../platform.js';
+import { BOARD_MODES, type BoardMode, type FlashMethod, type ResetReason } from '../core/domain.js';
+import { PLATFORM_NAMES, type PlatformName } from '../core/platform.js';
 
 type Exactly<T extends string, L extends readonly T[]> = [T] extends [L[number]] ? L : never;
 

@@ -1,7 +1,7 @@
 // What one run produced: the single input of every report writer (TAP,
 // JUnit, JSON, HTML). The runner fills it; writers only read it.
-import type { DeviceId, StepResult } from '../domain.js';
-import type { PlatformName } from '../platform.js';
+import type { DeviceId, StepResult } from '../core/domain.js';
+import type { PlatformName } from '../core/platform.js';
 
 /**
  * A board's verdict. `infra` = the rig could not reach or drive the board;

@@ -9,8 +9,8 @@
 //      it has its own counts, its own TAP severity and JUnit <error>.
 //   3. otherwise (passes and skips only) -> exit 0. A skip is a reason the
 //      plan gave (e.g. no power switch), not a failure; infra wins over skip.
-import { ExitCode } from '../errors.js';
-import type { StepStatus } from '../domain.js';
+import { ExitCode } from '../core/errors.js';
+import type { StepStatus } from '../core/domain.js';
 import type { BoardReport, BoardStatus, ReportStep, RunReport } from './model.js';
 
 export type ExitStatus = (typeof ExitCode)[keyof typeof ExitCode];

@@ -6,8 +6,8 @@ import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeviceId } from '../domain.js';
-import { InfraError } from '../errors.js';
+import type { DeviceId } from '../core/domain.js';
+import { InfraError } from '../core/errors.js';
 
 export interface LockOwner {
   pid: number;

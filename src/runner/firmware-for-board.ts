@@ -2,16 +2,13 @@
 // plan's path template, or a test app built for the board's platform
 // (`make`). Either way it is checked against the board before anything is
 // sent; every problem is an InputError located at the plan's firmware entry.
-import type { ModuleInfo } from '../domain.js';
-import { InputError } from '../errors.js';
-import {
-  checkModuleForBoard, defaultSystemDependency, makeTestApp, parseBehaviourMap, parseModule, readModuleFile,
-  type ExpectedModule, type SystemDependency,
-} from '../firmware/index.js';
+import type { ModuleInfo } from '../core/domain.js';
+import { InputError } from '../core/errors.js';
+import { checkModuleForBoard, defaultSystemDependency, makeTestApp, parseBehaviourMap, parseModule, readModuleFile, type ExpectedModule, type SystemDependency } from '../firmware/index.js';
 import { firmwarePath } from '../plan/firmware-path.js';
 import type { LoadedPlan } from '../plan/loader.js';
 import { walkSteps } from '../plan/walk.js';
-import { PLATFORMS, type PlatformName } from '../platform.js';
+import { PLATFORMS, type PlatformName } from '../core/platform.js';
 
 export interface FirmwareImage {
   /** The plan's name for it ("candidate"). */

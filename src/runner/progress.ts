@@ -1,7 +1,7 @@
 // What a person watching a run sees: on a terminal, one live line per board
 // (step, what it is doing); elsewhere (CI, pipes), one plain line per step
 // result. Written to stderr so stdout stays for machine output.
-import type { StepResult } from '../domain.js';
+import type { StepResult } from '../core/domain.js';
 
 export interface Progress {
   step(e: { board: string; index: number; total: number; title: string; result?: StepResult }): void;

@@ -2,8 +2,9 @@
 // (board time, scaled to wall time), the plan's limit over all of them, and
 // the run's cancellation. A failed step stops the board unless it says
 // continue-on-failure; what was not run is reported as skipped, with why.
-import type { Board, FirmwareImage } from '../board/types.js';
-import type { StepResult } from '../domain.js';
+import type { Board, FirmwareImage } from '../core/board-contract.js';
+import { BenchClock, MAX_TIMER_MS } from '../core/clock.js';
+import type { StepResult } from '../core/domain.js';
 import type { LoadedPlan } from '../plan/loader.js';
 import type { Step } from '../plan/steps.js';
 import type { BoardReport } from '../report/model.js';
@@ -24,8 +25,6 @@ export interface BoardRunInput {
   onNote?: (board: string, note: string) => void;
 }
 
-const wall = (boardMs: number, scale: number) => Math.max(1, Math.round(boardMs / scale));
-
 function skipped(step: Step, why: string): StepResult {
   return { status: 'skip', name: stepTitle(step), durationMs: 0, skipReason: why };
 }
@@ -42,10 +41,11 @@ function abortedResult(result: StepResult, why: 'run' | 'plan' | 'step', limitMs
 }
 
 export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
-  const { board, loaded, timeScale } = input;
+  const { board, loaded } = input;
+  const clock = new BenchClock(input.timeScale);
   const plan = loaded.plan;
   const started = Date.now();
-  const planSignal = AbortSignal.timeout(wall(plan.timeoutMs, timeScale));
+  const planSignal = AbortSignal.timeout(Math.min(MAX_TIMER_MS, clock.wallMs(plan.timeoutMs)));
   const ctx: StepContext = {
     board,
     firmware: (name) => {
@@ -53,7 +53,7 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
       if (!fw) throw new Error(`firmware '${name}' was not prepared for ${board.name}`);
       return fw;
     },
-    timeScale,
+    clock,
     signal: input.signal,
     note: (text) => input.onNote?.(board.name, text),
     // Log and event look-backs start here, not at earlier plans on the same board.
@@ -70,7 +70,7 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
     input.onStep?.({ board: board.name, index, total: plan.steps.length, title });
     // A repeat holds many steps: without a limit of its own it has the plan's.
     const stepLimitMs = step.timeoutMs ?? (step.kind === 'repeat' ? plan.timeoutMs : DEFAULT_STEP_TIMEOUT_MS);
-    const stepSignal = AbortSignal.timeout(wall(stepLimitMs, timeScale));
+    const stepSignal = AbortSignal.timeout(Math.min(MAX_TIMER_MS, clock.wallMs(stepLimitMs)));
     ctx.signal = AbortSignal.any([input.signal, planSignal, stepSignal]);
     let result = await runStep(step, ctx);
     if (input.signal.aborted) result = abortedResult(result, 'run', 0, String(input.signal.reason ?? 'cancelled'));

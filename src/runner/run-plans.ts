@@ -2,7 +2,7 @@
 // board's failure never stops another; a board the rig could not open is
 // reported as infrastructure with the reason, never as a test failure.
 import { hostname } from 'node:os';
-import type { Board, FirmwareImage } from '../board/types.js';
+import type { Board, FirmwareImage } from '../core/board-contract.js';
 import type { BenchBoard } from '../bench/schema.js';
 import type { LoadedPlan } from '../plan/loader.js';
 import type { BoardReport, RunReport } from '../report/model.js';

@@ -3,13 +3,13 @@
 // the USB bus at <runDir>/usb.sock, the local cloud and the bench control
 // service. `rig sim` runs it in its own process (which `rig run` starts as a
 // child); tests start it in-process. Everything it opens, close() closes.
-import { usbToolEnv } from '../board/bench-access.js';
+import { usbToolEnv } from '../core/bench-access.js';
 import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { loadBench, type LoadedBench } from '../bench/loader.js';
 import type { Bench } from '../bench/schema.js';
-import type { DeviceId } from '../domain.js';
-import type { PlatformName } from '../platform.js';
+import type { DeviceId } from '../core/domain.js';
+import type { PlatformName } from '../core/platform.js';
 import { createSimBoard, type SimBoardHandle } from './board/create.js';
 import { createClock } from './clock.js';
 import { createCloudServer } from './cloud/server.js';

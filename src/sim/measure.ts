@@ -1,8 +1,8 @@
 // Measures what simulated boards cost: heap per board and CPU while idle
 // (connected, app logging at its rate). Run: npx tsx --expose-gc src/sim/measure.ts [boards] [scale] [seconds]
 import { makeTestApp } from '../firmware/make.js';
-import type { DeviceId } from '../domain.js';
-import { PLATFORM_NAMES } from '../platform.js';
+import type { DeviceId } from '../core/domain.js';
+import { PLATFORM_NAMES } from '../core/platform.js';
 import { createSimBoard, type SimBoardHandle } from './board/create.js';
 import { createClock } from './clock.js';
 

@@ -2,7 +2,7 @@
 // last update in the attempt, what the cloud claimed and what runs. Read
 // back from the attempt's step details, where flash (with expect) and
 // expect-app leave their UpdateSummary.
-import type { StepResult } from '../domain.js';
+import type { StepResult } from '../core/domain.js';
 import type { UpdateSummary } from './update-check.js';
 
 export interface AttemptUpdate {

@@ -1,7 +1,7 @@
 // One attempt of a repeat: its steps in order, stopping at a failure (unless
 // the step may continue) or at once when the rig loses its reach. The result
 // holds each step's result as a child, and the attempt's first problem.
-import type { StepResult, StepStatus } from '../domain.js';
+import type { StepResult, StepStatus } from '../core/domain.js';
 import type { Step } from '../plan/steps.js';
 import { marksNow, type CaptureMarks, type StepContext, type StepRunner } from './context.js';
 import { worseStatus } from './outcome.js';

@@ -5,11 +5,11 @@
 // (the board is offline, its app has no such function), said from the
 // device as the cloud lists it; not reaching the cloud is infrastructure
 // (InfraError, thrown). No cloud on the bench: SKIP.
-import type { BoardPresence, FunctionCall } from '../board/types.js';
+import type { BoardPresence, FunctionCall } from '../core/board-contract.js';
 import { formatDuration } from '../plan/duration.js';
 import type { CallStep } from '../plan/steps-call.js';
-import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
-import { pollInterval, sleep } from './poll.js';
+import { DEFAULT_WITHIN_MS, type StepContext } from './context.js';
+import { sleep } from '../core/clock.js';
 import { fail, pass, skip, type KindRunner } from './result.js';
 
 type Refusal = Extract<FunctionCall, { kind: 'refused' }>;
@@ -43,13 +43,13 @@ export const runCall: KindRunner<CallStep> = async (step, ctx) => {
   const functions = ctx.board.functions;
   if (!functions) return skip('the bench names no cloud, so cloud functions cannot be called');
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
-  const deadline = Date.now() + wallMs(ctx, withinMs);
+  const deadline = Date.now() + ctx.clock.wallMs(withinMs);
   const what = `${step.function}(${JSON.stringify(step.arg)})`;
   ctx.note(`calling ${what}`);
   let reply = await functions.call(step.function, step.arg, ctx.signal);
   while (reply.kind === 'refused' && Date.now() < deadline) {
     ctx.note(`calling ${what}: ${reply.connected ? 'not registered yet' : 'the board is offline'}, trying again`);
-    await sleep(pollInterval(ctx), ctx.signal);
+    await sleep(ctx.clock.pollMs(), ctx.signal);
     reply = await functions.call(step.function, step.arg, ctx.signal);
   }
   const details = { function: step.function, arg: step.arg };

@@ -3,8 +3,9 @@
 // last flash, where the plan and the last action began in the captures,
 // what the last symptom expectation matched), which expectations and
 // diagnoses rest on.
-import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../board/types.js';
-import type { FlashMethod, ModuleDependency, StepResult } from '../domain.js';
+import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../core/board-contract.js';
+import type { BenchClock } from '../core/clock.js';
+import type { FlashMethod, ModuleDependency, StepResult } from '../core/domain.js';
 
 /** Positions in a board's captures: the seq the next log line / cloud event will get. */
 export interface CaptureMarks {
@@ -55,8 +56,8 @@ export interface StepContext {
   board: Board;
   /** Resolved and checked for this board (src/runner/firmware-for-board.ts). Throws InputError for an unknown name. */
   firmware(name: string): FirmwareImage;
-  /** Board time / wall time: wall ms = board ms / timeScale. */
-  timeScale: number;
+  /** The bench's board time: every wait of a step is board time through it. */
+  clock: BenchClock;
   /** Run cancellation (and the plan's timeout). The step's own timeout is added by runStep. */
   signal: AbortSignal;
   /** Set by a flash step (runStep writes it back into the context it was given). */
@@ -85,11 +86,6 @@ export function marksNow(board: Board): CaptureMarks {
 function nextSeq(items: readonly { seq: number }[]): number {
   const last = items[items.length - 1];
   return last ? last.seq + 1 : 0;
-}
-
-/** Wall milliseconds for a board-time duration. */
-export function wallMs(ctx: Pick<StepContext, 'timeScale'>, boardMs: number): number {
-  return Math.max(0, boardMs / ctx.timeScale);
 }
 
 /** Waits of expectations without `within`: 30 s of board time, as the old CLI waited for a reply. */

@@ -1,7 +1,7 @@
 // Why a module table sends a board to safe mode (particle-facts §3, §9): a
 // module whose dependency check failed, named with the versions involved,
 // or a module failing another check. Pure: modules in, sentences out.
-import type { BoardModule } from '../board/types.js';
+import type { BoardModule } from '../core/board-contract.js';
 
 const FUNC_WORDS: Record<BoardModule['func'], string> = {
   bootloader: 'bootloader', 'system-part': 'system part', 'user-part': 'user part', monolithic: 'monolithic firmware',

@@ -2,7 +2,7 @@
 // dependencies (read from the binary the rig sent) against the module table
 // the board reports. Explains an update refused or not applied in normal
 // mode; safe mode after a wired flash is diagnose.ts's safeMode rule.
-import type { BoardModule } from '../board/types.js';
+import type { BoardModule } from '../core/board-contract.js';
 import { type Diagnosis, type Evidence } from './evidence.js';
 
 function unmetNeeds(e: Evidence): string[] {

@@ -8,7 +8,7 @@ import { failedCheckText, hasUserPart, unmetDependencyText } from './diagnose-mo
 import { needsNewerSystem } from './diagnose-needs.js';
 import { otaFailed, otaUnfinished, successNotApplied, updatesHeld, updateTimeout } from './diagnose-ota.js';
 import { describeEvent, EVENT, hash8, lastEvent, traceMatching, type Diagnosis, type Evidence } from './evidence.js';
-import { modulesFromJson } from '../board/module-json.js';
+import { modulesFromJson } from '../core/module-listing.js';
 
 export type { Diagnosis, Evidence } from './evidence.js';
 

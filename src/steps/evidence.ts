@@ -1,8 +1,8 @@
 // The evidence a diagnosis rests on, as plain data: what the cloud said since
 // the flash, what the board printed, its reset reason, mode and modules, and
 // the app hash the step expected and found. diagnose.ts reads only this.
-import type { BoardModule, BoardPresence } from '../board/types.js';
-import type { FlashMethod, ModuleDependency } from '../domain.js';
+import type { BoardModule, BoardPresence } from '../core/board-contract.js';
+import type { FlashMethod, ModuleDependency } from '../core/domain.js';
 
 export interface EvidenceEvent {
   name: string;

@@ -2,13 +2,13 @@
 // case-insensitively: Device OS prints it upper-case). Polled until `within`,
 // or 30 s of board time when the plan gives none, so a board still booting
 // after a flash is not judged early; a match ends the wait at once.
-import type { RunningApp } from '../board/types.js';
-import { InfraError } from '../errors.js';
+import type { RunningApp } from '../core/board-contract.js';
+import { InfraError } from '../core/errors.js';
 import type { ExpectAppStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
+import { DEFAULT_WITHIN_MS, type StepContext } from './context.js';
 import { hash8 } from './evidence.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { pollInterval, pollUntil } from './poll.js';
+import { pollUntil } from './poll.js';
 import { fail, pass, type KindRunner } from './result.js';
 import { judgeLastFlash, updateSummary, type UpdateSummary } from './update-check.js';
 
@@ -26,14 +26,14 @@ export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
   ctx.note(`waiting for app ${step.firmware} (${hash8(want)})`);
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
   // A board that booted and is connecting says its app to the cloud: hear it before knocking it off the cloud to ask.
-  const cloudWaitMs = wallMs(ctx, Math.min(withinMs, CLOUD_APP_HASH_WAIT_MS));
+  const cloudWaitMs = ctx.clock.wallMs(Math.min(withinMs, CLOUD_APP_HASH_WAIT_MS));
   const r = await pollUntil(
     async () => {
       const app = await ctx.board.runningApp(ctx.signal, { cloudWaitMs });
       return { ...app, hash: app.hash?.toLowerCase() };
     },
     (app) => app.hash === want,
-    { withinMs: wallMs(ctx, withinMs), intervalMs: pollInterval(ctx), signal: ctx.signal },
+    { withinMs: ctx.clock.wallMs(withinMs), intervalMs: ctx.clock.pollMs(), signal: ctx.signal },
   );
   const update = await lastUpdate(ctx, r.value);
   const details = { source: r.value.source, reads: r.reads, ...(update ? { update } : {}) };

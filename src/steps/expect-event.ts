@@ -4,10 +4,10 @@
 // (since.ts); with `after: previous`, after what the previous symptom
 // expectation matched (order.ts). With absent: true, no such event may
 // arrive in that window. No cloud on the bench: SKIP.
-import type { CloudEvent } from '../board/types.js';
+import type { CloudEvent } from '../core/board-contract.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExpectEventStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS, wallMs } from './context.js';
+import { DEFAULT_WITHIN_MS } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { beforeDiagnosis, eventLabel, matchedBefore, rememberMatch, symptomWindow } from './order.js';
 import { fail, pass, skip, type KindRunner } from './result.js';
@@ -26,14 +26,14 @@ export const runExpectEvent: KindRunner<ExpectEventStep> = async (step, ctx) => 
   const matches = (e: CloudEvent): boolean => e.name.startsWith(step.event) && (!data || data.test(e.data));
   const wanted = { name: step.event, ...(step.data !== undefined ? { data: step.data } : {}), ...(window.after ? { after: window.after.label } : {}) };
   ctx.note(`${step.absent ? 'watching for no' : 'waiting for'} event ${step.event}`);
-  const hit = await events.waitFor(step.event, { ...(data ? { data } : {}), fromSeq: from, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
+  const hit = await events.waitFor(step.event, { ...(data ? { data } : {}), fromSeq: from, withinMs: ctx.clock.wallMs(withinMs), signal: ctx.signal });
   if (step.absent) {
     if (!hit) return pass();
     return fail({ absent: wanted }, shown(hit), { diagnosis: `event ${hit.name} = ${JSON.stringify(hit.data)} arrived, which the plan says must not` });
   }
   if (hit) return pass({ actual: shown(hit), ...rememberMatch(ctx, step, window, { stream: 'events', seq: hit.seq, at: hit.at, label: eventLabel(hit) }) });
   const earlier = matchedBefore(events.events(), window, matches);
-  if (earlier) return fail(wanted, shown(earlier), beforeDiagnosis(eventLabel(earlier), earlier, 'events', window, ctx.timeScale));
+  if (earlier) return fail(wanted, shown(earlier), beforeDiagnosis(eventLabel(earlier), earlier, 'events', window, ctx.clock));
   const sameName = events.events().filter((e) => e.seq >= from && e.name.startsWith(step.event)).slice(-5).map(shown);
   const d = await diagnoseFailure(ctx);
   const got = sameName.length ? `; got ${sameName.map((e) => JSON.stringify(e.data)).join(', ')}` : '';

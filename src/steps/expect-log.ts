@@ -4,10 +4,10 @@
 // what the previous symptom expectation matched (order.ts). With absent, no
 // line of the plan so far matches, and, when `within` is given, none arrives
 // during it either.
-import type { LogLine } from '../board/types.js';
+import type { LogLine } from '../core/board-contract.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExpectLogStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS, wallMs, type StepContext } from './context.js';
+import { DEFAULT_WITHIN_MS, type StepContext } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { EXCERPT_LINES, fail, pass, type KindRunner, type StepBody } from './result.js';
 import { beforeDiagnosis, lineLabel, matchedBefore, rememberMatch, symptomWindow } from './order.js';
@@ -28,17 +28,17 @@ export const runExpectLog: KindRunner<ExpectLogStep> = async (step, ctx) => {
     if (already) return found(already, ctx, step.pattern);
     if (step.withinMs === undefined) return pass();
     ctx.note(`watching the trace for /${step.pattern}/`);
-    const late = await log.waitFor(re, { fromSeq: from, withinMs: wallMs(ctx, step.withinMs), signal: ctx.signal });
+    const late = await log.waitFor(re, { fromSeq: from, withinMs: ctx.clock.wallMs(step.withinMs), signal: ctx.signal });
     return late ? found(late, ctx, step.pattern) : pass();
   }
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
   const window = symptomWindow(ctx, step.afterPrevious, 'log');
   ctx.note(`waiting for /${step.pattern}/ in the trace`);
-  const hit = await log.waitFor(re, { fromSeq: window.fromSeq, withinMs: wallMs(ctx, withinMs), signal: ctx.signal });
+  const hit = await log.waitFor(re, { fromSeq: window.fromSeq, withinMs: ctx.clock.wallMs(withinMs), signal: ctx.signal });
   if (hit) return pass({ actual: hit.text, ...rememberMatch(ctx, step, window, { stream: 'log', seq: hit.seq, at: hit.printedFrom ?? hit.at, label: lineLabel(hit) }) });
   const expected = { match: step.pattern, ...(window.after ? { after: window.after.label } : {}) };
   const earlier = matchedBefore(log.lines(), window, (l) => re.test(l.text));
-  if (earlier) return fail(expected, earlier.text, beforeDiagnosis(lineLabel(earlier), earlier, 'log', window, ctx.timeScale));
+  if (earlier) return fail(expected, earlier.text, beforeDiagnosis(lineLabel(earlier), earlier, 'log', window, ctx.clock));
   const d = await diagnoseFailure(ctx);
   const after = window.after ? ` after ${window.after.label}` : '';
   return fail(expected, 'no matching line', diagnosisFields(d, `no trace line matched /${step.pattern}/${after} within ${formatDuration(withinMs)}`));

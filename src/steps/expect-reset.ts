@@ -5,10 +5,10 @@
 // `after: previous` the reset event must come after what the previous
 // symptom expectation matched (order.ts); the board's own report carries no
 // time, so without a cloud an ordered expect-reset is a SKIP with the reason.
-import type { CloudEvent } from '../board/types.js';
+import type { CloudEvent } from '../core/board-contract.js';
 import { formatDuration } from '../plan/duration.js';
 import type { ExpectResetStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS, wallMs } from './context.js';
+import { DEFAULT_WITHIN_MS } from './context.js';
 import { EVENT } from './evidence.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { beforeDiagnosis, matchedBefore, rememberMatch, resetLabel, symptomWindow } from './order.js';
@@ -23,7 +23,7 @@ export const runExpectReset: KindRunner<ExpectResetStep> = async (step, ctx) => 
   const withinMs = step.withinMs ?? DEFAULT_WITHIN_MS;
   const window = symptomWindow(ctx, step.afterPrevious, 'events');
   ctx.note(`waiting for reset reason ${step.reason}`);
-  const seen = await waitForResetReason(ctx, step.reason, { fromEventSeq: window.fromSeq, withinWallMs: wallMs(ctx, withinMs) });
+  const seen = await waitForResetReason(ctx, step.reason, { fromEventSeq: window.fromSeq, withinWallMs: ctx.clock.wallMs(withinMs) });
   const details = { source: seen.source };
   if (seen.found) {
     const matched = seen.event && { stream: 'events' as const, seq: seen.event.seq, at: seen.event.at, label: resetLabel(step.reason) };
@@ -33,7 +33,7 @@ export const runExpectReset: KindRunner<ExpectResetStep> = async (step, ctx) => 
   const data = resetData(step.reason);
   const earlier = events && matchedBefore(events.events(), window, (e: CloudEvent) => e.name === EVENT.lastReset && data.test(e.data));
   if (earlier) {
-    const before = beforeDiagnosis(resetLabel(step.reason), earlier, 'events', window, ctx.timeScale);
+    const before = beforeDiagnosis(resetLabel(step.reason), earlier, 'events', window, ctx.clock);
     return fail(expected, step.reason, { diagnosis: before.diagnosis, details: { ...details, ...before.details } });
   }
   const d = await diagnoseFailure(ctx, seen.latest ? { resetReason: seen.latest } : {});

@@ -1,6 +1,6 @@
 // A plan's fault step as the board layer's FaultSpec, and how a fault that
 // lasts `for` a while is undone.
-import type { FaultSpec } from '../board/types.js';
+import type { FaultSpec } from '../core/board-contract.js';
 import type { FaultStep } from '../plan/steps-fault.js';
 
 export function faultSpecOf(step: FaultStep): FaultSpec {

@@ -3,11 +3,9 @@
 // undoing it, or arms it for a moment of the next transfer ("OTA at 40%").
 // A bench that cannot impose it throws UnsupportedError: runStep makes that
 // a SKIP with the bench's reason, so the plan never silently does less.
-import { UnsupportedError } from '../board/types.js';
+import { UnsupportedError } from '../core/errors.js';
 import type { FaultStep } from '../plan/steps-fault.js';
-import { wallMs } from './context.js';
 import { faultSpecOf, undoOf } from './fault-spec.js';
-import { sleep } from './poll.js';
 import { pass, type KindRunner } from './result.js';
 
 export const runFault: KindRunner<FaultStep> = async (step, ctx) => {
@@ -26,7 +24,7 @@ export const runFault: KindRunner<FaultStep> = async (step, ctx) => {
   await board.fault(fault, ctx.signal);
   const undo = undoOf(step.fault);
   if (step.forMs === undefined || !undo) return pass({ details: { fault } });
-  await sleep(wallMs(ctx, step.forMs), ctx.signal);
+  await ctx.clock.sleep(step.forMs, ctx.signal);
   ctx.note(`undoing ${step.fault}`);
   if ('power' in undo) await board.power(undo.power, ctx.signal);
   else await board.fault(undo.fault, ctx.signal);

@@ -5,8 +5,8 @@
 // its way (an app that boots slowly after a wired flash).
 import type { FlashStep } from '../plan/steps-board.js';
 import type { UpdateVerdict } from '../plan/vocabulary.js';
-import { wallMs, type StepContext } from './context.js';
-import { pollInterval, pollUntil } from './poll.js';
+import { type StepContext } from './context.js';
+import { pollUntil } from './poll.js';
 import { fail, pass, type StepBody } from './result.js';
 import { judgeLastFlash, updateSummary } from './update-check.js';
 import { FAILED_GRACE_MS, type Judgement } from './update-verdict.js';
@@ -25,12 +25,12 @@ export async function awaitVerdict(step: FlashStep, ctx: StepContext, details: R
     if (!j.settled) return false;
     if ((want as readonly string[]).includes(j.verdict)) return true;
     if (unexpected?.verdict !== j.verdict) unexpected = { verdict: j.verdict, since: Date.now() };
-    return (Date.now() - unexpected.since) * ctx.timeScale >= FAILED_GRACE_MS;
+    return ctx.clock.boardMsSince(unexpected.since) >= FAILED_GRACE_MS;
   };
   // An OTA is followed on the cloud's events; the board itself is read once it settled.
   const readBoard = flash.via !== 'ota' || !ctx.board.events;
   const r = await pollUntil(() => judgeLastFlash(ctx, flash, { readBoard }), accepted, {
-    withinMs: wallMs(ctx, step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(100, pollInterval(ctx)), signal: ctx.signal,
+    withinMs: ctx.clock.wallMs(step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(100, ctx.clock.pollMs()), signal: ctx.signal,
   });
   const final = r.value.settled && !readBoard ? await judgeLastFlash(ctx, flash) : r.value;
   const summary = await updateSummary(ctx, flash, final);

@@ -6,7 +6,8 @@
 // `expect`, the step waits for the update to settle and judges it by the app
 // the board runs (update-check.ts): a refused image is then the verdict
 // `failed`, and any verdict but `applied` carries its diagnosis.
-import { FlashRejectedError, type FlashProgress, type FlashReport } from '../board/types.js';
+import { type FlashProgress, type FlashReport } from '../core/board-contract.js';
+import { FlashRejectedError } from '../core/errors.js';
 import type { FlashStep } from '../plan/steps-board.js';
 import { marksNow, type StepContext } from './context.js';
 import { EVENT } from './evidence.js';

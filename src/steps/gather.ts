@@ -2,7 +2,7 @@
 // best-effort look at the board, then asks diagnose.ts. Reading the board
 // here must never turn a failure into an infra result: what cannot be read
 // is simply left out of the evidence.
-import type { BoardModule, BoardPresence } from '../board/types.js';
+import type { BoardModule, BoardPresence } from '../core/board-contract.js';
 import type { StepContext } from './context.js';
 import { diagnose } from './diagnose.js';
 import { EVENT, type Diagnosis, type Evidence } from './evidence.js';

@@ -1,6 +1,6 @@
 // The steps layer's public face: runStep dispatches a plan step to the
 // module of its kind, under the rules of run-step.ts.
-import type { StepResult } from '../domain.js';
+import type { StepResult } from '../core/domain.js';
 import type { Step } from '../plan/steps.js';
 import { runCall } from './call.js';
 import type { StepContext } from './context.js';
@@ -51,6 +51,6 @@ export function runStep(step: Step, ctx: StepContext): Promise<StepResult> {
 }
 
 export { marksNow, DEFAULT_WITHIN_MS, type StepContext, type StepRunner, type LastFlash, type CaptureMarks } from './context.js';
-export { DeadlineError, outcomeOf, worseStatus, type Outcome } from './outcome.js';
+export { outcomeOf, worseStatus, type Outcome } from './outcome.js';
 export { diagnose, type Diagnosis, type Evidence } from './diagnose.js';
 export { stepTitle } from './title.js';

@@ -1,7 +1,7 @@
 // Whether a module the board reports meets a plan's expectation, and the
 // words for what differs. An expectation without `location` means the main
 // slot: the module that runs, not a backup or factory copy.
-import type { BoardModule } from '../board/types.js';
+import type { BoardModule } from '../core/board-contract.js';
 import { versionSatisfies, type ModuleExpectation } from '../plan/steps-modules.js';
 
 const OP_WORDS = { '=': '', '!=': '!=', '>=': '>=', '>': '>', '<=': '<=', '<': '<' } as const;

@@ -18,6 +18,7 @@
 // than the cloud's usual delay), and never less than 25 ms of wall time (the
 // host's own jitter on a fast simulated bench). The field symptoms a plan
 // orders are seconds to minutes apart, well outside it.
+import type { BenchClock } from '../core/clock.js';
 import type { Step } from '../plan/steps.js';
 import type { StepContext, CaptureStream, MatchedSymptom } from './context.js';
 import { stepTitle } from './title.js';
@@ -27,8 +28,8 @@ export const CROSS_STREAM_SLACK_BOARD_MS = 1000;
 export const CROSS_STREAM_SLACK_MIN_WALL_MS = 25;
 
 /** Wall ms within which two arrivals on different captures count as simultaneous. */
-export function crossStreamSlackMs(timeScale: number): number {
-  return Math.max(CROSS_STREAM_SLACK_MIN_WALL_MS, CROSS_STREAM_SLACK_BOARD_MS / timeScale);
+export function crossStreamSlackMs(clock: BenchClock): number {
+  return Math.max(CROSS_STREAM_SLACK_MIN_WALL_MS, clock.wallMs(CROSS_STREAM_SLACK_BOARD_MS));
 }
 
 interface Item {
@@ -52,9 +53,9 @@ function firstArrivedFrom(items: readonly Item[], wallMs: number): number {
 }
 
 /** The first seq of `stream` that counts as after `prev`. */
-export function firstSeqAfter(prev: MatchedSymptom, stream: CaptureStream, items: readonly Item[], timeScale: number): number {
+export function firstSeqAfter(prev: MatchedSymptom, stream: CaptureStream, items: readonly Item[], clock: BenchClock): number {
   if (prev.stream === stream) return prev.seq + 1;
-  return firstArrivedFrom(items, prev.at - crossStreamSlackMs(timeScale));
+  return firstArrivedFrom(items, prev.at - crossStreamSlackMs(clock));
 }
 
 /** Where a symptom expectation looks in one capture, and against what it is ordered. */
@@ -80,7 +81,7 @@ export function symptomWindow(ctx: StepContext, ordered: boolean, stream: Captur
   const prev = ctx.lastMatch;
   // The plan checks guarantee a symptom expectation before this one; it matched nothing (it failed and the plan went on).
   if (!prev) return { actionSeq, fromSeq: actionSeq, unordered: 'not checked: the previous expectation matched nothing' };
-  return { actionSeq, fromSeq: Math.max(actionSeq, firstSeqAfter(prev, stream, itemsOf(ctx, stream), ctx.timeScale)), after: prev };
+  return { actionSeq, fromSeq: Math.max(actionSeq, firstSeqAfter(prev, stream, itemsOf(ctx, stream), ctx.clock)), after: prev };
 }
 
 /** The last item the expectation would have matched, had it not been ordered: it came before the previous match. */
@@ -94,14 +95,14 @@ export function matchedBefore<T extends Item>(items: readonly T[], w: SymptomWin
  * time; or, when X is the very item Y is, that no second one came.
  */
 export function beforeDiagnosis(
-  what: string, earlier: Item, stream: CaptureStream, w: SymptomWindow, timeScale: number,
+  what: string, earlier: Item, stream: CaptureStream, w: SymptomWindow, clock: BenchClock,
 ): { diagnosis: string; details: Record<string, unknown> } {
   const prev = w.after!;
   const details = { after: prev.label, afterStep: prev.step };
   if (prev.stream === stream && prev.seq === earlier.seq) {
     return { diagnosis: `${what} arrived only as the match of the previous expectation (${prev.step}), not again after it`, details };
   }
-  const leadMs = Math.max(0, Math.round((prev.at - earlier.at) * timeScale));
+  const leadMs = Math.max(0, clock.boardMs(prev.at - earlier.at));
   return { diagnosis: `${what} arrived, but before ${prev.label}, not after it`, details: { ...details, arrivedBeforeByMs: leadMs } };
 }
 

@@ -4,22 +4,8 @@
 // cannot do something is 'skip' with the reason; only the board's own refusal
 // (FlashRejectedError), a limit the plan set (DeadlineError) or an
 // expectation not met is 'fail'.
-import { FlashRejectedError, UnsupportedError } from '../board/types.js';
-import type { StepStatus } from '../domain.js';
-import { InfraError, InputError, TimeoutError } from '../errors.js';
-import { formatDuration } from '../plan/duration.js';
-
-/**
- * A limit the plan itself set ran out (a step's `timeout`, the plan's
- * `timeout`): the board did not do it in time, which is the firmware's
- * failure. The runner aborts the step's signal with one for the plan timeout.
- */
-export class DeadlineError extends Error {
-  constructor(readonly what: string, readonly limitMs: number) {
-    super(`${what} did not finish within ${formatDuration(limitMs)}`);
-    this.name = 'DeadlineError';
-  }
-}
+import { DeadlineError, FlashRejectedError, UnsupportedError, InfraError, InputError, TimeoutError } from '../core/errors.js';
+import type { StepStatus } from '../core/domain.js';
 
 export interface Outcome {
   status: StepStatus;

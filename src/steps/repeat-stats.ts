@@ -1,6 +1,6 @@
 // The statistics of a repeat: attempts, passes, failures by verdict and
 // the wall time of each attempt, for the report's details.
-import type { StepResult } from '../domain.js';
+import type { StepResult } from '../core/domain.js';
 
 export interface RepeatStats {
   attempts: number;

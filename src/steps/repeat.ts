@@ -4,7 +4,7 @@
 // was reproduced; until success passes when an attempt passed; times fails
 // when any attempt failed. An attempt that loses the board stops the repeat.
 // The first failing attempt keeps its whole trace and every event.
-import type { StepResult, StepStatus } from '../domain.js';
+import type { StepResult, StepStatus } from '../core/domain.js';
 import type { RepeatStep, Step } from '../plan/steps.js';
 import { runAttempt, keepWhole } from './attempt.js';
 import type { StepRunner } from './context.js';

@@ -1,11 +1,11 @@
 // Waiting for a reset reason. With a cloud, the evidence is a
 // spark/device/last_reset event since a given point (so an old reset with the
 // same reason does not count); without one, the board's own last report.
-import type { CloudEvent } from '../board/types.js';
-import type { ResetReason } from '../domain.js';
+import type { CloudEvent } from '../core/board-contract.js';
+import type { ResetReason } from '../core/domain.js';
 import type { StepContext } from './context.js';
 import { EVENT } from './evidence.js';
-import { pollInterval, pollUntil } from './poll.js';
+import { pollUntil } from './poll.js';
 
 export interface ResetReasonSeen {
   /** The reason wanted was reported. */
@@ -40,7 +40,7 @@ export async function waitForResetReason(
     return { found: hit !== undefined, ...(hit ? { event: hit } : {}), latest: hit ? want : latest, source: 'cloud' };
   }
   const r = await pollUntil(async () => ctx.board.lastResetReason(), (reason) => reason === want, {
-    withinMs: o.withinWallMs, intervalMs: pollInterval(ctx), signal: ctx.signal,
+    withinMs: o.withinWallMs, intervalMs: ctx.clock.pollMs(), signal: ctx.signal,
   });
   return { found: r.satisfied, latest: r.value, source: 'board' };
 }

@@ -2,7 +2,7 @@
 // cycle; with expect-reason, the board must then report that reset reason
 // (waited for up to the step's `within`, default 30 s board time).
 import type { ResetStep } from '../plan/steps-board.js';
-import { DEFAULT_WITHIN_MS, marksNow, wallMs } from './context.js';
+import { DEFAULT_WITHIN_MS, marksNow } from './context.js';
 import { diagnoseFailure, diagnosisFields } from './gather.js';
 import { waitForResetReason } from './reset-reason.js';
 import { fail, pass, type KindRunner } from './result.js';
@@ -13,7 +13,7 @@ export const runReset: KindRunner<ResetStep> = async (step, ctx) => {
   await ctx.board.reset(step.how, ctx.signal);
   if (!step.expectReason) return pass();
   ctx.note(`waiting for reset reason ${step.expectReason}`);
-  const seen = await waitForResetReason(ctx, step.expectReason, { fromEventSeq: marks.eventSeq, withinWallMs: wallMs(ctx, DEFAULT_WITHIN_MS) });
+  const seen = await waitForResetReason(ctx, step.expectReason, { fromEventSeq: marks.eventSeq, withinWallMs: ctx.clock.wallMs(DEFAULT_WITHIN_MS) });
   if (seen.found) return pass({ actual: step.expectReason, details: { source: seen.source } });
   const d = await diagnoseFailure(ctx, seen.latest ? { resetReason: seen.latest } : {});
   const what = seen.latest ? `the board reported reset reason ${seen.latest}` : 'the board reported no reset reason';

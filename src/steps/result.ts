@@ -1,7 +1,7 @@
 // What a step kind returns before runStep names and times it, and the
 // small builders every kind uses for it.
 import type { Step } from '../plan/steps.js';
-import type { StepResult } from '../domain.js';
+import type { StepResult } from '../core/domain.js';
 import type { StepContext } from './context.js';
 
 export type StepBody = Omit<StepResult, 'name' | 'durationMs'>;

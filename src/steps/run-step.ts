@@ -5,12 +5,13 @@
 // last action began, what the last symptom expectation matched) brought up
 // to date. An action or a repeat ends the order of symptoms (step-roles.ts);
 // a symptom expectation that matched nothing leaves none to follow.
-import type { StepResult } from '../domain.js';
+import type { StepResult } from '../core/domain.js';
 import { endsOrder, isAction, matchesSymptom } from '../plan/step-roles.js';
 import type { Step } from '../plan/steps.js';
-import { marksNow, wallMs, type StepContext } from './context.js';
-import { DeadlineError, outcomeOf } from './outcome.js';
-import { untilAborted } from './poll.js';
+import { marksNow, type StepContext } from './context.js';
+import { outcomeOf } from './outcome.js';
+import { DeadlineError } from '../core/errors.js';
+import { untilAborted } from '../core/clock.js';
 import { EXCERPT_LINES, type KindRunner, type StepBody } from './result.js';
 import { stepTitle } from './title.js';
 
@@ -22,7 +23,7 @@ interface Deadline {
 function deadlineFor(step: Step, title: string, ctx: StepContext): Deadline {
   if (step.timeoutMs === undefined) return { signal: ctx.signal, clear: () => {} };
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DeadlineError(title, step.timeoutMs!)), wallMs(ctx, step.timeoutMs));
+  const timer = setTimeout(() => controller.abort(new DeadlineError(title, step.timeoutMs!)), ctx.clock.wallMs(step.timeoutMs));
   return { signal: AbortSignal.any([ctx.signal, controller.signal]), clear: () => clearTimeout(timer) };
 }
 

@@ -2,8 +2,8 @@
 // against the image sent, what the cloud or the tool claimed, where the board
 // ended, and, for anything but "applied", a one-paragraph diagnosis that
 // names the evidence it rests on. Used by flash (with expect) and expect-app.
-import type { BoardPresence, RunningApp } from '../board/types.js';
-import type { FlashMethod } from '../domain.js';
+import type { BoardPresence, RunningApp } from '../core/board-contract.js';
+import type { FlashMethod } from '../core/domain.js';
 import type { UpdateVerdict } from '../plan/vocabulary.js';
 import type { LastFlash, StepContext } from './context.js';
 import { diagnose } from './diagnose.js';
@@ -48,7 +48,7 @@ function transferMs(ctx: StepContext, flash: LastFlash): number | undefined {
   const status = (eventsSince(ctx, flash) ?? []).filter((e) => e.name === EVENT.flashStatus);
   const start = status.findLast((e) => e.data.trim() === 'started');
   const end = start && status.find((e) => e.seq > start.seq && e.data.trim() !== 'started');
-  return start && end ? Math.round((end.at - start.at) * ctx.timeScale) : undefined;
+  return start && end ? ctx.clock.boardMs(end.at - start.at) : undefined;
 }
 
 /** What the cloud last heard the board run since the flash (spark/device/app-hash after a reset). */
@@ -77,7 +77,7 @@ export async function judgeLastFlash(
   const running = app?.hash?.toLowerCase() ?? heard;
   const events = eventsSince(ctx, flash);
   const last = events?.at(-1);
-  const quietMs = last ? (Date.now() - last.at) * ctx.timeScale : Infinity;
+  const quietMs = last ? ctx.clock.boardMsSince(last.at) : Infinity;
   const j = judgeUpdate({
     via: flash.via, sent: flash.sha256 ?? '', refused: flash.refused === true, running, quietMs,
     events: events?.map((e) => ({ name: e.name, data: e.data })),

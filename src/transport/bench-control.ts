@@ -3,9 +3,9 @@
 // percentage. A bench without one, or one that cannot do a kind of fault,
 // is an UnsupportedError (the step is a SKIP); a service that does not
 // answer is an InfraError.
-import { UnsupportedError, type ArmedFault, type FaultSpec, type PowerAction } from '../board/types.js';
-import type { DeviceId } from '../domain.js';
-import { InfraError } from '../errors.js';
+import { type ArmedFault, type FaultSpec, type PowerAction } from '../core/board-contract.js';
+import { UnsupportedError, InfraError } from '../core/errors.js';
+import type { DeviceId } from '../core/domain.js';
 
 export const CONTROL_CALL_MS = 5000;
 

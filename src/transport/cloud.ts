@@ -3,7 +3,7 @@
 // per-device event capture (events.ndjson) that survives dropped streams.
 // Base URL and token come from the bench (BenchAccess.cloud); the token
 // never appears in errors, logs or files.
-import type { DeviceId } from '../domain.js';
+import type { DeviceId } from '../core/domain.js';
 import type { CloudAccess } from './cloud/api.js';
 import { CloudEventLog } from './cloud/event-capture.js';
 import { DeviceEventStream, RECONNECT_BACKOFF_MS } from './cloud/event-stream.js';

@@ -3,9 +3,9 @@
 // bench entry names no hub port cannot be switched: UnsupportedError, and
 // the power step is a SKIP with that reason. uhubctl failing is an InfraError.
 import { execa } from 'execa';
-import { UnsupportedError, type PowerAction } from '../board/types.js';
-import type { BenchAccess } from '../board/bench-access.js';
-import { InfraError, TimeoutError } from '../errors.js';
+import { type PowerAction } from '../core/board-contract.js';
+import { UnsupportedError, InfraError, TimeoutError } from '../core/errors.js';
+import type { BenchAccess } from '../core/bench-access.js';
 
 export interface HubPort {
   /** Hub location as uhubctl names it, e.g. "1-1.4". */

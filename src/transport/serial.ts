@@ -15,7 +15,7 @@ export {
   answersListening,
 } from './serial/listening.js';
 export { DEFAULT_REPLY_TIMEOUT_MS, type ReplyOptions } from './serial/reply.js';
-export { parseSystemInfo, type SystemInfo } from '../board/module-json.js';
+export { parseSystemInfo, type SystemInfo } from '../core/module-listing.js';
 export { DFU_BAUD, LISTENING_BAUD, dfuByBaud, listeningByBaud, type BaudTrickOptions } from './serial/baud-trick.js';
 export { flashOverSerial, type SerialFlashOptions } from './serial/flash.js';
 export { PortFollower, type PortFollowerOptions } from './serial/follower.js';

@@ -3,15 +3,15 @@
 // opened by device ID for control requests (identity, mode, modules, reset,
 // DFU / safe / listening mode, firmware update). The bus is the host's own
 // or one reached over a Unix socket; callers cannot tell them apart.
-import type { UsbAccess } from '../board/bench-access.js';
-import type { DeviceId } from '../domain.js';
+import type { UsbAccess } from '../core/bench-access.js';
+import type { DeviceId } from '../core/domain.js';
 import type { UsbBus, UsbOpenMode } from './usb/bus.js';
 import { UsbControl } from './usb/control.js';
 import { NativeUsbBus } from './usb/native-bus.js';
 import { SocketUsbBus } from './usb/socket-bus.js';
 import { isRefused, isTimeout, usbFailure } from './usb/failure.js';
-import { InfraError } from '../errors.js';
-import { platformByPid } from '../platform.js';
+import { InfraError } from '../core/errors.js';
+import { platformByPid } from '../core/platform.js';
 
 export type { BusGeneration, UsbBus, UsbBoardListing, UsbLease, UsbOpenMode } from './usb/bus.js';
 export { UsbControl, USB_CALL_MS } from './usb/control.js';

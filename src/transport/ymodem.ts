@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { DOWNLOADED, PROMPT, RESTARTING, verdictOf } from './ymodem/board-messages.js';
 import { YmodemAbortedError, YmodemLinkError, type YmodemPhase } from './ymodem/errors.js';
 import { boardCancelled, exchange, write, type ExchangeLimits } from './ymodem/exchange.js';
-import { CA, CRC_REQUEST, EOT, LARGE_BLOCK, SMALL_BLOCK, buildPacket, headerPayload } from './ymodem/protocol.js';
+import { CA, CRC_REQUEST, EOT, LARGE_BLOCK, SMALL_BLOCK, buildPacket, headerPayload } from '../protocol/ymodem.js';
 import { Aborted, LinkClosed, ReplyReader, TIMEOUT } from './ymodem/reader.js';
 
 export { YmodemAbortedError, YmodemLinkError, YmodemRejectedError } from './ymodem/errors.js';

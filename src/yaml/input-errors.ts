@@ -1,6 +1,6 @@
 // Several input problems found in one pass. Still an InputError (exit 2), so
 // callers need no special case; format() prints one located line per problem.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 export class InputErrors extends InputError {
   readonly problems: readonly InputError[];

@@ -2,7 +2,7 @@
 // wrote, prefixed with the key it belongs to ("within: ..."). Unions pick
 // the branch the user evidently meant instead of listing every branch.
 import type { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { expectedNoun, kindOf, splitFix } from './describe.js';
 import type { KnownKeys } from './error-map.js';
 import type { PlaceFinder, PlacePart, ValuePath } from './place.js';

@@ -1,7 +1,7 @@
 // Parses a YAML file keeping every node's position, so any later problem
 // (syntax, schema, cross-reference) can be reported as file:line:column.
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { PlaceFinder } from './place.js';
 import { readSourceFile } from './read.js';
 import { syntaxError } from './syntax-errors.js';

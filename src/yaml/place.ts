@@ -1,7 +1,7 @@
 // Maps a path in the parsed value (['steps', 3, 'within']) back to the YAML
 // node it came from, so a schema problem is reported where the user wrote it.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
-import type { SourcePlace } from '../errors.js';
+import type { SourcePlace } from '../core/errors.js';
 
 export type ValuePath = readonly PropertyKey[];
 

@@ -1,7 +1,7 @@
 // Reads a YAML source file. A file that is not there or cannot be read is
 // bad input (the user named it), so it becomes an InputError naming the path.
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 function errorCode(err: unknown): string | undefined {
   return err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined;

@@ -1,7 +1,7 @@
 // Turns the yaml package's parse errors into one-line, located InputErrors.
 // Its own messages carry a multi-line excerpt; we keep the first sentence.
 import type { YAMLError } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { PlaceFinder } from './place.js';
 
 const FIXES: Partial<Record<string, string>> = {

@@ -1,7 +1,7 @@
 // Validates a located YAML value against a zod schema; on failure throws one
 // located InputError per problem (an InputErrors when there are several).
 import type { z } from 'zod';
-import type { InputError } from '../errors.js';
+import type { InputError } from '../core/errors.js';
 import { makeErrorMap, type KnownKeys } from './error-map.js';
 import { throwProblems } from './input-errors.js';
 import { IssueTranslator, type UnionHook } from './issues.js';

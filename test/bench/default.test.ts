@@ -3,7 +3,8 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchFileFor, defaultBenchFile, RIG_ROOT } from '../../src/bench/default.js';
+import { benchFileFor, defaultBenchFile } from '../../src/bench/default.js';
+import { RIG_ROOT } from '../../src/core/rig-root.js';
 
 t.test('rig/bench.yaml in the current folder wins', async (t) => {
   const lab = t.testdir({ rig: { 'bench.yaml': 'bench: lab\n', 'sim.yaml': 'bench: sim\n' } });

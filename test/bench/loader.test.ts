@@ -3,7 +3,7 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { loadBench } from '../../src/bench/loader.js';
 
 const bad = (name: string) => fileURLToPath(new URL(`../fixtures/benches-bad/${name}`, import.meta.url));

@@ -3,8 +3,9 @@
 import t from 'tap';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../../src/errors.js';
-import { redactSecret, resolveSecret } from '../../src/bench/secrets.js';
+import { InputError } from '../../src/core/errors.js';
+import { resolveSecret } from '../../src/bench/secrets.js';
+import { redactSecret } from '../../src/core/redact.js';
 
 const SECRET = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed';
 const place = { file: 'rig/bench.yaml', line: 4, column: 10 };

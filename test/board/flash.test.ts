@@ -5,12 +5,11 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FirmwareImage } from '../../src/board/types.js';
-import { FlashRejectedError, UnsupportedError } from '../../src/board/types.js';
-import type { PlatformName } from '../../src/platform.js';
+import type { FirmwareImage } from '../../src/core/board-contract.js';
+import { FlashRejectedError, UnsupportedError, InputError } from '../../src/core/errors.js';
+import type { PlatformName } from '../../src/core/platform.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
-import { InputError } from '../../src/errors.js';
 import { TOKEN, startBoardBench } from './fixtures/sim-bench.js';
 
 function firmware(platform: PlatformName, version: number, o: { size?: number; depends?: number } = {}): FirmwareImage {

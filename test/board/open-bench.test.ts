@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchSchema } from '../../src/bench/schema.js';
 import { discoverBoards, openBoards } from '../../src/board/open-bench.js';
-import { InfraError, InputError } from '../../src/errors.js';
+import { InfraError, InputError } from '../../src/core/errors.js';
 import { ARGON, PHOTON, TOKEN, startBoardBench } from './fixtures/sim-bench.js';
 
 t.test('openBoards gives a Board per device ID, with its captures in its folder', async (t) => {

@@ -2,8 +2,8 @@
 // control requests, the bench control service, uhubctl where the bench
 // names a hub port. What the bench cannot do is an UnsupportedError (SKIP).
 import t, { type Test } from 'tap';
-import { UnsupportedError, type FirmwareImage } from '../../src/board/types.js';
-import { InfraError } from '../../src/errors.js';
+import { type FirmwareImage } from '../../src/core/board-contract.js';
+import { UnsupportedError, InfraError } from '../../src/core/errors.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { PHOTON, startBoardBench, until } from './fixtures/sim-bench.js';

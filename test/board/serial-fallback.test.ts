@@ -8,11 +8,12 @@ import t from 'tap';
 import { RigBoard } from '../../src/board/board.js';
 import { SerialLogCapture } from '../../src/board/log-capture.js';
 import { serialPortLocator } from '../../src/board/serial-port-finder.js';
-import { PLATFORMS } from '../../src/platform.js';
+import { PLATFORMS } from '../../src/core/platform.js';
 import { usbBusFor, type UsbBus } from '../../src/transport/usb.js';
 import type { ParticleUsbDevice } from '../../src/transport/usb-socket/index.js';
 import { join } from 'node:path';
 import { PHOTON, startBoardBench } from './fixtures/sim-bench.js';
+import { BenchClock } from '../../src/core/clock.js';
 
 function notSupported(): Promise<never> {
   const err = new Error('Request is not supported');
@@ -64,7 +65,7 @@ t.test('mode requests the board refuses over USB go through its serial port', as
   const serial = bench.sim.boards[0]!.serial;
   const log = SerialLogCapture.start({ board: 'photon-1', locate: serialPortLocator(id, { serial }), file: join(t.testdir({}), 'trace.log') });
   const board = new RigBoard({
-    name: 'photon-1', id, platform: PLATFORMS.photon, access: bench.access, bus: oldDeviceOs, log, events: undefined, control: undefined,
+    name: 'photon-1', id, platform: PLATFORMS.photon, access: bench.access, clock: new BenchClock(bench.access.timeScale), bus: oldDeviceOs, log, events: undefined, control: undefined,
     bench: { name: 'photon-1', platform: 'photon', id, tags: [], serial }, memory: { openedAt: Date.now() },
   });
   t.teardown(() => board.close());

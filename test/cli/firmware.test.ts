@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLATFORM_NAMES } from '../../src/platform.js';
+import { PLATFORM_NAMES } from '../../src/core/platform.js';
 import { runRig } from './run-rig.js';
 
 t.test('rig firmware make output passes rig firmware info on every platform', async (t) => {

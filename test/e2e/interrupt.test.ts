@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lockBoard } from '../../src/runner/board-lock.js';
-import type { DeviceId } from '../../src/domain.js';
+import type { DeviceId } from '../../src/core/domain.js';
 import { ROOT, runRig } from '../cli/run-rig.js';
 import { readTap } from './run-report.js';
 

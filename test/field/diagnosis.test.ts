@@ -6,8 +6,8 @@ import t from 'tap';
 import { diagnose, type Evidence } from '../../src/steps/diagnose.js';
 import { judgeUpdate, FAILED_GRACE_MS, type UpdateFacts } from '../../src/steps/update-verdict.js';
 import { attemptUpdates, verdictCounts } from '../../src/steps/attempt-updates.js';
-import type { BoardModule } from '../../src/board/types.js';
-import type { StepResult } from '../../src/domain.js';
+import type { BoardModule } from '../../src/core/board-contract.js';
+import type { StepResult } from '../../src/core/domain.js';
 
 const SENT = 'a'.repeat(64);
 const OLD = 'b'.repeat(64);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { PLATFORMS } from '../../src/platform.js';
+import { PLATFORMS } from '../../src/core/platform.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { assertModuleFitsBoard, checkModuleForBoard, moduleProblemsError } from '../../src/firmware/check.js';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
-import { JSON_SCHEMA_FILES, jsonSchemaTexts, planJsonSchema } from '../../src/plan/json-schema.js';
+import { JSON_SCHEMA_FILES, jsonSchemaTexts, planJsonSchema } from '../../src/json-schema/export.js';
 import { DURATION_PATTERN } from '../../src/plan/duration.js';
 import { STEP_KINDS } from '../../src/plan/schema.js';
 
@@ -15,7 +15,7 @@ t.test('schema/*.schema.json are up to date', async (t) => {
   const fresh = jsonSchemaTexts();
   for (const [which, rel] of Object.entries(JSON_SCHEMA_FILES) as [keyof typeof fresh, string][]) {
     const committed = await readFile(root + rel, 'utf8');
-    t.equal(committed, fresh[which], `${rel} matches the zod schema (regenerate: npx tsx src/plan/write-json-schema.ts)`);
+    t.equal(committed, fresh[which], `${rel} matches the zod schema (regenerate: npx tsx src/json-schema/write.ts)`);
   }
 });
 

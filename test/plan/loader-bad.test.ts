@@ -2,7 +2,7 @@
 // file:line:column: message (fix), as `rig validate` prints it.
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { loadPlan } from '../../src/plan/loader.js';
 import { problemsOf } from '../../src/yaml/input-errors.js';
 

@@ -2,7 +2,7 @@
 // unreadable becomes an InputError at file:line:column.
 import t from 'tap';
 import { join } from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { loadLocatedYaml, parseLocatedYaml } from '../../src/yaml/located.js';
 import { InputErrors } from '../../src/yaml/input-errors.js';
 

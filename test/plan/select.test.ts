@@ -2,7 +2,7 @@
 // when it selects none, naming what the bench has.
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { loadPlan } from '../../src/plan/loader.js';
 import { selectBoards, type SelectableBoard } from '../../src/plan/select.js';
 

@@ -3,7 +3,7 @@
 // undefined variable reported where the firmware entry was written.
 import t from 'tap';
 import { join } from 'node:path';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { firmwarePath } from '../../src/plan/firmware-path.js';
 import { loadPlan } from '../../src/plan/loader.js';
 import { parseTemplate } from '../../src/plan/variables.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { DeviceId } from '../../src/domain.js';
+import type { DeviceId } from '../../src/core/domain.js';
 import type { RunReport } from '../../src/report/model.js';
 import { REPORT_FORMAT, formatJson } from '../../src/report/json.js';
 import { toPlain } from '../../src/report/plain.js';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
-import type { DeviceId } from '../../src/domain.js';
+import type { DeviceId } from '../../src/core/domain.js';
 import type { BoardReport, ReportStep, RunReport } from '../../src/report/model.js';
 import { formatJunit } from '../../src/report/junit.js';
 import { xmlAttr, xmlText } from '../../src/report/xml-escape.js';

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Parser, type Result } from 'tap-parser';
 import type { FinalResults } from 'tap-parser';
-import type { DeviceId } from '../../src/domain.js';
+import type { DeviceId } from '../../src/core/domain.js';
 import type { BoardReport, ReportStep, RunReport } from '../../src/report/model.js';
 import { TapStream, formatTap } from '../../src/report/tap.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { DeviceId, StepStatus } from '../../src/domain.js';
+import type { DeviceId, StepStatus } from '../../src/core/domain.js';
 import type { BoardReport, BoardStatus, RunReport } from '../../src/report/model.js';
 import { boardVerdict, countRun, exitStatus, reportedSteps } from '../../src/report/verdict.js';
 

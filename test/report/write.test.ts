@@ -1,8 +1,8 @@
 import t from 'tap';
 import { mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DeviceId } from '../../src/domain.js';
-import { InfraError } from '../../src/errors.js';
+import type { DeviceId } from '../../src/core/domain.js';
+import { InfraError } from '../../src/core/errors.js';
 import type { RunReport } from '../../src/report/model.js';
 import { formatJson } from '../../src/report/json.js';
 import { formatJunit } from '../../src/report/junit.js';

@@ -8,7 +8,7 @@ import { SerialPort } from 'serialport';
 import { post, ROOT, startBench, shortRunDir, SIM_YAML, until } from './control/fixtures.js';
 import { join } from 'node:path';
 import { startSimBench } from '../../src/sim/bench.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { loadBench } from '../../src/bench/loader.js';
 import { openHost } from './serial/fixtures/host.js';
 

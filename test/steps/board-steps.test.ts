@@ -1,8 +1,8 @@
 // mode, expect-mode, reset, expect-reset, power, fault, inspect and
 // expect-modules on a stand-in board (fixtures/stand-in-board.ts says why).
 import t from 'tap';
-import { UnsupportedError, type BoardModule } from '../../src/board/types.js';
-import { InfraError, TimeoutError } from '../../src/errors.js';
+import { type BoardModule } from '../../src/core/board-contract.js';
+import { UnsupportedError, InfraError, TimeoutError } from '../../src/core/errors.js';
 import { runStep } from '../../src/steps/index.js';
 import { context, step } from './fixtures/context.js';
 import { StandInBoard } from './fixtures/stand-in-board.js';

@@ -5,12 +5,13 @@
 // cloud the rig cannot reach is infrastructure, without the token in sight.
 import t from 'tap';
 import { cloudFunctionsFor } from '../../src/board/cloud-functions.js';
-import type { StepResult } from '../../src/domain.js';
+import type { StepResult } from '../../src/core/domain.js';
 import type { StepInput } from '../../src/plan/steps.js';
 import { runStep } from '../../src/steps/index.js';
 import { context, step } from './fixtures/context.js';
 import { appFor, simBoard } from './fixtures/sim-bench.js';
 import { StandInBoard } from './fixtures/stand-in-board.js';
+import { BenchClock } from '../../src/core/clock.js';
 
 const KEEPER = { platform: 'argon', version: 3, behaviour: { disablesUpdates: true, updateFunction: 'allowUpdate' } } as const;
 
@@ -90,7 +91,7 @@ t.test('a bench without a cloud: SKIP with the reason', async (t) => {
 t.test('a cloud the rig cannot reach is infrastructure, and the token stays out of the report', async (t) => {
   const token = 'secret-token-7f3a9c';
   const board = new StandInBoard();
-  board.functions = cloudFunctionsFor({ name: 'lab', timeScale: 1, cloud: { api: 'http://127.0.0.1:9', token }, usb: { kind: 'native' } }, board.id);
+  board.functions = cloudFunctionsFor({ name: 'lab', timeScale: 1, cloud: { api: 'http://127.0.0.1:9', token }, usb: { kind: 'native' } }, new BenchClock(1), board.id);
   const r = await runStep(step({ call: 'allowUpdate' }), context(board));
   t.equal(r.status, 'infra');
   t.match(r.diagnosis, /the cloud at http:\/\/127\.0\.0\.1:9 cannot be reached \(calling allowUpdate on 0123456789abcdef01234567\)/);

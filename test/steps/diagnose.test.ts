@@ -2,7 +2,7 @@
 // of a real field failure (particle-facts §7-§9, the seeds), and healthy
 // evidence must get no diagnosis at all.
 import t from 'tap';
-import type { BoardModule } from '../../src/board/types.js';
+import type { BoardModule } from '../../src/core/board-contract.js';
 import { diagnose, type Evidence } from '../../src/steps/diagnose.js';
 
 const OLD = 'a1b2c3d4'.repeat(8);

@@ -3,8 +3,7 @@
 // refusal and the rig's lost reach end differently, and how expect-app
 // compares and waits.
 import t from 'tap';
-import { FlashRejectedError } from '../../src/board/types.js';
-import { InfraError } from '../../src/errors.js';
+import { FlashRejectedError, InfraError } from '../../src/core/errors.js';
 import { runStep } from '../../src/steps/index.js';
 import { context, step } from './fixtures/context.js';
 import { StandInBoard, testFirmware } from './fixtures/stand-in-board.js';

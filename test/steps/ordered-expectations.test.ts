@@ -4,11 +4,12 @@
 // the diagnosis when the symptom came only before, and what resets the order.
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LogLine } from '../../src/board/types.js';
+import type { LogLine } from '../../src/core/board-contract.js';
 import { runStep } from '../../src/steps/index.js';
 import { crossStreamSlackMs } from '../../src/steps/order.js';
 import { context, step } from './fixtures/context.js';
 import { StandInBoard } from './fixtures/stand-in-board.js';
+import { BenchClock } from '../../src/core/clock.js';
 
 const STARTED = { 'expect-event': { name: 'spark/flash/status', data: '^started', within: '1s' } } as const;
 const SUCCESS = { 'expect-event': { name: 'spark/flash/status', data: '^success', within: '1s' } } as const;
@@ -69,9 +70,9 @@ t.test('within one capture: by sequence', async (t) => {
 
 t.test('across captures: by arrival time on the host, with the slack', async (t) => {
   t.test('the slack is a second of board time, at least 25 ms of wall time', async (t) => {
-    t.equal(crossStreamSlackMs(1), 1000, 'a real bench: a second, more than the cloud usually takes');
-    t.equal(crossStreamSlackMs(20), 50, 'the default simulated bench');
-    t.equal(crossStreamSlackMs(1000), 25, 'never below the host\'s own jitter');
+    t.equal(crossStreamSlackMs(new BenchClock(1)), 1000, 'a real bench: a second, more than the cloud usually takes');
+    t.equal(crossStreamSlackMs(new BenchClock(20)), 50, 'the default simulated bench');
+    t.equal(crossStreamSlackMs(new BenchClock(1000)), 25, 'never below the host\'s own jitter');
   });
 
   t.test('a trace line after a cloud event passes; one that arrived well before fails with the diagnosis', async (t) => {

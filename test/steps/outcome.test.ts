@@ -2,9 +2,8 @@
 // reach is never a firmware failure, a bench's inability is a SKIP, and
 // only the board's refusal or a limit the plan set is a failure.
 import t from 'tap';
-import { FlashRejectedError, UnsupportedError } from '../../src/board/types.js';
-import { InfraError, InputError, TimeoutError } from '../../src/errors.js';
-import { DeadlineError, outcomeOf, worseStatus } from '../../src/steps/outcome.js';
+import { FlashRejectedError, UnsupportedError, InfraError, InputError, TimeoutError, DeadlineError } from '../../src/core/errors.js';
+import { outcomeOf, worseStatus } from '../../src/steps/outcome.js';
 
 t.test('each error class maps to its status', async (t) => {
   const infra = outcomeOf(new InfraError('dfu-util not found', 'apt install dfu-util'));

@@ -2,7 +2,7 @@
 // path proven by app hash, modes, resets, the trace; and the field failures
 // diagnosed from what the real board layer captured.
 import t from 'tap';
-import type { StepResult } from '../../src/domain.js';
+import type { StepResult } from '../../src/core/domain.js';
 import { runStep } from '../../src/steps/index.js';
 import { context, step } from './fixtures/context.js';
 import { appFor, simBoard } from './fixtures/sim-bench.js';

@@ -5,7 +5,7 @@ import t from 'tap';
 import { runStep } from '../../src/steps/index.js';
 import { context, step } from './fixtures/context.js';
 import { StandInBoard, testFirmware } from './fixtures/stand-in-board.js';
-import { InfraError } from '../../src/errors.js';
+import { InfraError } from '../../src/core/errors.js';
 
 const fw = testFirmware('candidate', 5);
 const other = testFirmware('other', 6);

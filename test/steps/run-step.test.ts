@@ -3,7 +3,7 @@
 // that never returns, names, the log excerpt, and the context's memory.
 import t from 'tap';
 import { runStep } from '../../src/steps/index.js';
-import { DeadlineError } from '../../src/steps/outcome.js';
+import { DeadlineError } from '../../src/core/errors.js';
 import { context, step } from './fixtures/context.js';
 import { StandInBoard, testFirmware } from './fixtures/stand-in-board.js';
 

@@ -4,9 +4,8 @@
 import t, { type Test } from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeviceId } from '../../src/domain.js';
-import { InfraError } from '../../src/errors.js';
-import { UnsupportedError } from '../../src/board/types.js';
+import type { DeviceId } from '../../src/core/domain.js';
+import { InfraError, UnsupportedError } from '../../src/core/errors.js';
 import { createSimBoard, type SimBoardHandle } from '../../src/sim/board/create.js';
 import { createClock } from '../../src/sim/clock.js';
 import { startControlServer } from '../../src/sim/control/server.js';

@@ -4,9 +4,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeviceId } from '../../src/domain.js';
-import { InfraError } from '../../src/errors.js';
-import { FlashRejectedError } from '../../src/board/types.js';
+import type { DeviceId } from '../../src/core/domain.js';
+import { InfraError, FlashRejectedError } from '../../src/core/errors.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { createCloudServer } from '../../src/sim/cloud/server.js';

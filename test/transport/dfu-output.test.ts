@@ -1,10 +1,9 @@
 // The dfu-util command line and the reading of its output, on text recorded
 // from dfu-util 0.11 (the runs against the simulated bus are in dfu.test.ts).
 import t from 'tap';
-import { FlashRejectedError } from '../../src/board/types.js';
-import type { DeviceId } from '../../src/domain.js';
-import { InfraError } from '../../src/errors.js';
-import { PLATFORMS } from '../../src/platform.js';
+import { FlashRejectedError, InfraError } from '../../src/core/errors.js';
+import type { DeviceId } from '../../src/core/domain.js';
+import { PLATFORMS } from '../../src/core/platform.js';
 import { DfuProgressParser, dfuFailure, dfuWriteArgs, parseDfuList, significantLines, type DfuRun } from '../../src/transport/dfu.js';
 
 const ID = '3a002c000847343337373738' as DeviceId;

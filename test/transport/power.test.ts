@@ -5,8 +5,7 @@
 import t, { type Test } from 'tap';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UnsupportedError } from '../../src/board/types.js';
-import { InfraError } from '../../src/errors.js';
+import { UnsupportedError, InfraError } from '../../src/core/errors.js';
 import { switchPower, uhubctlArgs } from '../../src/transport/power.js';
 
 const HUB = { location: '1-1.4', port: 2 };

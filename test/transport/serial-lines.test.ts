@@ -3,7 +3,7 @@
 // chunking), including bytes that are not UTF-8.
 import t from 'tap';
 import { LineAssembler } from '../../src/transport/serial/line-assembler.js';
-import { parseSystemInfo } from '../../src/board/module-json.js';
+import { parseSystemInfo } from '../../src/core/module-listing.js';
 
 const ISO = (at: number): string => new Date(at).toISOString();
 

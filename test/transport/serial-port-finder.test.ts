@@ -6,7 +6,7 @@ import t from 'tap';
 import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { findSerialPort, serialPortLocator, type PortListing } from '../../src/board/serial-port-finder.js';
-import type { DeviceId } from '../../src/domain.js';
+import type { DeviceId } from '../../src/core/domain.js';
 
 const ID = '3a002c000847343337373738' as DeviceId;
 

@@ -8,17 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchSchema } from '../../src/bench/schema.js';
 import { serialPortLocator } from '../../src/board/serial-port-finder.js';
-import { FlashRejectedError, type FlashProgress } from '../../src/board/types.js';
-import type { DeviceId } from '../../src/domain.js';
-import { InfraError } from '../../src/errors.js';
+import { type FlashProgress } from '../../src/core/board-contract.js';
+import { FlashRejectedError, InfraError } from '../../src/core/errors.js';
+import type { DeviceId } from '../../src/core/domain.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { startSimBench } from '../../src/sim/bench.js';
 import type { SimBoardHandle } from '../../src/sim/board/create.js';
-import {
-  dfuByBaud, directSerialLine, enterSafeModeKey, flashOverSerial, leaveListening, listeningByBaud,
-  readClaimed, readDeviceId, readMac, readSystemInfo, readVersion, type SerialLine,
-} from '../../src/transport/serial.js';
+import { dfuByBaud, directSerialLine, enterSafeModeKey, flashOverSerial, leaveListening, listeningByBaud, readClaimed, readDeviceId, readMac, readSystemInfo, readVersion, type SerialLine } from '../../src/transport/serial.js';
 
 interface BoardSpec { name: string; platform: string; id: string; sim?: Record<string, unknown> }
 interface Bench { line(name: string): SerialLine; board(name: string): SimBoardHandle }

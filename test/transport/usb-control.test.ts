@@ -4,8 +4,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { makeTestApp } from '../../src/firmware/make.js';
-import { InfraError } from '../../src/errors.js';
-import { FlashRejectedError } from '../../src/board/types.js';
+import { InfraError, FlashRejectedError } from '../../src/core/errors.js';
 import { openUsbControl, usbBusFor, usbUpdateFirmware, withUsbControl } from '../../src/transport/usb.js';
 import { ARGON, PHOTON_A, PHOTON_B, hashOf, intoDfu, shortTempDir, startUsbBench, until } from '../sim/usb/bench.js';
 

@@ -4,7 +4,7 @@
 // simulated bench's, on a real Unix socket; nothing is mocked.
 import t, { type Test } from 'tap';
 import { makeTestApp } from '../../src/firmware/make.js';
-import { InfraError } from '../../src/errors.js';
+import { InfraError } from '../../src/core/errors.js';
 import { listParticleBoards, openParticleDevice, type ParticleUsbDevice } from '../../src/transport/usb-socket/index.js';
 import { ARGON, PHOTON_A, PHOTON_B, hashOf, intoDfu, shortTempDir, startUsbBench, until } from '../sim/usb/bench.js';
 import { join } from 'node:path';

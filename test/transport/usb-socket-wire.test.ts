@@ -1,8 +1,8 @@
-// The bus's framing and payload codecs (./src/transport/usb-socket/protocol.md),
+// The bus's framing and payload codecs (./src/protocol/usb-socket.md),
 // byte by byte: the C stand-in in native/ reads and writes exactly these.
 import t from 'tap';
-import { FrameSplitter, MAX_BODY, Op, decodeRequest, decodeResponse, encodeRequest, encodeResponse, usbStatusName } from '../../src/transport/usb-socket/frame.js';
-import { decodeControl, decodeDeviceList, encodeControl, encodeDeviceList, interfacesOf, type ListedDevice } from '../../src/transport/usb-socket/messages.js';
+import { FrameSplitter, MAX_BODY, Op, decodeRequest, decodeResponse, encodeRequest, encodeResponse, usbStatusName } from '../../src/protocol/usb-socket-frame.js';
+import { decodeControl, decodeDeviceList, encodeControl, encodeDeviceList, interfacesOf, type ListedDevice } from '../../src/protocol/usb-socket-messages.js';
 
 t.test('a request frame: u32 length, u32 seq, u8 op, payload', async (t) => {
   const f = encodeRequest(0x01020304, Op.control, Buffer.from([0xaa, 0xbb]));

@@ -10,9 +10,9 @@ import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import t from 'tap';
-import { InfraError } from '../../src/errors.js';
+import { InfraError } from '../../src/core/errors.js';
 import { sendYmodem, YmodemLinkError, YmodemRejectedError } from '../../src/transport/ymodem.js';
-import { ACK, CA, EOT, NAK, crc16 } from '../../src/transport/ymodem/protocol.js';
+import { ACK, CA, EOT, NAK, crc16 } from '../../src/protocol/ymodem.js';
 
 type Frame = { kind: 'cmd'; key: string } | { kind: 'packet'; seq: number; data: Buffer; crc: number } | { kind: 'eot' };
 

@@ -2,18 +2,12 @@
 // client on the board's PTY, the board's own receiver and install checks.
 import type { Test } from 'tap';
 import t from 'tap';
-import { InfraError } from '../../src/errors.js';
+import { InfraError } from '../../src/core/errors.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
-import type { PlatformName } from '../../src/platform.js';
+import type { PlatformName } from '../../src/core/platform.js';
 import type { SimBoardHandle } from '../../src/sim/board/create.js';
-import {
-  sendYmodem,
-  YmodemAbortedError,
-  YmodemLinkError,
-  YmodemRejectedError,
-  type YmodemProgress,
-} from '../../src/transport/ymodem.js';
+import { sendYmodem, YmodemAbortedError, YmodemLinkError, YmodemRejectedError, type YmodemProgress } from '../../src/transport/ymodem.js';
 import { startSerialBench, until } from '../sim/serial/fixtures/bench.js';
 import { openHost, type Host } from '../sim/serial/fixtures/host.js';
 

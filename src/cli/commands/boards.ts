@@ -3,7 +3,7 @@
 import { discoverBoards } from '../../board/open-bench.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode } from '../../core/errors.js';
 import { openBenchSession } from '../bench-session.js';
 
 interface Row {

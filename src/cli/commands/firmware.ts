@@ -1,11 +1,7 @@
 // `rig firmware info` and `rig firmware make`.
 import { writeFileSync } from 'node:fs';
-import { InfraError } from '../../errors.js';
-import {
-  firmwareInfo, firmwareInfoJson, firmwareMake, formatFirmwareInfo, moduleProblemsError, parseModule,
-  type FirmwareMakeArgs,
-} from '../../firmware/index.js';
-import { ExitCode } from '../../errors.js';
+import { InfraError, ExitCode } from '../../core/errors.js';
+import { firmwareInfo, firmwareInfoJson, firmwareMake, formatFirmwareInfo, moduleProblemsError, parseModule, type FirmwareMakeArgs } from '../../firmware/index.js';
 
 export async function firmwareInfoCommand(file: string, opts: { platform?: string; json?: boolean }): Promise<number> {
   const result = firmwareInfo(file, opts.platform === undefined ? {} : { platform: opts.platform });

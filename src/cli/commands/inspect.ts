@@ -4,10 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBoard } from '../../board/open-bench.js';
-import type { BoardModule } from '../../board/types.js';
+import type { BoardModule } from '../../core/board-contract.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { ExitCode, InputError } from '../../core/errors.js';
 import { openBenchSession } from '../bench-session.js';
 
 function moduleLine(m: BoardModule): string {

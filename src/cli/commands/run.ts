@@ -6,11 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openBoards } from '../../board/open-bench.js';
-import type { Board } from '../../board/types.js';
+import type { Board } from '../../core/board-contract.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import type { Bench, BenchBoard } from '../../bench/schema.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../core/errors.js';
 import { loadPlan, type LoadedPlan } from '../../plan/loader.js';
 import { selectBoards } from '../../plan/select.js';
 import type { RunReport } from '../../report/model.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench, type LoadedBench } from '../../bench/loader.js';
-import { ExitCode, InfraError, InputError } from '../../errors.js';
+import { ExitCode, InfraError, InputError } from '../../core/errors.js';
 import { startSimBench, type RunningSimBench } from '../../sim/bench.js';
 
 export interface SimCommandOptions {

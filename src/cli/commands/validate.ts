@@ -2,7 +2,7 @@
 // to each board it selects, checked without touching a board.
 import { loadBench } from '../../bench/loader.js';
 import { benchFileFor } from '../../bench/default.js';
-import { ExitCode, InputError } from '../../errors.js';
+import { ExitCode, InputError } from '../../core/errors.js';
 import { loadPlan } from '../../plan/loader.js';
 import { selectBoards } from '../../plan/select.js';
 import { firmwareForBoard, expectedModules } from '../../runner/firmware-for-board.js';

@@ -1,9 +1,9 @@
 // The user part a bench board's `sim.app` asks for: a test app with that
 // version and behaviour, depending on exactly the board's system version
 // (as the stock app createSimBoard makes without one).
-import { InputError } from '../../errors.js';
+import { InputError } from '../../core/errors.js';
 import { makeTestApp, parseBehaviourMap } from '../../firmware/index.js';
-import { PLATFORMS, type PlatformName } from '../../platform.js';
+import { PLATFORMS, type PlatformName } from '../../core/platform.js';
 import type { SimBoardSpec } from '../../bench/schema.js';
 import { osModuleVersions } from '../board/versions.js';
 

@@ -3,7 +3,7 @@
 // plain app. Periodic work is batched per wall-clock tick, so an app logging
 // fast at a high time scale costs a few timers, not thousands.
 import { decodeBehaviour, defaultBehaviour, type AppBehaviour } from '../../firmware/behaviour.js';
-import type { ModuleInfo } from '../../domain.js';
+import type { ModuleInfo } from '../../core/domain.js';
 import type { Lifetime } from './lifetime.js';
 import type { LogLevel } from './log.js';
 import type { SimClock } from './types.js';

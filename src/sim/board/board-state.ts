@@ -4,8 +4,8 @@
 // setMode / setLed / refreshUsb so that every change is emitted exactly once.
 import { EventEmitter } from 'node:events';
 import type { AppBehaviour } from '../../firmware/behaviour.js';
-import type { BoardMode, DeviceId, LedState, ResetReason } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { BoardMode, DeviceId, LedState, ResetReason } from '../../core/domain.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import type { NetworkLink } from '../network/link.js';
 import { describeSlots, type BootDecision } from './boot.js';
 import type { CloudSession } from './cloud-session.js';

@@ -1,7 +1,7 @@
 // The simulated board's life: power, resets and re-enumeration, mode
 // changes, boot checks, the app and the cloud session. OTA, DFU and installs
 // live in sim-board.ts; what can be observed lives in board-state.ts.
-import type { ResetReason, BoardMode } from '../../domain.js';
+import type { ResetReason, BoardMode } from '../../core/domain.js';
 import type { LinkOptions } from '../network/link.js';
 import { appFunctions } from '../../firmware/behaviour.js';
 import { behaviourOf, startApp } from './app.js';

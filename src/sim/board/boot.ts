@@ -2,7 +2,7 @@
 // that fails its checks leaves only the DFU bootloader; a user part that is
 // missing or fails any check (most often its dependency on a newer system
 // part) means safe mode (particle-facts §3, §9). Also fills in vc/vv.
-import type { PlatformInfo } from '../../platform.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import { checkModule, passes, type CheckResult } from './checks.js';
 import type { Slot } from './slots.js';
 import type { SimModuleSlot } from './types.js';

@@ -2,8 +2,8 @@
 // installs one (particle-facts §3, §6): integrity (CRC), address range,
 // platform and dependencies. `vc` is what was checked, `vv` what passed.
 import { unmetDependencies } from '../../firmware/dependency.js';
-import type { ModuleInfo } from '../../domain.js';
-import { acceptedUserPartStarts, type PlatformInfo } from '../../platform.js';
+import type { ModuleInfo } from '../../core/domain.js';
+import { acceptedUserPartStarts, type PlatformInfo } from '../../core/platform.js';
 import { CheckBits } from './types.js';
 import type { Slot, StoredModule } from './slots.js';
 

@@ -4,8 +4,8 @@
 // endpoints to its events, then call powerOn().
 import { makeTestApp } from '../../firmware/make.js';
 import { parseModule } from '../../firmware/parse.js';
-import { isDeviceId, type DeviceId } from '../../domain.js';
-import { PLATFORMS, type PlatformName } from '../../platform.js';
+import { isDeviceId, type DeviceId } from '../../core/domain.js';
+import { PLATFORMS, type PlatformName } from '../../core/platform.js';
 import { defaultLink, NetworkLink, type LinkOptions } from '../network/link.js';
 import type { BoardParts } from './board.js';
 import { DfuMemory } from './dfu-memory.js';

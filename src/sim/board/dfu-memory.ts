@@ -4,7 +4,7 @@
 // boots, so a wrong-platform or half-written image is found at boot, as on a
 // real board.
 import { parseModule } from '../../firmware/parse.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import { SparseFlash, type FlashWriteResult } from './flash.js';
 import type { Slot, StoredModule } from './slots.js';
 

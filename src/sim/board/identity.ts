@@ -1,7 +1,7 @@
 // Stable made-up identity details derived from the device ID, so a board
 // prints the same MAC address, IMEI and ICCID in every run.
 import { createHash } from 'node:crypto';
-import type { DeviceId } from '../../domain.js';
+import type { DeviceId } from '../../core/domain.js';
 
 function digest(id: DeviceId, what: string): Buffer {
   return createHash('sha256').update(`${what}:${id}`).digest();

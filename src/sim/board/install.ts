@@ -9,7 +9,7 @@
 // safe mode healer sends them one at a time.
 import { parseModule } from '../../firmware/parse.js';
 import { CheckBits } from './types.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import { checkModule, failureCode } from './checks.js';
 import { slotForImage, type Slot, type StoredModule } from './slots.js';
 

@@ -2,8 +2,8 @@
 // and the spark/status/safe-mode event (particle-facts §3, §7):
 // {"s":size,"l":location,"vc":..,"vv":..,"u":SHA (user parts),"f":..,"n":"i","v":..,"d":[{f,n,v}]}.
 // An empty slot has only size, location, checks and no dependencies.
-import type { ModuleFunctionName } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { ModuleFunctionName } from '../../core/domain.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import type { SimModuleSlot } from './types.js';
 import { slotFuncOf } from './slots.js';
 

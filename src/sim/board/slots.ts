@@ -3,9 +3,9 @@
 // (nobody reads them back); user parts and anything written later keep their
 // bytes, because their hash and CRC are what the rig checks.
 import { createHash } from 'node:crypto';
-import type { ModuleFunctionName, ModuleInfo } from '../../domain.js';
-import { ModuleFunction } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { ModuleFunctionName, ModuleInfo } from '../../core/domain.js';
+import { ModuleFunction } from '../../core/domain.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import type { ModuleLocation, SimModuleSlot } from './types.js';
 
 export type SlotFunc = SimModuleSlot['func'];

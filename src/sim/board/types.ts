@@ -3,8 +3,8 @@
 // bus and the local cloud. Endpoints translate bytes and requests into calls
 // on this interface; the board decides what a real board would do.
 import type { EventEmitter } from 'node:events';
-import type { BoardMode, DeviceId, LedState, ModuleInfo, ResetReason } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { BoardMode, DeviceId, LedState, ModuleInfo, ResetReason } from '../../core/domain.js';
+import type { PlatformInfo } from '../../core/platform.js';
 
 /** Board time: milliseconds since the board's power-on, running `scale` times faster than wall time. */
 export interface SimClock {

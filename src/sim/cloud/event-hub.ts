@@ -1,7 +1,7 @@
 // The cloud's event bus: every event the cloud knows about (published by a
 // board, or by the cloud about a board) goes through here, and every open
 // server-sent event stream subscribes with its own filter.
-import type { DeviceId } from '../../domain.js';
+import type { DeviceId } from '../../core/domain.js';
 
 /** An event as the Particle Cloud serves it in an event stream. */
 export interface CloudEvent {

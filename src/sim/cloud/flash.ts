@@ -3,9 +3,9 @@
 // which downloads it over its modelled link and publishes the events of a
 // real update. The reply only says whether the update was started.
 import type { ServerResponse } from 'node:http';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../core/errors.js';
 import { parseModule } from '../../firmware/parse.js';
-import { platformById } from '../../platform.js';
+import { platformById } from '../../core/platform.js';
 import type { FormFields } from './body.js';
 import type { BoardEntry } from './registry.js';
 import { apiError, sendJson } from './reply.js';

@@ -3,7 +3,7 @@
 // relay of each board's events onto the cloud's event bus. The board model
 // emits the cloud-side events of a session (spark/status, last_reset,
 // app-hash) itself; the cloud stamps and serves them.
-import type { DeviceId } from '../../domain.js';
+import type { DeviceId } from '../../core/domain.js';
 import type { SimBoard, SimBoardEvents } from '../board/types.js';
 import type { EventHub } from './event-hub.js';
 

@@ -4,7 +4,7 @@
 // logged; request lines are logged without their query string for that reason.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeviceId } from '../../domain.js';
+import type { DeviceId } from '../../core/domain.js';
 import type { SimBoard } from '../board/types.js';
 import { TokenSet, generateToken } from './auth.js';
 import { EventHub } from './event-hub.js';

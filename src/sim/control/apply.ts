@@ -1,7 +1,7 @@
 // Maps control-service requests onto a simulated board: power, faults now,
 // and faults armed at a transfer percentage. Bench units (bits/s, %) become
 // the link model's (bytes/s, probability).
-import type { FaultSpec, PowerAction } from '../../board/types.js';
+import type { FaultSpec, PowerAction } from '../../core/board-contract.js';
 import type { LinkOptions, SimBoardHandle } from '../board/create.js';
 import type { ArmedFault } from '../board/sim-board.js';
 import type { FaultRequest } from './requests.js';

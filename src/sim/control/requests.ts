@@ -1,7 +1,7 @@
 // The request bodies of the bench control service, checked at the door so a
 // bad body is a 400 that names the problem, never a half-applied fault.
 import { z } from 'zod';
-import type { ArmedFault as BoardArmedFault, FaultSpec, PowerAction } from '../../board/types.js';
+import type { ArmedFault as BoardArmedFault, FaultSpec, PowerAction } from '../../core/board-contract.js';
 
 const percent = z.number().min(0).max(100);
 

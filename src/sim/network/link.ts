@@ -5,7 +5,7 @@
 // silent for DROPOUT_MS once every DROPOUT_MS * (1 - loss) / loss of a
 // transfer, counted from the transfer's start. A short transfer fits between
 // dropouts; a long one meets one (seed 003: 9 KB lands where 45 KB does not).
-import type { Radio } from '../../platform.js';
+import type { Radio } from '../../core/platform.js';
 
 export type LinkKind = 'wifi' | 'cellular';
 

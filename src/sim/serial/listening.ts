@@ -3,7 +3,7 @@
 // Unknown keys are ignored, as the board does.
 import type { SimBoard } from '../board/types.js';
 import { osOrdinal } from '../board/versions.js';
-import { CA } from '../../transport/ymodem/protocol.js';
+import { CA } from '../../protocol/ymodem.js';
 import { installedLines, refusedLine, unreceivedLine } from './flash-messages.js';
 import {
   FLASH_PROMPT,

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InfraError } from '../../errors.js';
+import { InfraError } from '../../core/errors.js';
 
 export interface PtyPair {
   /** Master side: the board's end. Non-blocking, close-on-exec. */

@@ -5,7 +5,7 @@
 // give up after more than 5 errors in a row, CA CA from the host cancels,
 // `a` aborts, EOT is ACKed and an empty header ends the session.
 // Push-driven: the endpoint feeds host bytes as they arrive.
-import { ACK, CA, CRC_REQUEST, EOT, LARGE_BLOCK, NAK, PACKET_HEAD, PACKET_TAIL, SMALL_BLOCK, SOH, STX } from '../../transport/ymodem/protocol.js';
+import { ACK, CA, CRC_REQUEST, EOT, LARGE_BLOCK, NAK, PACKET_HEAD, PACKET_TAIL, SMALL_BLOCK, SOH, STX } from '../../protocol/ymodem.js';
 import type { SimClock } from '../board/types.js';
 
 export type ReceiveOutcome =

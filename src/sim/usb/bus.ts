@@ -1,5 +1,5 @@
 // The simulated USB bus: a server on a Unix socket (protocol:
-// src/transport/usb-socket/protocol.md) on which every attached board shows
+// src/protocol/usb-socket.md) on which every attached board shows
 // up as its USB presence says: as a CDC serial device, as a DFU device, or
 // not at all. Each board has a fixed port; each enumeration a new devId and
 // device address, so handles opened before a re-enumeration go stale as on
@@ -7,7 +7,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { rm } from 'node:fs/promises';
 import type { SimBoard, UsbPresence } from '../board/types.js';
-import { ANY_GENERATION } from '../../transport/usb-socket/messages.js';
+import { ANY_GENERATION } from '../../protocol/usb-socket-messages.js';
 import { serveConnection, type BusView } from './connection.js';
 import { SimUsbDevice } from './usb-device.js';
 

@@ -3,9 +3,9 @@
 // order (a WATCH later, when the bus changes or its time is up), keeps this
 // client's interface claims, drops them when it leaves.
 import type { Socket } from 'node:net';
-import { decodeRequest, encodeResponse, FrameSplitter, Op, UsbStatus, WIRE_VERSION } from '../../transport/usb-socket/frame.js';
-import type { RequestFrame } from '../../transport/usb-socket/frame.js';
-import { ANY_GENERATION, decodeControl, decodeDevRef, decodeWatch, encodeDeviceList, encodeGeneration, encodeVersion, type ListedDevice } from '../../transport/usb-socket/messages.js';
+import { decodeRequest, encodeResponse, FrameSplitter, Op, UsbStatus, WIRE_VERSION } from '../../protocol/usb-socket-frame.js';
+import type { RequestFrame } from '../../protocol/usb-socket-frame.js';
+import { ANY_GENERATION, decodeControl, decodeDevRef, decodeWatch, encodeDeviceList, encodeGeneration, encodeVersion, type ListedDevice } from '../../protocol/usb-socket-messages.js';
 import type { SimUsbDevice } from './usb-device.js';
 
 export interface BusView {

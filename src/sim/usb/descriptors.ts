@@ -4,8 +4,8 @@
 // bootloaders name them) and a DFU functional descriptor (DfuSe 1.1a, 4 KB
 // transfers); in serial mode a CDC ACM pair plus a vendor interface, the
 // composite device Device OS presents for control requests.
-import { PARTICLE_VID, type PlatformInfo } from '../../platform.js';
-import type { DeviceId } from '../../domain.js';
+import { PARTICLE_VID, type PlatformInfo } from '../../core/platform.js';
+import type { DeviceId } from '../../core/domain.js';
 
 export const DFU_TRANSFER_SIZE = 4096;
 const MANUFACTURER = 'Particle';

@@ -4,7 +4,7 @@
 // on the chip, work starts at the GETSTATUS after a DNLOAD, answers dfuDNBUSY
 // with a poll timeout, and its result (or error) shows at the next GETSTATUS.
 // A zero-length DNLOAD is "leave": the board resets into what is in flash.
-import type { ControlSetup } from '../../transport/usb-socket/messages.js';
+import type { ControlSetup } from '../../protocol/usb-socket-messages.js';
 import { parseDfuseLayout, sectorAt, type Sector } from '../board/dfuse-layout.js';
 import type { SimBoard } from '../board/types.js';
 import { DFU_TRANSFER_SIZE } from './descriptors.js';

@@ -1,7 +1,7 @@
 // How a simulated USB device answers one control transfer, and the small
 // vocabulary every device function shares.
-import { UsbStatus } from '../../transport/usb-socket/frame.js';
-import type { ControlSetup } from '../../transport/usb-socket/messages.js';
+import { UsbStatus } from '../../protocol/usb-socket-frame.js';
+import type { ControlSetup } from '../../protocol/usb-socket-messages.js';
 
 export interface ControlOutcome {
   /** Bytes transferred (>= 0) or a libusb error code (PIPE = stall). */

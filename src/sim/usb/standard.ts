@@ -1,6 +1,6 @@
 // Chapter 9 standard requests every device answers the same way: its
 // descriptors, status, configuration and interface settings.
-import type { ControlSetup } from '../../transport/usb-socket/messages.js';
+import type { ControlSetup } from '../../protocol/usb-socket-messages.js';
 import { stringDescriptor, type UsbIdentity } from './descriptors.js';
 import { acceptOut, answerIn, requestKind, stall, type ControlOutcome } from './outcome.js';
 

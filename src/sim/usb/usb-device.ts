@@ -3,8 +3,8 @@
 // alt settings chosen and which connection claimed which interface. A
 // re-enumeration builds a new one (new devId, new address); the old one is
 // disposed and every request naming it answers NO_DEVICE.
-import { UsbStatus } from '../../transport/usb-socket/frame.js';
-import { interfacesOf, type ControlSetup, type ListedDevice } from '../../transport/usb-socket/messages.js';
+import { UsbStatus } from '../../protocol/usb-socket-frame.js';
+import { interfacesOf, type ControlSetup, type ListedDevice } from '../../protocol/usb-socket-messages.js';
 import type { SimBoard } from '../board/types.js';
 import { ParticleControl } from './control.js';
 import { describeDfu, describeSerial, type UsbIdentity } from './descriptors.js';

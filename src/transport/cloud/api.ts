@@ -4,7 +4,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import Particle from 'particle-api-js';
-import { InfraError } from '../../errors.js';
+import { InfraError } from '../../core/errors.js';
 
 export interface CloudAccess {
   /** API base URL, e.g. https://api.particle.io. */

@@ -3,9 +3,10 @@
 // what it saw), and waited for by name prefix and data pattern.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CloudEvent, EventCapture } from '../../board/types.js';
-import { redactSecret } from '../../bench/secrets.js';
+import type { CloudEvent, EventCapture } from '../../core/board-contract.js';
+import { redactSecret } from '../../core/redact.js';
 import type { StreamedEvent } from './event-stream.js';
+import { waitWithin } from '../../core/clock.js';
 
 interface Waiter {
   matches(e: CloudEvent): boolean;
@@ -52,21 +53,10 @@ export class CloudEventLog implements EventCapture {
     const matches = (e: CloudEvent): boolean => e.seq >= from && e.name.startsWith(name) && (!o.data || o.data.test(e.data));
     const seen = this.#events.slice(from).find(matches);
     if (seen) return Promise.resolve(seen);
-    if (o.signal?.aborted) return Promise.reject(o.signal.reason);
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(waiter);
-        o.signal?.removeEventListener('abort', onAbort);
-      };
-      const waiter: Waiter = { matches, resolve: (e) => { done(); resolve(e); } };
-      const onAbort = (): void => {
-        done();
-        reject(o.signal?.reason);
-      };
-      const timer = setTimeout(() => waiter.resolve(undefined), Math.max(0, o.withinMs));
+    return waitWithin<CloudEvent | undefined>({ ms: o.withinMs, signal: o.signal, onTimeout: () => undefined }, (resolve) => {
+      const waiter: Waiter = { matches, resolve };
       this.#waiters.add(waiter);
-      o.signal?.addEventListener('abort', onAbort, { once: true });
+      return () => this.#waiters.delete(waiter);
     });
   }
 

@@ -3,8 +3,8 @@
 // on its own every 2 s with a timer nobody can cancel, and abort() leaves
 // its idle timer behind; so the rig takes reconnection over (backoff, a
 // clean stop) and every connection has its own agent that stop() cuts.
-import type { DeviceId } from '../../domain.js';
-import type { InfraError } from '../../errors.js';
+import type { DeviceId } from '../../core/domain.js';
+import type { InfraError } from '../../core/errors.js';
 import { apiClient, type ApiClient, type CloudAccess } from './api.js';
 import { cloudInfraError, describeCloudFailure } from './failure.js';
 

@@ -1,8 +1,8 @@
 // What a failed cloud call means, in words without the token. particle-api-js
 // rejects with an Error carrying statusCode/body (requests) or with a plain
 // object {statusCode?, errorDescription, body?} (event streams).
-import { redactSecret } from '../../bench/secrets.js';
-import { InfraError } from '../../errors.js';
+import { redactSecret } from '../../core/redact.js';
+import { InfraError } from '../../core/errors.js';
 
 export interface CloudFailure {
   /** HTTP status, or undefined when the cloud was not reached at all. */

@@ -3,8 +3,8 @@
 // started (or is pending); whether it took effect is for the events and
 // the running app hash to show. A refusal by the cloud is the firmware's
 // (FlashRejectedError); not reaching the cloud is the rig's (InfraError).
-import { FlashRejectedError } from '../../board/types.js';
-import type { DeviceId } from '../../domain.js';
+import { FlashRejectedError } from '../../core/errors.js';
+import type { DeviceId } from '../../core/domain.js';
 import { boundedRequest, CloudRequestTimeout, type CloudAccess } from './api.js';
 import { deviceFunctions } from './function.js';
 import { cloudInfraError, describeCloudFailure } from './failure.js';

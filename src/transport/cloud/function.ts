@@ -3,7 +3,7 @@
 // explained from the device as the cloud lists it (connected, the functions
 // its app registered), not from the error wording, which differs between
 // clouds. Not reaching the cloud, or a refused token, is the rig's (InfraError).
-import type { DeviceId } from '../../domain.js';
+import type { DeviceId } from '../../core/domain.js';
 import { boundedRequest, CloudRequestTimeout, type CloudAccess } from './api.js';
 import { cloudInfraError, describeCloudFailure } from './failure.js';
 

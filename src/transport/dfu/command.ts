@@ -2,8 +2,8 @@
 // DFU PID from the platform table, alt 0 (internal flash), the module's own
 // start address from its prefix, `:leave` so the board boots what was
 // written, and the device chosen by its serial number (the device ID).
-import type { DeviceId } from '../../domain.js';
-import { PARTICLE_VID, type PlatformInfo } from '../../platform.js';
+import type { DeviceId } from '../../core/domain.js';
+import { PARTICLE_VID, type PlatformInfo } from '../../core/platform.js';
 
 export interface DfuWrite {
   platform: PlatformInfo;

@@ -4,9 +4,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FirmwareImage, FlashProgress, FlashReport } from '../../board/types.js';
-import type { DeviceId } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { FirmwareImage, FlashProgress, FlashReport } from '../../core/board-contract.js';
+import type { DeviceId } from '../../core/domain.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import { deviceFilter, dfuWriteArgs } from './command.js';
 import { dfuFailure } from './outcome.js';
 import { DfuProgressParser, significantLines } from './progress.js';

@@ -1,7 +1,7 @@
 // `dfu-util -l`: every DFU interface on the bus, one line per alt setting
 // (particle-facts §5), parsed; each knows its platform and device ID.
-import { parseDeviceId, type DeviceId } from '../../domain.js';
-import { platformByPid, type PlatformInfo } from '../../platform.js';
+import { parseDeviceId, type DeviceId } from '../../core/domain.js';
+import { platformByPid, type PlatformInfo } from '../../core/platform.js';
 import { dfuFailure } from './outcome.js';
 import { runDfuUtil, type DfuAccess } from './run.js';
 

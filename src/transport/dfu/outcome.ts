@@ -4,8 +4,7 @@
 // failing to reach the board is an InfraError with the fix in it; the board
 // refusing the image (its DfuSe status, or a range its memory map lacks) is
 // a FlashRejectedError.
-import { FlashRejectedError } from '../../board/types.js';
-import { InfraError } from '../../errors.js';
+import { FlashRejectedError, InfraError } from '../../core/errors.js';
 
 export interface DfuRun {
   program: string;

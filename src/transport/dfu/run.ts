@@ -2,8 +2,8 @@
 // bench's USB bus, a timeout, and the caller's AbortSignal; either kills the
 // child (SIGTERM, then SIGKILL), so no dfu-util outlives its step.
 import { execa } from 'execa';
-import { usbToolEnv, type BenchAccess } from '../../board/bench-access.js';
-import { InfraError, TimeoutError } from '../../errors.js';
+import { usbToolEnv, type BenchAccess } from '../../core/bench-access.js';
+import { InfraError, TimeoutError } from '../../core/errors.js';
 import type { DfuRun } from './outcome.js';
 
 export type DfuAccess = Pick<BenchAccess, 'usb' | 'tools'>;

@@ -3,8 +3,8 @@
 // port. The board refusing the image is a FlashRejectedError in its own
 // words; the link failing is an InfraError.
 import type { SerialPort } from 'serialport';
-import { FlashRejectedError, type FlashProgress, type FlashReport } from '../../board/types.js';
-import { InfraError } from '../../errors.js';
+import { type FlashProgress, type FlashReport } from '../../core/board-contract.js';
+import { FlashRejectedError, InfraError } from '../../core/errors.js';
 import { YmodemRejectedError, sendYmodem, type YmodemSendOptions } from '../ymodem.js';
 import { LISTENING_BAUD } from './baud-trick.js';
 import type { SerialLine } from './line.js';

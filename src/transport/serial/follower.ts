@@ -17,8 +17,9 @@ import type { SerialPort } from 'serialport';
 import { lstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SESSION_WAIT_MS, atBaud, portAbsent, type PortLocator, type SerialLine, type SerialSessionOptions } from './line.js';
-import { InfraError } from '../../errors.js';
+import { InfraError } from '../../core/errors.js';
 import { LOG_BAUD, closeSerialPort, openSerialPort } from './port.js';
+import { waitWithin } from '../../core/clock.js';
 
 export interface PortFollowerOptions {
   /** Board name, for messages. */
@@ -153,23 +154,18 @@ export class PortFollower implements SerialLine {
 
   #whenOpen(o: SerialSessionOptions): Promise<SerialPort> {
     const ms = o.timeoutMs ?? DEFAULT_SESSION_WAIT_MS;
-    return new Promise((resolve, reject) => {
-      const finish = (end: () => void): void => {
-        clearTimeout(timer);
-        this.#openWaiters.delete(check);
-        o.signal?.removeEventListener('abort', check);
-        end();
-      };
+    const onTimeout = (): never => {
+      throw portAbsent(this.#o.board, ms, this.#lastOpenError);
+    };
+    return waitWithin<SerialPort>({ ms, signal: o.signal, onTimeout }, (resolve, reject) => {
       const check = (): void => {
-        if (o.signal?.aborted) return finish(() => reject(o.signal?.reason));
-        if (this.#stop.signal.aborted) return finish(() => reject(new InfraError(`${this.#o.board}: the serial port was released (the capture stopped)`)));
+        if (this.#stop.signal.aborted) return reject(new InfraError(`${this.#o.board}: the serial port was released (the capture stopped)`));
         const port = this.#port;
-        if (port?.isOpen) finish(() => resolve(port));
+        if (port?.isOpen) resolve(port);
       };
-      const timer = setTimeout(() => finish(() => reject(portAbsent(this.#o.board, ms, this.#lastOpenError))), ms);
       this.#openWaiters.add(check);
-      o.signal?.addEventListener('abort', check);
       check();
+      return () => this.#openWaiters.delete(check);
     });
   }
 }

@@ -3,7 +3,7 @@
 // lends it: the log capture lends its open port (src/board/log-capture.ts),
 // and without a capture directSerialLine opens the port for one session.
 import type { SerialPort } from 'serialport';
-import { InfraError } from '../../errors.js';
+import { InfraError } from '../../core/errors.js';
 import { LOG_BAUD, closeSerialPort, openSerialPort, setBaud } from './port.js';
 
 /** Where the board's serial port is right now (a path), or undefined while it has none. */

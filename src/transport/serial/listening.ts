@@ -2,8 +2,8 @@
 // reply parsed. The board must already be in listening mode: in any other
 // mode the keys go to the app and the reply never comes (a TimeoutError).
 import type { Duplex } from 'node:stream';
-import { parseDeviceId, type DeviceId } from '../../domain.js';
-import { parseSystemInfo, type SystemInfo } from '../../board/module-json.js';
+import { parseDeviceId, type DeviceId } from '../../core/domain.js';
+import { parseSystemInfo, type SystemInfo } from '../../core/module-listing.js';
 import { ask, completeLine, press, type ReplyOptions, type ReplyParser } from './reply.js';
 
 // Gen2 Wi-Fi: "Your device id is <id>"; cellular and Gen3+: "Device ID: <id>".

@@ -1,7 +1,8 @@
 // Opening, closing and re-timing one serial port with serialport, every step
 // bounded by a timeout, failures as InfraError (the rig's reach failed).
 import { SerialPort } from 'serialport';
-import { InfraError } from '../../errors.js';
+import { InfraError } from '../../core/errors.js';
+import { waitWithin } from '../../core/clock.js';
 
 /** The speed the rig listens at. Particle boards ignore it for data; 14400 and 28800 are mode requests. */
 export const LOG_BAUD = 9600;
@@ -59,19 +60,14 @@ export async function setBaud(port: SerialPort, baudRate: number): Promise<void>
 export function portClosed(port: SerialPort, ms: number, signal?: AbortSignal): Promise<boolean> {
   if (!port.isOpen) return Promise.resolve(true);
   const discard = (): void => undefined;
-  return new Promise((resolve) => {
-    const finish = (closed: boolean): void => {
-      clearTimeout(timer);
-      port.off('data', discard);
-      port.off('close', onClose);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(closed);
-    };
-    const onClose = (): void => finish(true);
-    const onAbort = (): void => finish(false);
-    const timer = setTimeout(() => finish(false), ms);
+  const closed = waitWithin<boolean>({ ms, signal, onTimeout: () => false }, (resolve) => {
+    const onClose = (): void => resolve(true);
     port.on('data', discard);
     port.on('close', onClose);
-    signal?.addEventListener('abort', onAbort);
+    return () => {
+      port.off('data', discard);
+      port.off('close', onClose);
+    };
   });
+  return closed.catch(() => false); // cancelled: not seen closing
 }

@@ -1,7 +1,8 @@
 // Sends one listening-mode key and waits for the board's answer in what it
 // prints next. The answer is read as latin1 text: every byte stays one char.
 import type { Duplex } from 'node:stream';
-import { InfraError, TimeoutError } from '../../errors.js';
+import { InfraError, TimeoutError } from '../../core/errors.js';
+import { waitWithin } from '../../core/clock.js';
 
 export interface ReplyOptions {
   /** Wall ms to wait for the reply. Default 20 s, as the old CLI waited for `s` and `i`. */
@@ -16,31 +17,26 @@ export type ReplyParser<T> = (text: string) => T | undefined;
 
 export function ask<T>(port: Duplex, key: string, parse: ReplyParser<T>, what: string, o: ReplyOptions = {}): Promise<T> {
   const ms = o.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
-  return new Promise<T>((resolve, reject) => {
+  const onTimeout = (): never => {
+    throw new TimeoutError(`${what} (reply to '${key}')`, ms);
+  };
+  return waitWithin<T>({ ms, signal: o.signal, onTimeout }, (resolve, reject) => {
     let text = '';
-    const finish = (end: () => void): void => {
-      clearTimeout(timer);
-      port.off('data', onData);
-      port.off('close', onClose);
-      o.signal?.removeEventListener('abort', onAbort);
-      end();
-    };
     const onData = (chunk: Buffer): void => {
       text += chunk.toString('latin1');
       const value = parse(text);
-      if (value !== undefined) finish(() => resolve(value));
+      if (value !== undefined) resolve(value);
     };
-    const onClose = (): void =>
-      finish(() => reject(new InfraError(`the serial port closed while waiting for ${what}`, 'check that the board stays connected')));
-    const onAbort = (): void => finish(() => reject(o.signal?.reason));
-    const timer = setTimeout(() => finish(() => reject(new TimeoutError(`${what} (reply to '${key}')`, ms))), ms);
-    if (o.signal?.aborted) return onAbort();
+    const onClose = (): void => reject(new InfraError(`the serial port closed while waiting for ${what}`, 'check that the board stays connected'));
     port.on('data', onData);
     port.on('close', onClose);
-    o.signal?.addEventListener('abort', onAbort);
     port.write(key, 'latin1', (e) => {
-      if (e) finish(() => reject(new InfraError(`cannot write '${key}' to the serial port: ${e.message}`, 'check that the board stays connected', { cause: e })));
+      if (e) reject(new InfraError(`cannot write '${key}' to the serial port: ${e.message}`, 'check that the board stays connected', { cause: e }));
     });
+    return () => {
+      port.off('data', onData);
+      port.off('close', onClose);
+    };
   });
 }
 

@@ -2,10 +2,10 @@
 // framed calls matched to their answers by seq, each with a timeout. A
 // bus that cannot be reached is an infrastructure failure of the rig.
 import { connect, type Socket } from 'node:net';
-import { InfraError } from '../../errors.js';
-import { decodeResponse, encodeRequest, FrameSplitter, Op, UsbStatus, WIRE_VERSION } from './frame.js';
-import type { OpCode, ResponseFrame } from './frame.js';
-import { encodeVersion } from './messages.js';
+import { InfraError } from '../../core/errors.js';
+import { decodeResponse, encodeRequest, FrameSplitter, Op, UsbStatus, WIRE_VERSION } from '../../protocol/usb-socket-frame.js';
+import type { OpCode, ResponseFrame } from '../../protocol/usb-socket-frame.js';
+import { encodeVersion } from '../../protocol/usb-socket-messages.js';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 

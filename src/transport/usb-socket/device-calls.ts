@@ -1,8 +1,8 @@
 // Requests that name one device on the bus: open/close, claims, alt
 // settings and control transfers. Statuses below zero become UsbSocketError.
 import type { UsbSocketClient } from './client.js';
-import { Op, UsbStatus } from './frame.js';
-import { encodeControl, encodeDevRef, type ControlSetup } from './messages.js';
+import { Op, UsbStatus } from '../../protocol/usb-socket-frame.js';
+import { encodeControl, encodeDevRef, type ControlSetup } from '../../protocol/usb-socket-messages.js';
 import { UsbSocketError } from './usb-error.js';
 
 /** Answer wait beyond the transfer's own timeout: the bus is local. */

@@ -6,8 +6,8 @@
 import { busConnection } from './bus-connection.js';
 import type { UsbSocketClient } from './client.js';
 import { deviceCall, readString } from './device-calls.js';
-import { Op } from './frame.js';
-import { decodeDeviceList, type ListedDevice } from './messages.js';
+import { Op } from '../../protocol/usb-socket-frame.js';
+import { decodeDeviceList, type ListedDevice } from '../../protocol/usb-socket-messages.js';
 import { UsbSocketError } from './usb-error.js';
 
 export interface UsbSocketDevice {

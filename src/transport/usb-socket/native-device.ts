@@ -9,8 +9,8 @@
 // next call on the device, as the BUSY a real second claimer would get.
 import { UsbSocketClient } from './client.js';
 import { controlIn, controlOut, deviceCall, interfaceCall, readString, setAltSetting } from './device-calls.js';
-import { Op } from './frame.js';
-import { interfacesOf, isDeviceToHost, type ListedDevice } from './messages.js';
+import { Op } from '../../protocol/usb-socket-frame.js';
+import { interfacesOf, isDeviceToHost, type ListedDevice } from '../../protocol/usb-socket-messages.js';
 
 type Callback<T> = (error: Error | undefined, value?: T) => void;
 

@@ -2,8 +2,8 @@
 // through particle-usb's own `openNativeUsbDevice`, so every particle-usb
 // call (getDeviceId, getDeviceMode, getFirmwareModuleInfo, enterSafeMode,
 // enterListeningMode, reset, updateFirmware...) runs its real code.
-import { InfraError } from '../../errors.js';
-import { PARTICLE_VID, platformByPid, type PlatformName } from '../../platform.js';
+import { InfraError } from '../../core/errors.js';
+import { PARTICLE_VID, platformByPid, type PlatformName } from '../../core/platform.js';
 import { listUsbSocketDevices, type UsbSocketDevice } from './list.js';
 import { UsbSocketNativeDevice } from './native-device.js';
 import { particleUsb, type ParticleUsbDevice } from './particle-usb.js';

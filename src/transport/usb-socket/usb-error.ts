@@ -2,7 +2,7 @@
 // it, because particle-usb tells errors apart by those names (a stalled
 // control transfer is "LIBUSB_TRANSFER_STALL", a vanished device
 // "LIBUSB_ERROR_NO_DEVICE" / "LIBUSB_TRANSFER_NO_DEVICE").
-import { UsbStatus, usbStatusName } from './frame.js';
+import { UsbStatus, usbStatusName } from '../../protocol/usb-socket-frame.js';
 
 // libusb_transfer_status values, which node-usb reports as errno of transfer errors.
 const TRANSFER = {

@@ -1,12 +1,12 @@
 // Waiting for a board to (re)appear on a USB-over-socket bus, found by its
 // serial number (the device ID), never by address or port: both change on
 // every re-enumeration.
-import { TimeoutError } from '../../errors.js';
-import { PARTICLE_VID, platformByPid } from '../../platform.js';
-import { withDeadline } from '../usb/deadline.js';
+import { TimeoutError } from '../../core/errors.js';
+import { PARTICLE_VID, platformByPid } from '../../core/platform.js';
+import { withDeadline } from '../../core/clock.js';
 import { busConnection } from './bus-connection.js';
-import { Op } from './frame.js';
-import { ANY_GENERATION, encodeWatch } from './messages.js';
+import { Op } from '../../protocol/usb-socket-frame.js';
+import { ANY_GENERATION, encodeWatch } from '../../protocol/usb-socket-messages.js';
 import { listDevicesOn, type UsbSocketDevice } from './list.js';
 
 export type UsbMode = 'dfu' | 'serial' | 'any';

@@ -1,10 +1,10 @@
 // A USB bus the rig looks at for Particle boards: the native one (libusb
 // through particle-usb and node-usb) or one on a Unix socket. Both answer
 // the same two questions: who is on the bus, and open this board.
-import type { DeviceId } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { DeviceId } from '../../core/domain.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../../core/clock.js';
 
 /** One Particle board as enumeration shows it (VID 0x2b04, PID by platform and mode). */
 export interface UsbBoardListing {

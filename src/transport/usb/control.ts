@@ -1,12 +1,12 @@
 // One open particle-usb device, every call with a deadline and its failure
 // named for the rig (usbFailure). Mode changes only send the request: the
 // board re-enumerates afterwards, and the caller waits for that on the bus.
-import type { BoardModule } from '../../board/types.js';
-import { parseDeviceId, type DeviceId } from '../../domain.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { BoardModule } from '../../core/board-contract.js';
+import { parseDeviceId, type DeviceId } from '../../core/domain.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
 import type { UsbLease } from './bus.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../../core/clock.js';
 import { usbFailure } from './failure.js';
 import { boardModulesOf } from './modules.js';
 

@@ -1,7 +1,7 @@
 // What a failed USB call means for the rig. A board that left the bus or
 // stopped answering is the rig losing its reach (InfraError), never a
 // firmware verdict; the caller decides what a refused request means.
-import { InfraError } from '../../errors.js';
+import { InfraError } from '../../core/errors.js';
 
 const GONE = /NO_DEVICE|not open|closed the connection|disconnected|Device is not found/i;
 

@@ -2,8 +2,8 @@
 // before) as the rig's BoardModule. The deprecated format lists main-location
 // modules only, without hashes or slot sizes: slot sizes then come from the
 // platform table.
-import type { BoardModule } from '../../board/types.js';
-import type { PlatformInfo } from '../../platform.js';
+import type { BoardModule } from '../../core/board-contract.js';
+import type { PlatformInfo } from '../../core/platform.js';
 import type { FirmwareModuleInfo } from '../usb-socket/particle-usb.js';
 
 const FUNC: Record<string, BoardModule['func']> = {

@@ -3,12 +3,12 @@
 // particle-usb opens them. Loaded on first use, so a socket bench never
 // touches libusb.
 import { createRequire } from 'node:module';
-import { InfraError } from '../../errors.js';
-import { parseDeviceId, type DeviceId } from '../../domain.js';
-import { PARTICLE_VID, platformByPid } from '../../platform.js';
+import { InfraError } from '../../core/errors.js';
+import { parseDeviceId, type DeviceId } from '../../core/domain.js';
+import { PARTICLE_VID, platformByPid } from '../../core/platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
 import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
-import { pause, withDeadline } from './deadline.js';
+import { sleep, withDeadline } from '../../core/clock.js';
 
 interface NodeUsbDevice {
   busNumber: number;
@@ -92,7 +92,7 @@ export class NativeUsbBus implements UsbBus {
   }
 
   async nextChange(_since: BusGeneration, withinMs: number, signal?: AbortSignal): Promise<BusGeneration> {
-    await pause(withinMs, signal);
+    await sleep(withinMs, signal);
     return undefined;
   }
 
@@ -101,7 +101,7 @@ export class NativeUsbBus implements UsbBus {
     // particle-usb opens by serial number in any mode; wait until the board shows the wanted one.
     while (!(await this.list(o.signal)).some((b) => b.id === id && (o.mode === 'any' || b.mode === o.mode))) {
       if (Date.now() >= deadline) throw new InfraError(`board ${id} is not on ${this.description} (${o.mode} mode) after ${o.timeoutMs} ms`, 'is it plugged in and powered?');
-      await pause(100, o.signal);
+      await sleep(100, o.signal);
     }
     const left = Math.max(1000, deadline - Date.now());
     try {

@@ -4,12 +4,12 @@
 // so a question to it costs its control requests, not an open and a close;
 // a new enumeration (reset, mode change, replug) gets a fresh open. DFU-mode
 // devices are never kept: dfu-util must be able to claim them.
-import { parseDeviceId, type DeviceId } from '../../domain.js';
-import { PARTICLE_VID, platformByPid } from '../../platform.js';
+import { parseDeviceId, type DeviceId } from '../../core/domain.js';
+import { PARTICLE_VID, platformByPid } from '../../core/platform.js';
 import { busGeneration, listUsbSocketDevices, nextBusChange, openFoundDevice, waitForUsbSocketDevice } from '../usb-socket/index.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
 import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../../core/clock.js';
 
 interface KeptDevice {
   devId: number;

@@ -2,10 +2,11 @@
 // requests 250-253). A board that answers the update with an error result
 // refused the image: a firmware failure, with the board's words. Losing the
 // board on the way is the rig's.
-import { FlashRejectedError, type FlashProgress } from '../../board/types.js';
+import { type FlashProgress } from '../../core/board-contract.js';
+import { FlashRejectedError } from '../../core/errors.js';
 import type { UsbControl } from './control.js';
 import { isDeviceGone, isRefused, usbFailure } from './failure.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../../core/clock.js';
 
 export async function usbUpdateFirmware(
   control: UsbControl,

@@ -1,6 +1,6 @@
 // How a YMODEM transfer can fail, kept apart in types: the board refusing the
 // image is a finding about the firmware; the link failing is infrastructure.
-import { InfraError } from '../../errors.js';
+import { InfraError } from '../../core/errors.js';
 
 /** Why the board refused, from its own words (particle-facts §4). */
 export type YmodemRefusal =

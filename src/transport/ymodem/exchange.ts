@@ -4,7 +4,7 @@
 import type { Duplex } from 'node:stream';
 import { verdictOf } from './board-messages.js';
 import { YmodemLinkError, YmodemRejectedError, type YmodemPhase } from './errors.js';
-import { ACK, CA, CRC_REQUEST, NAK } from './protocol.js';
+import { ACK, CA, CRC_REQUEST, NAK } from '../../protocol/ymodem.js';
 import { TIMEOUT, type ReplyReader } from './reader.js';
 
 export interface ExchangeLimits {

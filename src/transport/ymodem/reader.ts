@@ -2,7 +2,7 @@
 // protocol bytes (ACK, NAK, CA, 'C') with text lines (the prompt, the
 // result); this keeps them apart so the sender can wait on either.
 import type { Duplex } from 'node:stream';
-import { ACK, CA, CRC_REQUEST, NAK } from './protocol.js';
+import { ACK, CA, CRC_REQUEST, NAK } from '../../protocol/ymodem.js';
 
 export const TIMEOUT = Symbol('timeout');
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
-import { PLATFORMS, userPartAddress } from '../../../src/platform.js';
+import { PLATFORMS, userPartAddress } from '../../../src/core/platform.js';
 import { online, startBoard } from './fixtures/board.js';
 import type { SimBoardHandle } from '../../../src/sim/board/create.js';
 import type { Recorder } from './fixtures/board.js';

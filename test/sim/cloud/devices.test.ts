@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { DeviceId } from '../../../src/domain.js';
+import type { DeviceId } from '../../../src/core/domain.js';
 import { makeBoard, onlineBoard, whenOnline } from './fixtures/boards.js';
 import { startCloud } from './fixtures/cloud.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { DeviceId } from '../../../src/domain.js';
+import type { DeviceId } from '../../../src/core/domain.js';
 import { EventHub, type CloudEvent } from '../../../src/sim/cloud/event-hub.js';
 import { formatEvent } from '../../../src/sim/cloud/events.js';
 

@@ -2,7 +2,7 @@
 // the service only drives the board's state machine). Every request is real
 // HTTP on 127.0.0.1.
 import t, { type Test } from 'tap';
-import type { DeviceId } from '../../../src/domain.js';
+import type { DeviceId } from '../../../src/core/domain.js';
 import { createSimBoard, type SimBoardHandle } from '../../../src/sim/board/create.js';
 import { createClock } from '../../../src/sim/clock.js';
 import { startControlServer, type ControlServer } from '../../../src/sim/control/server.js';

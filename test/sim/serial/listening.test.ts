@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import t from 'tap';
-import type { PlatformName } from '../../../src/platform.js';
+import type { PlatformName } from '../../../src/core/platform.js';
 import type { SimBoardHandle } from '../../../src/sim/board/create.js';
 import { IDS, startSerialBench, until } from './fixtures/bench.js';
 import { delay, openHost, type Host } from './fixtures/host.js';

@@ -5,7 +5,7 @@ import type { Test } from 'tap';
 import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
 import { parseModule } from '../../../src/firmware/parse.js';
-import { ACK, CA, EOT, NAK, SMALL_BLOCK, buildPacket, headerPayload } from '../../../src/transport/ymodem/protocol.js';
+import { ACK, CA, EOT, NAK, SMALL_BLOCK, buildPacket, headerPayload } from '../../../src/protocol/ymodem.js';
 import type { SimBoardHandle } from '../../../src/sim/board/create.js';
 import { startSerialBench, until } from './fixtures/bench.js';
 import { openHost, type Host } from './fixtures/host.js';

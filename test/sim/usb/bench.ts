@@ -11,7 +11,7 @@ import { execa, type Result } from 'execa';
 import { createClock } from '../../../src/sim/clock.js';
 import { createSimBoard, type SimBoardHandle, type SimBoardOptions } from '../../../src/sim/board/create.js';
 import { startUsbBus, type UsbBus } from '../../../src/sim/usb/bus.js';
-import type { DeviceId } from '../../../src/domain.js';
+import type { DeviceId } from '../../../src/core/domain.js';
 import type { SimBoard } from '../../../src/sim/board/types.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -8,10 +8,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsbSocketClient } from '../../../src/transport/usb-socket/client.js';
 import { controlIn, deviceCall, interfaceCall, readString, setAltSetting } from '../../../src/transport/usb-socket/device-calls.js';
-import { Op, UsbStatus, WIRE_VERSION } from '../../../src/transport/usb-socket/frame.js';
+import { Op, UsbStatus, WIRE_VERSION } from '../../../src/protocol/usb-socket-frame.js';
 import { listDevicesOn } from '../../../src/transport/usb-socket/list.js';
 import { busGeneration, nextBusChange } from '../../../src/transport/usb-socket/wait.js';
-import { encodeDevRef, encodeVersion } from '../../../src/transport/usb-socket/messages.js';
+import { encodeDevRef, encodeVersion } from '../../../src/protocol/usb-socket-messages.js';
 import { startUsbBus } from '../../../src/sim/usb/bus.js';
 import { ARGON, PHOTON_A, intoDfu, shortTempDir, startUsbBench, until } from './bench.js';
 

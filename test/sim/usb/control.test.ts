@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import DeviceOSProtobuf from '@particle/device-os-protobuf';
 import { UsbSocketClient } from '../../../src/transport/usb-socket/client.js';
 import { controlIn, controlOut, deviceCall } from '../../../src/transport/usb-socket/device-calls.js';
-import { Op } from '../../../src/transport/usb-socket/frame.js';
+import { Op } from '../../../src/protocol/usb-socket-frame.js';
 import { listDevicesOn } from '../../../src/transport/usb-socket/list.js';
 import { PHOTON_A, intoDfu, startUsbBench } from './bench.js';
 

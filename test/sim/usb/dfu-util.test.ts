@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTestApp } from '../../../src/firmware/make.js';
 import { parseModule } from '../../../src/firmware/parse.js';
-import { PLATFORMS, userPartAddress } from '../../../src/platform.js';
+import { PLATFORMS, userPartAddress } from '../../../src/core/platform.js';
 import { ARGON, PHOTON_A, PHOTON_B, dfuUtil, hashOf, intoDfu, shortTempDir, startUsbBench, until } from './bench.js';
 
 const hex = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;

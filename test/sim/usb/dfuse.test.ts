@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap';
 import { UsbSocketClient } from '../../../src/transport/usb-socket/client.js';
 import { controlIn, controlOut, deviceCall, interfaceCall, setAltSetting } from '../../../src/transport/usb-socket/device-calls.js';
-import { Op } from '../../../src/transport/usb-socket/frame.js';
+import { Op } from '../../../src/protocol/usb-socket-frame.js';
 import { listDevicesOn } from '../../../src/transport/usb-socket/list.js';
 import { makeTestApp } from '../../../src/firmware/make.js';
 import { ARGON, PHOTON_A, hashOf, intoDfu, startUsbBench, until } from './bench.js';

@@ -7,10 +7,10 @@ import t, { type Test } from 'tap';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { FrameSplitter, Op, UsbStatus, decodeRequest, encodeResponse } from '../../../src/transport/usb-socket/frame.js';
-import { encodeDeviceList, encodeVersion } from '../../../src/transport/usb-socket/messages.js';
+import { FrameSplitter, Op, UsbStatus, decodeRequest, encodeResponse } from '../../../src/protocol/usb-socket-frame.js';
+import { encodeDeviceList, encodeVersion } from '../../../src/protocol/usb-socket-messages.js';
 import { describeDfu } from '../../../src/sim/usb/descriptors.js';
-import { PLATFORMS } from '../../../src/platform.js';
+import { PLATFORMS } from '../../../src/core/platform.js';
 import { PHOTON_A, dfuUtil, ensureNativeLibrary, shortTempDir, startUsbBench, intoDfu } from './bench.js';
 
 /** A bus with one Photon in DFU mode that hangs up when it receives `dieAt`. */

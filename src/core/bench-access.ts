@@ -2,7 +2,8 @@
 // layer: the token already read from env:/file:, the USB bus named (native
 // libusb or a bus on a Unix socket), the tools by name or path. Transports
 // are built from this and nothing else.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { RIG_ROOT } from './rig-root.js';
 
 export type UsbAccess = { kind: 'native' } | { kind: 'socket'; socket: string };
 
@@ -12,7 +13,7 @@ export interface BenchAccess {
   timeScale: number;
   /** The token is already resolved: never print it, never write it to a report. */
   cloud?: { api: string; token: string };
-  /** socket: a USB bus over a Unix socket (src/transport/usb-socket/protocol.md). */
+  /** socket: a USB bus over a Unix socket (src/protocol/usb-socket.md). */
   usb: UsbAccess;
   /** Bench control service (HTTP): power, USB plug, link, faults. */
   control?: { api: string };
@@ -20,11 +21,8 @@ export interface BenchAccess {
   tools?: { dfuUtil?: string; uhubctl?: string };
 }
 
-// Two levels up from src/board/ (tsx) and from dist/board/ (built) alike.
-const RIG_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 /** The libusb stand-in that lets unmodified libusb programs reach a socket bus. */
-export const LIBUSB_SOCKET_LIBRARY = `${RIG_ROOT}build/native/libusb-socket.so`;
+export const LIBUSB_SOCKET_LIBRARY = join(RIG_ROOT, 'build', 'native', 'libusb-socket.so');
 
 /**
  * Environment a libusb program (dfu-util) needs to reach the bench's USB bus:

@@ -1,8 +1,9 @@
 // The module list Device OS prints for `s` (particle-facts §3) as the rig's
 // BoardModule: {"s":size,"l":location,"vc":done,"vv":passed,"u":SHA,"f":func,
 // "n":"index","v":version,"d":[{f,n,v}]}. Empty slots (no "f") are left out.
-// The same JSON arrives from the `s` command and in spark/status/safe-mode events.
-import type { BoardModule } from './types.js';
+// The same JSON arrives from the `s` command and in spark/status/safe-mode
+// events, so it is shared vocabulary, not one transport's.
+import type { BoardModule } from './board-contract.js';
 
 const FUNC: Record<string, BoardModule['func']> = {
   b: 'bootloader', s: 'system-part', u: 'user-part', m: 'monolithic', c: 'ncp', a: 'radio-stack',

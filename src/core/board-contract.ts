@@ -2,8 +2,8 @@
 // board, identified by its device ID, composed of the transports the bench
 // gives it (serial, USB, dfu-util, cloud, power, bench control). The same
 // code drives a real board and a simulated one: nothing here knows which.
-import type { BoardMode, DeviceId, FlashMethod, ModuleInfo, ResetReason } from '../domain.js';
-import type { PlatformInfo } from '../platform.js';
+import type { BoardMode, DeviceId, FlashMethod, ModuleInfo, ResetReason } from './domain.js';
+import type { PlatformInfo } from './platform.js';
 
 /** A firmware binary ready to send (see src/runner/firmware-for-board.ts). */
 export interface FirmwareImage {
@@ -160,24 +160,4 @@ export type FunctionCall =
 export interface CloudFunctions {
   /** Throws InfraError when the cloud cannot be reached or refuses the token. */
   call(name: string, arg: string, signal?: AbortSignal): Promise<FunctionCall>;
-}
-
-/** The bench cannot do this (no hub port named, no bench control, no cloud): the step is a SKIP. */
-export class UnsupportedError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'UnsupportedError';
-  }
-}
-
-/** A flash the board (not the bench) refused: a firmware failure, with the board's own words. */
-export class FlashRejectedError extends Error {
-  constructor(
-    message: string,
-    readonly method: FlashMethod,
-    readonly boardMessages: string[],
-  ) {
-    super(message);
-    this.name = 'FlashRejectedError';
-  }
 }

@@ -1,6 +1,8 @@
 // The three classes of failure the rig keeps apart, in types, not strings:
 // bad input (exit 2), infrastructure (exit 3), and the firmware under test
 // failing (exit 1, carried by StepResult, not by exceptions).
+import type { FlashMethod } from './domain.js';
+import { formatDuration } from './duration.js';
 
 export const ExitCode = { ok: 0, testFailed: 1, badInput: 2, infrastructure: 3 } as const;
 
@@ -50,5 +52,37 @@ export class TimeoutError extends Error {
     super(`${what} did not happen within ${waitedMs} ms`);
     this.name = 'TimeoutError';
     this.waitedMs = waitedMs;
+  }
+}
+
+/** The bench cannot do this (no hub port named, no bench control, no cloud): the step is a SKIP. */
+export class UnsupportedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'UnsupportedError';
+  }
+}
+
+/** A flash the board (not the bench) refused: a firmware failure, with the board's own words. */
+export class FlashRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly method: FlashMethod,
+    readonly boardMessages: string[],
+  ) {
+    super(message);
+    this.name = 'FlashRejectedError';
+  }
+}
+
+/**
+ * A limit the plan itself set ran out (a step's `timeout`, the plan's
+ * `timeout`): the board did not do it in time, which is the firmware's
+ * failure, not the bench's. The runner aborts a step's signal with one.
+ */
+export class DeadlineError extends Error {
+  constructor(readonly what: string, readonly limitMs: number) {
+    super(`${what} did not finish within ${formatDuration(limitMs)}`);
+    this.name = 'DeadlineError';
   }
 }

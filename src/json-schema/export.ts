@@ -3,7 +3,7 @@
 // schema/*.schema.json are committed; a test keeps them equal to a fresh export.
 import { z } from 'zod';
 import { BenchSchema } from '../bench/schema.js';
-import { PlanSchema } from './schema.js';
+import { PlanSchema } from '../plan/schema.js';
 
 export const JSON_SCHEMA_FILES = {
   plan: 'schema/plan.schema.json',
