@@ -36,7 +36,7 @@ export interface LastFlash {
 /** The two captures a symptom is found in. */
 export type CaptureStream = 'log' | 'events';
 
-/** What a symptom expectation matched: where `after: previous` starts looking (order.ts). */
+/** What a symptom expectation matched: where `after: previous` starts looking (judging/symptom-window.ts). */
 export interface MatchedSymptom {
   stream: CaptureStream;
   seq: number;

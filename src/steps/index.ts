@@ -2,24 +2,24 @@
 // module of its kind, under the rules of run-step.ts.
 import type { StepResult } from '../core/domain.js';
 import type { Step } from '../plan/steps.js';
-import { runCall } from './call.js';
+import { runCall } from './kinds/call.js';
 import type { StepContext } from './context.js';
-import { runExpectApp } from './expect-app.js';
-import { runExpectEvent } from './expect-event.js';
-import { runExpectLog } from './expect-log.js';
-import { runExpectMode } from './expect-mode.js';
-import { runExpectModules } from './expect-modules.js';
-import { runExpectReset } from './expect-reset.js';
-import { runFault } from './fault.js';
-import { runFlash } from './flash.js';
-import { runInspect } from './inspect.js';
-import { runMode } from './mode.js';
-import { runPower } from './power.js';
-import { repeatRunner } from './repeat.js';
-import { runReset } from './reset.js';
+import { runExpectApp } from './kinds/expect-app.js';
+import { runExpectEvent } from './kinds/expect-event.js';
+import { runExpectLog } from './kinds/expect-log.js';
+import { runExpectMode } from './kinds/expect-mode.js';
+import { runExpectModules } from './kinds/expect-modules.js';
+import { runExpectReset } from './kinds/expect-reset.js';
+import { runFault } from './kinds/fault.js';
+import { runFlash } from './kinds/flash.js';
+import { runInspect } from './kinds/inspect.js';
+import { runMode } from './kinds/mode.js';
+import { runPower } from './kinds/power.js';
+import { repeatRunner } from './kinds/repeat.js';
+import { runReset } from './kinds/reset.js';
 import type { KindRunner } from './result.js';
 import { executeStep } from './run-step.js';
-import { runWait } from './wait.js';
+import { runWait } from './kinds/wait.js';
 
 type Runners = { [K in Step['kind']]: KindRunner<Extract<Step, { kind: K }>> };
 
@@ -52,5 +52,5 @@ export function runStep(step: Step, ctx: StepContext): Promise<StepResult> {
 
 export { marksNow, DEFAULT_WITHIN_MS, type StepContext, type StepRunner, type LastFlash, type CaptureMarks } from './context.js';
 export { outcomeOf, worseStatus, type Outcome } from './outcome.js';
-export { diagnose, type Diagnosis, type Evidence } from './diagnose.js';
+export { diagnose, type Diagnosis, type Evidence } from './judging/diagnose.js';
 export { stepTitle } from './title.js';

@@ -3,9 +3,9 @@
 // an update still under way, a failure that only looks like one - get no
 // verdict or diagnosis they have not earned.
 import t from 'tap';
-import { diagnose, type Evidence } from '../../src/steps/diagnose.js';
-import { judgeUpdate, FAILED_GRACE_MS, type UpdateFacts } from '../../src/steps/update-verdict.js';
-import { attemptUpdates, verdictCounts } from '../../src/steps/attempt-updates.js';
+import { diagnose, type Evidence } from '../../src/steps/judging/diagnose.js';
+import { judgeUpdate, FAILED_GRACE_MS, type UpdateFacts } from '../../src/steps/judging/update-verdict.js';
+import { attemptUpdates, verdictCounts } from '../../src/steps/judging/update-check.js';
 import type { BoardModule } from '../../src/core/board-contract.js';
 import type { StepResult } from '../../src/core/domain.js';
 

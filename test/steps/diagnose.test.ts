@@ -3,7 +3,7 @@
 // evidence must get no diagnosis at all.
 import t from 'tap';
 import type { BoardModule } from '../../src/core/board-contract.js';
-import { diagnose, type Evidence } from '../../src/steps/diagnose.js';
+import { diagnose, type Evidence } from '../../src/steps/judging/diagnose.js';
 
 const OLD = 'a1b2c3d4'.repeat(8);
 const NEW = 'f0e1d2c3'.repeat(8);

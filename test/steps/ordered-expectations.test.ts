@@ -6,7 +6,7 @@ import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLine } from '../../src/core/board-contract.js';
 import { runStep } from '../../src/steps/index.js';
-import { crossStreamSlackMs } from '../../src/steps/order.js';
+import { crossStreamSlackMs } from '../../src/steps/judging/symptom-window.js';
 import { context, step } from './fixtures/context.js';
 import { StandInBoard } from './fixtures/stand-in-board.js';
 import { BenchClock } from '../../src/core/clock.js';

@@ -1,19 +1,18 @@
 // expect-reset: the board reported a reset with this reason (cloud event
 // spark/device/last_reset, or the board's own report without a cloud),
 // counting from the start of the last step that acted on the board
-// (since.ts), waiting up to `within` (board time, default 30 s). With
+// (judging/symptom-window.ts), waiting up to `within` (board time, default 30 s). With
 // `after: previous` the reset event must come after what the previous
-// symptom expectation matched (order.ts); the board's own report carries no
+// symptom expectation matched (judging/symptom-window.ts); the board's own report carries no
 // time, so without a cloud an ordered expect-reset is a SKIP with the reason.
-import type { CloudEvent } from '../core/board-contract.js';
-import { formatDuration } from '../plan/duration.js';
-import type { ExpectResetStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS } from './context.js';
-import { EVENT } from './evidence.js';
-import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { beforeDiagnosis, matchedBefore, rememberMatch, resetLabel, symptomWindow } from './order.js';
-import { resetData, waitForResetReason } from './reset-reason.js';
-import { fail, pass, skip, type KindRunner } from './result.js';
+import type { CloudEvent } from '../../core/board-contract.js';
+import { formatDuration } from '../../plan/duration.js';
+import type { ExpectResetStep } from '../../plan/steps-expect.js';
+import { DEFAULT_WITHIN_MS } from '../context.js';
+import { EVENT, diagnoseFailure, diagnosisFields } from '../judging/evidence.js';
+import { beforeDiagnosis, matchedBefore, rememberMatch, resetLabel, symptomWindow } from '../judging/symptom-window.js';
+import { resetData, waitForResetReason } from '../judging/reset-reason.js';
+import { fail, pass, skip, type KindRunner } from '../result.js';
 
 export const runExpectReset: KindRunner<ExpectResetStep> = async (step, ctx) => {
   const events = ctx.board.events;

@@ -1,8 +1,8 @@
 // power: switches the board's power (a hub port through uhubctl, or the
 // bench's control service). A bench that names no way to do it makes the
 // board layer throw UnsupportedError, which runStep reports as a SKIP.
-import type { PowerStep } from '../plan/steps-board.js';
-import { pass, type KindRunner } from './result.js';
+import type { PowerStep } from '../../plan/steps-board.js';
+import { pass, type KindRunner } from '../result.js';
 
 export const runPower: KindRunner<PowerStep> = async (step, ctx) => {
   ctx.note(`power ${step.action}`);

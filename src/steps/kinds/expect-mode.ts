@@ -2,10 +2,10 @@
 // when not given, so a board still re-enumerating after a reset is not judged
 // early; a match ends the wait at once). Another mode is a failure with a
 // diagnosis (safe mode names the unmet dependency).
-import type { ExpectModeStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS } from './context.js';
+import type { ExpectModeStep } from '../../plan/steps-expect.js';
+import { DEFAULT_WITHIN_MS } from '../context.js';
 import { modeVerdict } from './mode.js';
-import type { KindRunner } from './result.js';
+import type { KindRunner } from '../result.js';
 
 export const runExpectMode: KindRunner<ExpectModeStep> = async (step, ctx) => {
   ctx.note(`expecting ${step.mode} mode`);

@@ -4,14 +4,12 @@
 // was reproduced; until success passes when an attempt passed; times fails
 // when any attempt failed. An attempt that loses the board stops the repeat.
 // The first failing attempt keeps its whole trace and every event.
-import type { StepResult, StepStatus } from '../core/domain.js';
-import type { RepeatStep, Step } from '../plan/steps.js';
-import { runAttempt, keepWhole } from './attempt.js';
-import type { StepRunner } from './context.js';
-import { worseStatus } from './outcome.js';
-import { attemptUpdates, verdictCounts } from './attempt-updates.js';
-import { repeatStats } from './repeat-stats.js';
-import type { KindRunner, StepBody } from './result.js';
+import type { StepResult, StepStatus } from '../../core/domain.js';
+import type { RepeatStep, Step } from '../../plan/steps.js';
+import { worseStatus } from '../outcome.js';
+import { attemptUpdates, verdictCounts } from '../judging/update-check.js';
+import type { KindRunner, StepBody } from '../result.js';
+import { marksNow, type CaptureMarks, type StepContext, type StepRunner } from '../context.js';
 
 function verdict(step: RepeatStep, attempts: readonly StepResult[]): StepStatus {
   const last = attempts.at(-1)?.status ?? 'skip';
@@ -67,5 +65,80 @@ export function repeatRunner(run: StepRunner<Step>): KindRunner<RepeatStep> {
     const excerpt = problem?.children?.find((c) => c.status === status)?.logExcerpt;
     if (excerpt) body.logExcerpt = excerpt;
     return body;
+  };
+}
+
+// One attempt of a repeat: its steps in order, stopping at a failure (unless
+// the step may continue) or at once when the rig loses its reach. The result
+// holds each step's result as a child, and the attempt's first problem.
+export interface Attempt {
+  result: StepResult;
+  /** Where the captures stood when the attempt began. */
+  marks: CaptureMarks;
+}
+
+export async function runAttempt(n: number, steps: readonly Step[], ctx: StepContext, run: StepRunner<Step>): Promise<Attempt> {
+  const started = Date.now();
+  const marks = marksNow(ctx.board);
+  const children: StepResult[] = [];
+  let status: StepStatus = 'skip';
+  for (const step of steps) {
+    const r = await run(step, ctx);
+    children.push(r);
+    status = worseStatus(status, r.status);
+    if (r.status === 'infra' || ctx.signal.aborted) break;
+    if (r.status === 'fail' && !step.continueOnFailure) break;
+  }
+  const problem = children.find((c) => c.status === 'fail') ?? children.find((c) => c.status === 'infra');
+  const result: StepResult = { status, name: `attempt ${n}`, durationMs: Date.now() - started, children };
+  if (problem) {
+    result.diagnosis = `${problem.name}: ${problem.diagnosis ?? problem.status}`;
+    if (problem.logExcerpt) result.logExcerpt = problem.logExcerpt;
+  }
+  return { result, marks };
+}
+
+/** The whole trace and every event of an attempt, kept for the first failing one. */
+export function keepWhole(attempt: Attempt, ctx: StepContext): void {
+  const { logSeq, eventSeq } = attempt.marks;
+  attempt.result.logExcerpt = ctx.board.log.lines().filter((l) => l.seq >= logSeq).map((l) => l.text);
+  const events = ctx.board.events?.events().filter((e) => e.seq >= eventSeq);
+  if (events) {
+    attempt.result.details = {
+      ...attempt.result.details,
+      events: events.map((e) => ({ name: e.name, data: e.data, publishedAt: e.publishedAt })),
+    };
+  }
+}
+
+// The statistics of a repeat: attempts, passes, failures by verdict and
+// the wall time of each attempt, for the report's details.
+export interface RepeatStats {
+  attempts: number;
+  passes: number;
+  failures: { fail: number; infra: number };
+  skips: number;
+  /** 1-based number of the first attempt that failed (status fail), or null. */
+  firstFailure: number | null;
+  msPerAttempt: number[];
+  minMs: number;
+  meanMs: number;
+  maxMs: number;
+}
+
+export function repeatStats(attempts: readonly StepResult[]): RepeatStats {
+  const count = (s: StepResult['status']) => attempts.filter((a) => a.status === s).length;
+  const ms = attempts.map((a) => a.durationMs);
+  const first = attempts.findIndex((a) => a.status === 'fail');
+  return {
+    attempts: attempts.length,
+    passes: count('pass'),
+    failures: { fail: count('fail'), infra: count('infra') },
+    skips: count('skip'),
+    firstFailure: first < 0 ? null : first + 1,
+    msPerAttempt: ms,
+    minMs: ms.length ? Math.min(...ms) : 0,
+    meanMs: ms.length ? Math.round(ms.reduce((a, b) => a + b, 0) / ms.length) : 0,
+    maxMs: ms.length ? Math.max(...ms) : 0,
   };
 }

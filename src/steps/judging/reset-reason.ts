@@ -1,11 +1,11 @@
 // Waiting for a reset reason. With a cloud, the evidence is a
 // spark/device/last_reset event since a given point (so an old reset with the
 // same reason does not count); without one, the board's own last report.
-import type { CloudEvent } from '../core/board-contract.js';
-import type { ResetReason } from '../core/domain.js';
-import type { StepContext } from './context.js';
+import type { CloudEvent } from '../../core/board-contract.js';
+import type { ResetReason } from '../../core/domain.js';
+import type { StepContext } from '../context.js';
 import { EVENT } from './evidence.js';
-import { pollUntil } from './poll.js';
+import { pollUntil } from '../poll.js';
 
 export interface ResetReasonSeen {
   /** The reason wanted was reported. */

@@ -1,10 +1,10 @@
 // expect-modules: every expectation is met by a module the board reports
 // (versions, dependency and integrity checks, location). A miss is diagnosed
 // from the same table (e.g. the unmet dependency behind safe mode).
-import type { ExpectModulesStep } from '../plan/steps-modules.js';
-import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { describeExpectation, describeModule, unmetExpectation } from './module-match.js';
-import { fail, pass, type KindRunner } from './result.js';
+import type { ExpectModulesStep } from '../../plan/steps-modules.js';
+import { diagnoseFailure, diagnosisFields } from '../judging/evidence.js';
+import { describeExpectation, describeModule, unmetExpectation } from '../judging/modules.js';
+import { fail, pass, type KindRunner } from '../result.js';
 
 export const runExpectModules: KindRunner<ExpectModulesStep> = async (step, ctx) => {
   ctx.note('reading the module table');

@@ -18,11 +18,10 @@
 // than the cloud's usual delay), and never less than 25 ms of wall time (the
 // host's own jitter on a fast simulated bench). The field symptoms a plan
 // orders are seconds to minutes apart, well outside it.
-import type { BenchClock } from '../core/clock.js';
-import type { Step } from '../plan/steps.js';
-import type { StepContext, CaptureStream, MatchedSymptom } from './context.js';
-import { stepTitle } from './title.js';
-import { sinceLastAction } from './since.js';
+import type { BenchClock } from '../../core/clock.js';
+import type { Step } from '../../plan/steps.js';
+import type { StepContext, CaptureStream, MatchedSymptom, CaptureMarks } from '../context.js';
+import { stepTitle } from '../title.js';
 
 export const CROSS_STREAM_SLACK_BOARD_MS = 1000;
 export const CROSS_STREAM_SLACK_MIN_WALL_MS = 25;
@@ -133,4 +132,22 @@ export function lineLabel(l: { text: string }): string {
 
 export function resetLabel(reason: string): string {
   return `reset ${reason}`;
+}
+
+// Where an expectation starts looking in the captures. `match` expectations
+// (expect-log match, expect-event, expect-reset) look from the start of the
+// last step that acted on the board (flash, mode, reset, power, fault), so
+// what the board said while that step ran counts, and expectations in
+// between do not move the start: `reset`, `expect-mode`, `expect-log` still
+// sees the boot lines printed during the reset. `absent` for the log looks
+// at the whole plan so far. Before any action: from the plan's start.
+// `after: previous` narrows a match expectation's start further (above).
+const ORIGIN: CaptureMarks = { logSeq: 0, eventSeq: 0 };
+
+export function sinceLastAction(ctx: StepContext): CaptureMarks {
+  return ctx.lastAction ?? ctx.planStart ?? ORIGIN;
+}
+
+export function sincePlanStart(ctx: StepContext): CaptureMarks {
+  return ctx.planStart ?? ORIGIN;
 }

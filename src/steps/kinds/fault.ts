@@ -3,10 +3,10 @@
 // undoing it, or arms it for a moment of the next transfer ("OTA at 40%").
 // A bench that cannot impose it throws UnsupportedError: runStep makes that
 // a SKIP with the bench's reason, so the plan never silently does less.
-import { UnsupportedError } from '../core/errors.js';
-import type { FaultStep } from '../plan/steps-fault.js';
-import { faultSpecOf, undoOf } from './fault-spec.js';
-import { pass, type KindRunner } from './result.js';
+import { UnsupportedError } from '../../core/errors.js';
+import type { FaultStep } from '../../plan/steps-fault.js';
+import { pass, type KindRunner } from '../result.js';
+import type { FaultSpec } from '../../core/board-contract.js';
 
 export const runFault: KindRunner<FaultStep> = async (step, ctx) => {
   const fault = faultSpecOf(step);
@@ -30,3 +30,33 @@ export const runFault: KindRunner<FaultStep> = async (step, ctx) => {
   else await board.fault(undo.fault, ctx.signal);
   return pass({ details: { fault, forMs: step.forMs, undone: 'power' in undo ? 'power on' : undo.fault.kind } });
 };
+
+// A plan's fault step as the board layer's FaultSpec, and how a fault that
+// lasts `for` a while is undone.
+export function faultSpecOf(step: FaultStep): FaultSpec {
+  switch (step.fault) {
+    case 'link':
+      return {
+        kind: 'link',
+        ...(step.bandwidthBps !== undefined ? { bandwidthBps: step.bandwidthBps } : {}),
+        ...(step.latencyMs !== undefined ? { latencyMs: step.latencyMs } : {}),
+        ...(step.lossPercent !== undefined ? { lossPercent: step.lossPercent } : {}),
+      };
+    case 'fs-fill':
+      return { kind: 'fs-fill', fillPercent: step.fillPercent ?? 100 };
+    default:
+      return { kind: step.fault };
+  }
+}
+
+/** What ends a fault that lasts a while: power back on, USB plugged back, the link as it was. */
+export type Undo = { power: 'on' } | { fault: FaultSpec };
+
+export function undoOf(kind: FaultStep['fault']): Undo | undefined {
+  switch (kind) {
+    case 'power-cut': return { power: 'on' };
+    case 'usb-unplug': return { fault: { kind: 'usb-replug' } };
+    case 'link': return { fault: { kind: 'link-restore' } };
+    default: return undefined;
+  }
+}

@@ -4,8 +4,8 @@
 // board has had its say: after a reported outcome comes a reset (or, for a
 // failure that resets nothing, a quiet spell), so a board still booting the
 // old app is never judged early.
-import type { FlashMethod } from '../core/domain.js';
-import type { UpdateVerdict } from '../plan/vocabulary.js';
+import type { FlashMethod } from '../../core/domain.js';
+import type { UpdateVerdict } from '../../plan/vocabulary.js';
 import { EVENT, type EvidenceEvent } from './evidence.js';
 
 /** A failure with no reset after it is final after this much board time. */

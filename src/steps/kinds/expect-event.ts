@@ -1,16 +1,16 @@
 // expect-event: a cloud event whose name starts with `name` and whose data
 // matches `data` arrives within `within` (board time, default 30 s),
 // counting from the start of the last step that acted on the board
-// (since.ts); with `after: previous`, after what the previous symptom
-// expectation matched (order.ts). With absent: true, no such event may
+// (judging/symptom-window.ts); with `after: previous`, after what the previous symptom
+// expectation matched (judging/symptom-window.ts). With absent: true, no such event may
 // arrive in that window. No cloud on the bench: SKIP.
-import type { CloudEvent } from '../core/board-contract.js';
-import { formatDuration } from '../plan/duration.js';
-import type { ExpectEventStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS } from './context.js';
-import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { beforeDiagnosis, eventLabel, matchedBefore, rememberMatch, symptomWindow } from './order.js';
-import { fail, pass, skip, type KindRunner } from './result.js';
+import type { CloudEvent } from '../../core/board-contract.js';
+import { formatDuration } from '../../plan/duration.js';
+import type { ExpectEventStep } from '../../plan/steps-expect.js';
+import { DEFAULT_WITHIN_MS } from '../context.js';
+import { diagnoseFailure, diagnosisFields } from '../judging/evidence.js';
+import { beforeDiagnosis, eventLabel, matchedBefore, rememberMatch, symptomWindow } from '../judging/symptom-window.js';
+import { fail, pass, skip, type KindRunner } from '../result.js';
 
 function shown(e: CloudEvent): { name: string; data: string; publishedAt: string } {
   return { name: e.name, data: e.data, publishedAt: e.publishedAt };

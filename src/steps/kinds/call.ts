@@ -5,12 +5,12 @@
 // (the board is offline, its app has no such function), said from the
 // device as the cloud lists it; not reaching the cloud is infrastructure
 // (InfraError, thrown). No cloud on the bench: SKIP.
-import type { BoardPresence, FunctionCall } from '../core/board-contract.js';
-import { formatDuration } from '../plan/duration.js';
-import type { CallStep } from '../plan/steps-call.js';
-import { DEFAULT_WITHIN_MS, type StepContext } from './context.js';
-import { sleep } from '../core/clock.js';
-import { fail, pass, skip, type KindRunner } from './result.js';
+import type { BoardPresence, FunctionCall } from '../../core/board-contract.js';
+import { formatDuration } from '../../plan/duration.js';
+import type { CallStep } from '../../plan/steps-call.js';
+import { DEFAULT_WITHIN_MS, type StepContext } from '../context.js';
+import { sleep } from '../../core/clock.js';
+import { fail, pass, skip, type KindRunner } from '../result.js';
 
 type Refusal = Extract<FunctionCall, { kind: 'refused' }>;
 

@@ -2,9 +2,9 @@
 // module table, the running app and the last reset reason. A part that
 // cannot be read is recorded as such; only a board the rig cannot ask at
 // all (presence fails) makes the step infra.
-import type { InspectStep } from '../plan/steps-board.js';
-import { describeModule } from './module-match.js';
-import { pass, type KindRunner } from './result.js';
+import type { InspectStep } from '../../plan/steps-board.js';
+import { describeModule } from '../judging/modules.js';
+import { pass, type KindRunner } from '../result.js';
 
 async function attempt<T>(read: () => Promise<T>): Promise<T | { error: string }> {
   try {

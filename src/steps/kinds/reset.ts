@@ -1,11 +1,11 @@
 // reset: a soft reset request, a reset-pin-style USB request, or a power
 // cycle; with expect-reason, the board must then report that reset reason
 // (waited for up to the step's `within`, default 30 s board time).
-import type { ResetStep } from '../plan/steps-board.js';
-import { DEFAULT_WITHIN_MS, marksNow } from './context.js';
-import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { waitForResetReason } from './reset-reason.js';
-import { fail, pass, type KindRunner } from './result.js';
+import type { ResetStep } from '../../plan/steps-board.js';
+import { DEFAULT_WITHIN_MS, marksNow } from '../context.js';
+import { diagnoseFailure, diagnosisFields } from '../judging/evidence.js';
+import { waitForResetReason } from '../judging/reset-reason.js';
+import { fail, pass, type KindRunner } from '../result.js';
 
 export const runReset: KindRunner<ResetStep> = async (step, ctx) => {
   const marks = marksNow(ctx.board);

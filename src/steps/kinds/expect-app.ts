@@ -2,15 +2,14 @@
 // case-insensitively: Device OS prints it upper-case). Polled until `within`,
 // or 30 s of board time when the plan gives none, so a board still booting
 // after a flash is not judged early; a match ends the wait at once.
-import type { RunningApp } from '../core/board-contract.js';
-import { InfraError } from '../core/errors.js';
-import type { ExpectAppStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS, type StepContext } from './context.js';
-import { hash8 } from './evidence.js';
-import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { pollUntil } from './poll.js';
-import { fail, pass, type KindRunner } from './result.js';
-import { judgeLastFlash, updateSummary, type UpdateSummary } from './update-check.js';
+import type { RunningApp } from '../../core/board-contract.js';
+import { InfraError } from '../../core/errors.js';
+import type { ExpectAppStep } from '../../plan/steps-expect.js';
+import { DEFAULT_WITHIN_MS, type StepContext } from '../context.js';
+import { hash8, diagnoseFailure, diagnosisFields } from '../judging/evidence.js';
+import { pollUntil } from '../poll.js';
+import { fail, pass, type KindRunner } from '../result.js';
+import { judgeLastFlash, updateSummary, type UpdateSummary } from '../judging/update-check.js';
 
 /** Board time to wait for the cloud's app-hash before asking over serial: a Wi-Fi board connects within seconds. */
 const CLOUD_APP_HASH_WAIT_MS = 10_000;

@@ -2,12 +2,12 @@
 // A board that lands in another mode (most often safe mode, from a module
 // dependency) failed the step: that is the firmware's doing, not the rig's,
 // even when the board layer gave up waiting for the mode it asked for.
-import type { BoardPresence } from '../core/board-contract.js';
-import { UnsupportedError } from '../core/errors.js';
-import type { ModeStep } from '../plan/steps-board.js';
-import type { StepContext } from './context.js';
-import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { fail, pass, type KindRunner, type StepBody } from './result.js';
+import type { BoardPresence } from '../../core/board-contract.js';
+import { UnsupportedError } from '../../core/errors.js';
+import type { ModeStep } from '../../plan/steps-board.js';
+import type { StepContext } from '../context.js';
+import { diagnoseFailure, diagnosisFields } from '../judging/evidence.js';
+import { fail, pass, type KindRunner, type StepBody } from '../result.js';
 
 async function presenceOrUndefined(ctx: StepContext): Promise<BoardPresence | undefined> {
   try {

@@ -2,13 +2,12 @@
 // against the image sent, what the cloud or the tool claimed, where the board
 // ended, and, for anything but "applied", a one-paragraph diagnosis that
 // names the evidence it rests on. Used by flash (with expect) and expect-app.
-import type { BoardPresence, RunningApp } from '../core/board-contract.js';
-import type { FlashMethod } from '../core/domain.js';
-import type { UpdateVerdict } from '../plan/vocabulary.js';
-import type { LastFlash, StepContext } from './context.js';
+import type { BoardPresence, RunningApp } from '../../core/board-contract.js';
+import type { FlashMethod, StepResult } from '../../core/domain.js';
+import type { UpdateVerdict } from '../../plan/vocabulary.js';
+import type { LastFlash, StepContext } from '../context.js';
 import { diagnose } from './diagnose.js';
-import { EVENT, hash8 } from './evidence.js';
-import { boardEvidence, captureEvidence } from './gather.js';
+import { EVENT, hash8, boardEvidence, captureEvidence } from './evidence.js';
 import { judgeUpdate, type Judgement } from './update-verdict.js';
 
 export interface UpdateSummary {
@@ -115,5 +114,55 @@ export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judge
   const text = d?.text ?? `the update of ${flash.firmware} via ${flash.via} was not applied, and the evidence names no cause`;
   out.diagnosis = paragraph(text, basis);
   out.basis = basis;
+  return out;
+}
+
+// What each attempt of a repeat did to the board's app: the verdict of the
+// last update in the attempt, what the cloud claimed and what runs. Read
+// back from the attempt's step details, where flash (with expect) and
+// expect-app leave their UpdateSummary.
+export interface AttemptUpdate {
+  attempt: number;
+  status: StepResult['status'];
+  verdict: UpdateSummary['verdict'];
+  claims: string[];
+  /** First 8 hex digits of what runs, or null. */
+  running: string | null;
+  transferMs?: number;
+  ms: number;
+}
+
+function isSummary(v: unknown): v is UpdateSummary {
+  return typeof v === 'object' && v !== null && 'verdict' in v && 'claims' in v && Array.isArray((v as { claims: unknown }).claims);
+}
+
+/** The last update summary among a result's steps (children first, in order). */
+export function lastUpdateOf(result: StepResult): UpdateSummary | undefined {
+  let found: UpdateSummary | undefined;
+  for (const c of result.children ?? [result]) {
+    const u = c.details?.update;
+    if (isSummary(u)) found = u;
+  }
+  return found;
+}
+
+export function attemptUpdates(attempts: readonly StepResult[]): AttemptUpdate[] {
+  const out: AttemptUpdate[] = [];
+  attempts.forEach((a, i) => {
+    const u = lastUpdateOf(a);
+    if (!u) return;
+    const row: AttemptUpdate = {
+      attempt: i + 1, status: a.status, verdict: u.verdict, claims: u.claims, running: u.running ? u.running.slice(0, 8) : null, ms: a.durationMs,
+    };
+    if (u.transferMs !== undefined) row.transferMs = u.transferMs;
+    out.push(row);
+  });
+  return out;
+}
+
+/** How many attempts ended in each verdict. */
+export function verdictCounts(rows: readonly AttemptUpdate[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[r.verdict] = (out[r.verdict] ?? 0) + 1;
   return out;
 }

@@ -1,17 +1,16 @@
 // expect-log: with match, a trace line matching the pattern appears within
 // `within` (board time, default 30 s), counting from the start of the last
-// step that acted on the board (since.ts); with `after: previous`, after
-// what the previous symptom expectation matched (order.ts). With absent, no
+// step that acted on the board (judging/symptom-window.ts); with `after: previous`, after
+// what the previous symptom expectation matched (judging/symptom-window.ts). With absent, no
 // line of the plan so far matches, and, when `within` is given, none arrives
 // during it either.
-import type { LogLine } from '../core/board-contract.js';
-import { formatDuration } from '../plan/duration.js';
-import type { ExpectLogStep } from '../plan/steps-expect.js';
-import { DEFAULT_WITHIN_MS, type StepContext } from './context.js';
-import { diagnoseFailure, diagnosisFields } from './gather.js';
-import { EXCERPT_LINES, fail, pass, type KindRunner, type StepBody } from './result.js';
-import { beforeDiagnosis, lineLabel, matchedBefore, rememberMatch, symptomWindow } from './order.js';
-import { sincePlanStart } from './since.js';
+import type { LogLine } from '../../core/board-contract.js';
+import { formatDuration } from '../../plan/duration.js';
+import type { ExpectLogStep } from '../../plan/steps-expect.js';
+import { DEFAULT_WITHIN_MS, type StepContext } from '../context.js';
+import { diagnoseFailure, diagnosisFields } from '../judging/evidence.js';
+import { EXCERPT_LINES, fail, pass, type KindRunner, type StepBody } from '../result.js';
+import { beforeDiagnosis, lineLabel, matchedBefore, rememberMatch, symptomWindow, sincePlanStart } from '../judging/symptom-window.js';
 
 function found(line: LogLine, ctx: StepContext, pattern: string): StepBody {
   // The excerpt ends at the offending line: that is where the failure is.
