@@ -7,7 +7,7 @@ import { throwProblems } from '../yaml/input-errors.js';
 import { loadLocatedYaml, type LocatedYaml } from '../yaml/located.js';
 import type { PlacePart, ValuePath } from '../yaml/place.js';
 import { sortProblems, validateLocated } from '../yaml/validate.js';
-import { valueAt } from '../yaml/value-at.js';
+import { valueAt } from '../yaml/place.js';
 import { benchProblems } from './checks.js';
 import { BenchSchema, type Bench, type BenchBoard } from './schema.js';
 

@@ -14,10 +14,7 @@ import { cloudFunctionsFor } from './cloud-functions.js';
 import { enterMode } from './enter-mode.js';
 import type { BoardParts } from './parts.js';
 import { readPresence, waitForPresence } from './presence.js';
-import type {
-  ArmedFault, Board, BoardModule, CloudFunctions, BoardPresence, EventCapture, FaultSpec, FirmwareImage, FlashProgress, FlashReport,
-  LogCapture, PowerAction, ResetKind, RunningApp,
-} from '../core/board-contract.js';
+import type { ArmedFault, Board, BoardModule, CloudFunctions, BoardPresence, EventCapture, FaultSpec, FirmwareImage, FlashProgress, FlashReport, LogCapture, PowerAction, ResetKind, RunningApp } from '../core/board-contract.js';
 
 const RESET_EVENT = 'spark/device/last_reset';
 

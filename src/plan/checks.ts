@@ -4,7 +4,7 @@
 // symptom before it to follow (order-checks.ts).
 import type { InputError } from '../core/errors.js';
 import type { IssueTranslator } from '../yaml/issues.js';
-import { didYouMean } from '../yaml/suggest.js';
+import { didYouMean } from '../yaml/describe.js';
 import { orderProblems } from './order-checks.js';
 import type { Plan } from './schema.js';
 import { BOARD_VARIABLES, expandParts, isBoardVariable, parseTemplate, variableLookup } from './variables.js';

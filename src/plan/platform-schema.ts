@@ -1,8 +1,7 @@
 // A platform name from the one platform table, with a suggestion for typos.
 import { z } from 'zod';
 import type { PlatformName } from '../core/platform.js';
-import { withFix } from '../yaml/describe.js';
-import { didYouMean } from '../yaml/suggest.js';
+import { withFix, didYouMean } from '../yaml/describe.js';
 import { PLATFORMS_LIST } from './vocabulary.js';
 
 export const PlatformSchema = z

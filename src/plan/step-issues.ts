@@ -2,11 +2,10 @@
 // against the one schema its kind key names, and a step without a known kind
 // key gets "unknown step 'flahs' — did you mean 'flash'?".
 import type { InputError } from '../core/errors.js';
-import { kindOf } from '../yaml/describe.js';
+import { kindOf, didYouMean } from '../yaml/describe.js';
 import type { IssueTranslator } from '../yaml/issues.js';
 import type { ValuePath } from '../yaml/place.js';
-import { didYouMean } from '../yaml/suggest.js';
-import { valueAt } from '../yaml/value-at.js';
+import { valueAt } from '../yaml/place.js';
 import { COMMON_KEYS } from './step-common.js';
 import { STEP_KINDS, STEP_SCHEMAS, type StepKind } from './steps.js';
 

@@ -4,9 +4,7 @@ import { withFix } from '../yaml/describe.js';
 import type { BoardMode, FlashMethod, ResetReason } from '../core/domain.js';
 import { Duration } from './duration.js';
 import { common, commonShape, FirmwareRef } from './step-common.js';
-import {
-  FLASH_METHODS, MODES, POWER_ACTIONS, RESET_HOWS, RESET_REASONS, UPDATE_VERDICTS, type PowerAction, type ResetHow, type UpdateVerdict,
-} from './vocabulary.js';
+import { FLASH_METHODS, MODES, POWER_ACTIONS, RESET_HOWS, RESET_REASONS, UPDATE_VERDICTS, type PowerAction, type ResetHow, type UpdateVerdict } from './vocabulary.js';
 
 const Verdict = z.enum(UPDATE_VERDICTS);
 

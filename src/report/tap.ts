@@ -5,9 +5,7 @@
 import type { Plain } from './plain.js';
 import type { BoardReport, PlanRef, ReportStep, RunReport } from './model.js';
 import { boardVerdict, reportedSteps } from './verdict.js';
-import { stepDiagnostics } from './diagnostics.js';
-import { tapYamlBlock } from './yaml-block.js';
-import { escapeTap, oneLine, timeDirective } from './tap-text.js';
+import { stepDiagnostics, tapYamlBlock } from './diagnostics.js';
 import { updateLine, updateRows } from './updates.js';
 
 const INDENT = '    ';
@@ -123,4 +121,22 @@ export function formatTap(report: RunReport): string {
   if (report.bailOut) tap.bailOut(report.bailOut.reason);
   else tap.end();
   return chunks.join('');
+}
+
+// Text rules of TAP 14 lines: what a description, a directive reason and a
+// bail-out reason may contain without changing how a parser reads the line.
+/** One line: newlines and other control characters become spaces. */
+export function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+}
+
+/** A test point description or directive reason: `\` and `#` escaped. */
+export function escapeTap(text: string): string {
+  return oneLine(text).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+}
+
+/** The `# time=` directive value: whole milliseconds, never negative. */
+export function timeDirective(durationMs: number): string {
+  const ms = Number.isFinite(durationMs) && durationMs > 0 ? Math.round(durationMs) : 0;
+  return `# time=${ms}ms`;
 }

@@ -2,9 +2,8 @@
 // located InputError per problem (an InputErrors when there are several).
 import type { z } from 'zod';
 import type { InputError } from '../core/errors.js';
-import { makeErrorMap, type KnownKeys } from './error-map.js';
+import { makeErrorMap, type KnownKeys, IssueTranslator, type UnionHook } from './issues.js';
 import { throwProblems } from './input-errors.js';
-import { IssueTranslator, type UnionHook } from './issues.js';
 import type { LocatedYaml } from './located.js';
 
 /** Same line, same message: reported once (a union can yield a problem twice). */

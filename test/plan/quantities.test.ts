@@ -5,7 +5,7 @@ import { formatDuration, parseDuration, Duration } from '../../src/plan/duration
 import { Bandwidth, parseBandwidth, parsePercent, parseSize, Percent, Size } from '../../src/plan/quantities.js';
 import { parseVersionCheck, versionSatisfies } from '../../src/plan/steps-modules.js';
 import { parseDepends } from '../../src/plan/firmware-schema.js';
-import { editDistance, suggest } from '../../src/yaml/suggest.js';
+import { editDistance, suggest } from '../../src/yaml/describe.js';
 
 t.test('durations are board milliseconds', async (t) => {
   const cases: [string, number][] = [

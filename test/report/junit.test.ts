@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 import type { DeviceId } from '../../src/core/domain.js';
 import type { BoardReport, ReportStep, RunReport } from '../../src/report/model.js';
-import { formatJunit } from '../../src/report/junit.js';
-import { xmlAttr, xmlText } from '../../src/report/xml-escape.js';
+import { formatJunit, xmlAttr, xmlText } from '../../src/report/junit.js';
 
 const XSD = fileURLToPath(new URL('../fixtures/junit/junit.xsd', import.meta.url));
 const schema = await readFile(XSD, 'utf8');

@@ -111,7 +111,9 @@ t.test('seed 003: a transfer that stalls ends in update_timeout, named with its 
   ], ctx);
   t.same(results.map((r) => r.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'fail'], summary(results).join('; '));
   t.comment(results[5]?.diagnosis);
-  t.match(results[5]?.diagnosis, /^update_timeout: the transfer stalled at chunk 0 of \d+ and the board reset without applying the update/);
+  // The board prints the 'timed out at chunk 0 of N' line just before it resets; a host slow to read (a loaded
+  // machine) can lose it with the port, as on a real board, and the 'missing chunks' line still names the chunk.
+  t.match(results[5]?.diagnosis, /^update_timeout: the transfer stalled at chunk 0( of \d+)? and the board reset without applying the update/);
 });
 
 t.test('safe mode from a module dependency, named with its versions', async (t) => {

@@ -5,15 +5,7 @@ import type { SimBoard } from '../board/types.js';
 import { osOrdinal } from '../board/versions.js';
 import { CA } from '../../protocol/ymodem.js';
 import { installedLines, refusedLine, unreceivedLine } from './flash-messages.js';
-import {
-  FLASH_PROMPT,
-  FLASH_UNSUPPORTED,
-  claimedReply,
-  identityReply,
-  macReply,
-  systemInfoReply,
-  versionReply,
-} from './listening-replies.js';
+import { FLASH_PROMPT, FLASH_UNSUPPORTED, claimedReply, identityReply, macReply, systemInfoReply, versionReply } from './listening-replies.js';
 import { YmodemReceiver, type ReceiveOutcome } from './ymodem-receiver.js';
 
 /** The board as the serial endpoint drives it; `transferProgress` lets armed faults fire mid-transfer. */
