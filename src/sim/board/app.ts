@@ -6,7 +6,7 @@ import { decodeBehaviour, defaultBehaviour, type AppBehaviour } from '../../firm
 import type { ModuleInfo } from '../../domain.js';
 import type { Lifetime } from './lifetime.js';
 import type { LogLevel } from './log.js';
-import type { SimClock } from './types.js';
+import type { SimClock } from './contract.js';
 
 export interface AppHost {
   clock: SimClock;

@@ -7,14 +7,15 @@ import type { AppBehaviour } from '../../firmware/behaviour.js';
 import type { BoardMode, DeviceId, LedState, ResetReason } from '../../domain.js';
 import type { PlatformInfo } from '../../platform.js';
 import type { NetworkLink } from '../network/link.js';
-import { describeSlots, type BootDecision } from './boot.js';
+import type { BootDecision } from './boot.js';
+import { describeSlots } from './module-checks.js';
 import type { CloudSession } from './cloud-session.js';
 import type { DfuMemory } from './dfu-memory.js';
 import type { FileSystem } from './file-system.js';
 import { logLine, type LogLevel } from './log.js';
-import { systemInfoJson } from './module-json.js';
+import { systemInfoJson } from './module-listing.js';
 import { userSlot, type Slot } from './slots.js';
-import type { SimBoardEvents, SimClock, SimModuleSlot, UsbPresence } from './types.js';
+import type { SimBoardEvents, SimClock, SimModuleSlot, UsbPresence } from './contract.js';
 
 export interface BoardParts {
   name: string;

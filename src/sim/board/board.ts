@@ -9,10 +9,10 @@ import { BoardState, type BoardParts } from './board-state.js';
 import { decideBoot, type BootTarget } from './boot.js';
 import { CloudSession } from './cloud-session.js';
 import { Lifetime } from './lifetime.js';
-import { safeModeEventData } from './module-json.js';
+import { safeModeEventData } from './module-listing.js';
 import { userSlot } from './slots.js';
-import { REENUMERATE_MS, SOS_MS } from './timing.js';
-import type { FunctionCallResult } from './types.js';
+import { REENUMERATE_MS, SOS_MS } from './board-durations.js';
+import type { FunctionCallResult } from './contract.js';
 import { allowUpdate, RESET_AFTER_CALL_MS, setupLine, updatesAllowedThisBoot } from './update-request.js';
 
 export type { BoardParts } from './board-state.js';

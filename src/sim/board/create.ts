@@ -14,7 +14,7 @@ import { FileSystem } from './file-system.js';
 import { iccidOf, imeiOf, macAddressOf } from './identity.js';
 import { SimBoardImpl } from './sim-board.js';
 import { slotForImage, stockSlots } from './slots.js';
-import type { SimClock } from './types.js';
+import type { SimClock } from './contract.js';
 import { osModuleVersions } from './versions.js';
 
 export type { SimFaults } from './faults.js';

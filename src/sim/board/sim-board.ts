@@ -1,12 +1,12 @@
 // The full simulated board: the core state machine plus the three ways a
 // board takes firmware (OTA from the cloud, installs over serial/USB, DFU
 // writes) and the armed faults that fire during a transfer.
-import type { InstallResult, OtaProgress, SimBoard } from './types.js';
+import type { InstallResult, OtaProgress, SimBoard } from './contract.js';
 import { BoardCore, type BoardParts } from './board.js';
-import { validateForInstall } from './install.js';
+import { validateForInstall } from './module-checks.js';
 import { OtaTransfer, type OtaOutcome } from './ota.js';
 import { osOrdinal } from './versions.js';
-import { INSTALL_RESET_MS } from './timing.js';
+import { INSTALL_RESET_MS } from './board-durations.js';
 import { findSlot, type Slot, type StoredModule } from './slots.js';
 import { holdsUpdates } from './update-request.js';
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ModuleFunctionName, ModuleInfo } from '../../domain.js';
 import { ModuleFunction } from '../../domain.js';
 import type { PlatformInfo } from '../../platform.js';
-import type { ModuleLocation, SimModuleSlot } from './types.js';
+import type { ModuleLocation, SimModuleSlot } from './contract.js';
 
 export type SlotFunc = SimModuleSlot['func'];
 

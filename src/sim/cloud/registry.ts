@@ -4,7 +4,7 @@
 // emits the cloud-side events of a session (spark/status, last_reset,
 // app-hash) itself; the cloud stamps and serves them.
 import type { DeviceId } from '../../domain.js';
-import type { SimBoard, SimBoardEvents } from '../board/types.js';
+import type { SimBoard, SimBoardEvents } from '../board/contract.js';
 import type { EventHub } from './event-hub.js';
 
 export interface BoardEntry {

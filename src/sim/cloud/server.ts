@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeviceId } from '../../domain.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { TokenSet, generateToken } from './auth.js';
 import { EventHub } from './event-hub.js';
 import { EventStreams } from './events.js';

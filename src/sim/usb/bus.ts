@@ -6,7 +6,7 @@
 // real hardware.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { rm } from 'node:fs/promises';
-import type { SimBoard, UsbPresence } from '../board/types.js';
+import type { SimBoard, UsbPresence } from '../board/contract.js';
 import { ANY_GENERATION } from '../../transport/usb-socket/messages.js';
 import { serveConnection, type BusView } from './connection.js';
 import { SimUsbDevice } from './usb-device.js';

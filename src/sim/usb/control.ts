@@ -6,7 +6,7 @@
 // result]`. Plus the two legacy direct requests on bRequest 0x50 ('P'):
 // IN wIndex 30 = system version string, OUT wIndex 40 = forced reset.
 import type { ControlSetup } from '../../transport/usb-socket/messages.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { ControlRequests, RequestType, type RequestResult } from './control-requests.js';
 import { acceptOut, answerIn, requestKind, stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
 

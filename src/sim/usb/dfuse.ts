@@ -6,7 +6,7 @@
 // A zero-length DNLOAD is "leave": the board resets into what is in flash.
 import type { ControlSetup } from '../../transport/usb-socket/messages.js';
 import { parseDfuseLayout, sectorAt, type Sector } from '../board/dfuse-layout.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { DFU_TRANSFER_SIZE } from './descriptors.js';
 import { DfuProgress } from './dfu-progress.js';
 import { DfuRequest, DfuseCommand, DfuState, DfuStatus, statusBytes, SUPPORTED_COMMANDS } from './dfu-codes.js';

@@ -5,7 +5,7 @@
 // disposed and every request naming it answers NO_DEVICE.
 import { UsbStatus } from '../../transport/usb-socket/frame.js';
 import { interfacesOf, type ControlSetup, type ListedDevice } from '../../transport/usb-socket/messages.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { ParticleControl } from './control.js';
 import { describeDfu, describeSerial, type UsbIdentity } from './descriptors.js';
 import { DfuseTarget } from './dfuse.js';

@@ -12,7 +12,7 @@ import { createClock } from '../../../src/sim/clock.js';
 import { createSimBoard, type SimBoardHandle, type SimBoardOptions } from '../../../src/sim/board/create.js';
 import { startUsbBus, type UsbBus } from '../../../src/sim/usb/bus.js';
 import type { DeviceId } from '../../../src/domain.js';
-import type { SimBoard } from '../../../src/sim/board/types.js';
+import type { SimBoard } from '../../../src/sim/board/contract.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const NATIVE_LIB = join(ROOT, 'build', 'native', 'libusb-socket.so');
