@@ -36,7 +36,7 @@ export class BoardRegistry {
       if (name === 'particle/device/updates/enabled') entry.updatesEnabled = data !== 'false';
       publish(name, data, ttl);
     };
-    // The simulated board publishes spark/status itself (src/sim/board/board.ts),
+    // The simulated board publishes spark/status itself (src/sim/board/simulated-board.ts),
     // so the session change only updates what the cloud remembers.
     const onConnection = (...[online]: SimBoardEvents['cloudConnection']): void => {
       if (!online) return;

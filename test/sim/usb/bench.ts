@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { createClock } from '../../../src/sim/clock.js';
-import { createSimBoard, type SimBoardHandle, type SimBoardOptions } from '../../../src/sim/board/create.js';
+import { createSimBoard, type SimBoardOptions } from '../../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
 import { startUsbBus, type UsbBus } from '../../../src/sim/usb/bus.js';
 import type { DeviceId } from '../../../src/domain.js';
 import type { SimBoard } from '../../../src/sim/board/contract.js';
@@ -30,7 +31,7 @@ export async function ensureNativeLibrary(): Promise<string> {
 export interface UsbBench {
   bus: UsbBus;
   socketPath: string;
-  boards: SimBoardHandle[];
+  boards: SimulatedBoard[];
 }
 
 type BoardSpec = Partial<SimBoardOptions> & Pick<SimBoardOptions, 'id' | 'platform'>;
