@@ -11,7 +11,7 @@ import { EventHub } from './event-hub.js';
 import { EventStreams } from './events.js';
 import { createRequestHandler } from './handler.js';
 import { BoardRegistry } from './registry.js';
-import { sendJson } from './reply.js';
+import { sendJson } from './api-reply.js';
 
 export interface CloudServerOptions {
   boards?: SimBoard[];

@@ -18,7 +18,7 @@ export interface UsbBusOptions {
   busNumber?: number;
 }
 
-export interface UsbBus {
+export interface SimUsbBus {
   readonly socketPath: string;
   attach(board: SimBoard): void;
   detach(board: SimBoard): void;
@@ -33,7 +33,7 @@ interface Attachment {
   onChange: (presence: UsbPresence) => void;
 }
 
-class SimUsbBus implements UsbBus, BusView {
+class BusServer implements SimUsbBus, BusView {
   private readonly attached = new Map<SimBoard, Attachment>();
   private readonly byDevId = new Map<number, SimUsbDevice>();
   private readonly sockets = new Set<Socket>();
@@ -153,7 +153,7 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-export async function startUsbBus(o: UsbBusOptions): Promise<UsbBus> {
+export async function startUsbBus(o: UsbBusOptions): Promise<SimUsbBus> {
   const server = createServer();
   try {
     await listen(server, o.socketPath);
@@ -162,7 +162,7 @@ export async function startUsbBus(o: UsbBusOptions): Promise<UsbBus> {
     await clearStaleSocket(o.socketPath);
     await listen(server, o.socketPath);
   }
-  const bus = new SimUsbBus(o.socketPath, o.busNumber ?? 1, server);
+  const bus = new BusServer(o.socketPath, o.busNumber ?? 1, server);
   for (const b of o.boards ?? []) bus.attach(b);
   return bus;
 }

@@ -8,7 +8,7 @@
 import type { ControlSetup } from '../../transport/usb-socket/messages.js';
 import type { SimBoard } from '../board/contract.js';
 import { ControlRequests, RequestType, type RequestResult } from './control-requests.js';
-import { acceptOut, answerIn, requestKind, stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
+import { acceptOut, answerIn, requestKind, stall, type ControlOutcome, type DeviceFunction } from './control-outcome.js';
 
 const Service = { init: 1, check: 2, send: 3, recv: 4, reset: 5 } as const;
 const ServiceStatus = { ok: 0, pending: 2, busy: 3, noMemory: 4, notFound: 5 } as const;

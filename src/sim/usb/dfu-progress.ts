@@ -13,7 +13,7 @@ interface TakesTransferProgress {
 const takesProgress = (b: SimBoard): b is SimBoard & TakesTransferProgress =>
   typeof (b as Partial<TakesTransferProgress>).transferProgress === 'function';
 
-export class DfuProgress {
+export class DfuProgressMeter {
   private image: { start: number; length: number; written: number } | undefined;
 
   constructor(private readonly board: SimBoard) {}

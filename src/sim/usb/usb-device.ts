@@ -9,7 +9,7 @@ import type { SimBoard } from '../board/contract.js';
 import { ParticleControl } from './control.js';
 import { describeDfu, describeSerial, type UsbIdentity } from './descriptors.js';
 import { DfuseTarget } from './dfuse.js';
-import { stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
+import { stall, type ControlOutcome, type DeviceFunction } from './control-outcome.js';
 import { standardRequest } from './standard.js';
 
 const FULL_SPEED = 2;

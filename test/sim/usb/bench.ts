@@ -11,7 +11,7 @@ import { execa, type Result } from 'execa';
 import { createClock } from '../../../src/sim/clock.js';
 import { createSimBoard, type SimBoardOptions } from '../../../src/sim/board/create.js';
 import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
-import { startUsbBus, type UsbBus } from '../../../src/sim/usb/bus.js';
+import { startUsbBus, type SimUsbBus } from '../../../src/sim/usb/bus.js';
 import type { DeviceId } from '../../../src/domain.js';
 import type { SimBoard } from '../../../src/sim/board/contract.js';
 
@@ -29,7 +29,7 @@ export async function ensureNativeLibrary(): Promise<string> {
 }
 
 export interface UsbBench {
-  bus: UsbBus;
+  bus: SimUsbBus;
   socketPath: string;
   boards: SimulatedBoard[];
 }
