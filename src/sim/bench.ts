@@ -10,7 +10,8 @@ import { loadBench, type LoadedBench } from '../bench/loader.js';
 import type { Bench } from '../bench/schema.js';
 import type { DeviceId } from '../core/domain.js';
 import type { PlatformName } from '../core/platform.js';
-import { createSimBoard, type SimBoardHandle } from './board/create.js';
+import { createSimBoard } from './board/create.js';
+import type { SimulatedBoard } from './board/simulated-board.js';
 import { createClock } from './clock.js';
 import { createCloudServer } from './cloud/server.js';
 import { startControlServer } from './control/server.js';
@@ -55,7 +56,7 @@ export interface RunningSimBench {
   usbEnv: Record<string, string>;
   control: { api: string };
   /** The simulated boards by name: for test set-up only; the rig never touches them. */
-  handles: Record<string, SimBoardHandle>;
+  handles: Record<string, SimulatedBoard>;
   /** Closes everything; idempotent. */
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // faster than the wall so tests and demos do not wait minutes. Timers are
 // plain Node timers scaled once, so an idle board costs nothing.
 import { BenchClock, sleep } from '../core/clock.js';
-import type { SimClock } from './board/types.js';
+import type { SimClock } from './board/contract.js';
 
 export function createClock(scale: number): SimClock {
   if (!Number.isFinite(scale) || scale <= 0) {

@@ -3,7 +3,8 @@
 import { makeTestApp } from '../firmware/make.js';
 import type { DeviceId } from '../core/domain.js';
 import { PLATFORM_NAMES } from '../core/platform.js';
-import { createSimBoard, type SimBoardHandle } from './board/create.js';
+import { createSimBoard } from './board/create.js';
+import type { SimulatedBoard } from './board/simulated-board.js';
 import { createClock } from './clock.js';
 
 interface Measurement {
@@ -22,7 +23,7 @@ async function measure(count: number, scale: number, seconds: number, logRate: n
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const clock = createClock(scale);
-  const boards: SimBoardHandle[] = [];
+  const boards: SimulatedBoard[] = [];
   let serialBytes = 0;
   for (let i = 0; i < count; i++) {
     const platform = PLATFORM_NAMES[i % PLATFORM_NAMES.length] ?? 'photon';

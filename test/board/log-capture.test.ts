@@ -15,14 +15,14 @@ import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { PLATFORMS } from '../../src/core/platform.js';
 import { startSimBench, type RunningSimBench } from '../../src/sim/bench.js';
-import type { SimBoardHandle } from '../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../src/sim/board/simulated-board.js';
 import { flashDfu } from '../../src/transport/dfu.js';
 import { dfuByBaud, flashOverSerial } from '../../src/transport/serial.js';
 
 const ID = '3a002c000847343337373738';
 const APP_LINE = /^(\d{10}) \[app\] INFO: (.*)$/;
 
-interface Rig { sim: RunningSimBench; board: SimBoardHandle; capture: SerialLogCapture; dir: string }
+interface Rig { sim: RunningSimBench; board: SimulatedBoard; capture: SerialLogCapture; dir: string }
 
 async function rig(t: Test, o: { logRate: number; timeScale?: number; systemThread?: boolean }): Promise<Rig> {
   const runDir = await mkdtemp(join(tmpdir(), 'rig-cap-t-'));
@@ -39,7 +39,7 @@ async function rig(t: Test, o: { logRate: number; timeScale?: number; systemThre
     await sim.close();
     await rm(runDir, { recursive: true, force: true });
   });
-  return { sim, board: sim.handles['photon-1'] as SimBoardHandle, capture, dir };
+  return { sim, board: sim.handles['photon-1'] as SimulatedBoard, capture, dir };
 }
 
 async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {

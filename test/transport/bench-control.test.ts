@@ -6,7 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeviceId } from '../../src/core/domain.js';
 import { InfraError, UnsupportedError } from '../../src/core/errors.js';
-import { createSimBoard, type SimBoardHandle } from '../../src/sim/board/create.js';
+import { createSimBoard } from '../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../src/sim/board/simulated-board.js';
 import { createClock } from '../../src/sim/clock.js';
 import { startControlServer } from '../../src/sim/control/server.js';
 import { benchControl, requireBenchControl } from '../../src/transport/bench-control.js';
@@ -21,7 +22,7 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
   }
 }
 
-async function startControl(t: Test): Promise<{ api: string; photon: SimBoardHandle }> {
+async function startControl(t: Test): Promise<{ api: string; photon: SimulatedBoard }> {
   // On a battery, so pulling its cable leaves it running.
   const photon = createSimBoard({ name: 'photon-1', id: PHOTON, platform: 'photon', clock: createClock(200), power: 'external' });
   const control = await startControlServer({ boards: [photon] });

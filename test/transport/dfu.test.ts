@@ -15,7 +15,7 @@ import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { PLATFORMS, type PlatformName } from '../../src/core/platform.js';
 import { startSimBench, type RunningSimBench } from '../../src/sim/bench.js';
-import type { SimBoardHandle } from '../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../src/sim/board/simulated-board.js';
 import { flashDfu, listDfuDevices } from '../../src/transport/dfu.js';
 
 // IDs of their own, so a search for this test's dfu-util processes finds no one else's.
@@ -25,7 +25,7 @@ const IDS: Partial<Record<PlatformName, DeviceId>> = {
   p2: '0a10aced2021949440dfa003' as DeviceId,
 };
 
-async function bench(t: Test, platforms: PlatformName[], timeScale = 50): Promise<{ sim: RunningSimBench; access: DfuAccess; handle: (p: PlatformName) => SimBoardHandle }> {
+async function bench(t: Test, platforms: PlatformName[], timeScale = 50): Promise<{ sim: RunningSimBench; access: DfuAccess; handle: (p: PlatformName) => SimulatedBoard }> {
   const runDir = await mkdtemp(join(tmpdir(), 'rig-dfu-t-'));
   const spec = BenchSchema.parse({ bench: 'dfu-test', simulator: true, boards: platforms.map((p) => ({ name: `${p}-1`, platform: p, id: IDS[p] })) });
   const sim = await startSimBench({ bench: spec, runDir, timeScale, onError: (e) => t.fail(e.message) });
@@ -33,7 +33,7 @@ async function bench(t: Test, platforms: PlatformName[], timeScale = 50): Promis
     await sim.close();
     await rm(runDir, { recursive: true, force: true });
   });
-  const handle = (p: PlatformName): SimBoardHandle => sim.handles[`${p}-1`] as SimBoardHandle;
+  const handle = (p: PlatformName): SimulatedBoard => sim.handles[`${p}-1`] as SimulatedBoard;
   return { sim, access: { usb: { kind: 'socket', socket: sim.usb.socket } }, handle };
 }
 
@@ -46,7 +46,7 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
   }
 }
 
-async function intoDfu(board: SimBoardHandle): Promise<void> {
+async function intoDfu(board: SimulatedBoard): Promise<void> {
   board.enterMode('dfu');
   await until(() => board.usb === 'dfu', `${board.name} in DFU mode on USB`);
 }

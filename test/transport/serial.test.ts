@@ -14,11 +14,11 @@ import type { DeviceId } from '../../src/core/domain.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import { startSimBench } from '../../src/sim/bench.js';
-import type { SimBoardHandle } from '../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../src/sim/board/simulated-board.js';
 import { dfuByBaud, directSerialLine, enterSafeModeKey, flashOverSerial, leaveListening, listeningByBaud, readClaimed, readDeviceId, readMac, readSystemInfo, readVersion, type SerialLine } from '../../src/transport/serial.js';
 
 interface BoardSpec { name: string; platform: string; id: string; sim?: Record<string, unknown> }
-interface Bench { line(name: string): SerialLine; board(name: string): SimBoardHandle }
+interface Bench { line(name: string): SerialLine; board(name: string): SimulatedBoard }
 
 async function bench(t: Test, boards: BoardSpec[], timeScale = 20): Promise<Bench> {
   const runDir = await mkdtemp(join(tmpdir(), 'rig-serial-t-'));
@@ -33,7 +33,7 @@ async function bench(t: Test, boards: BoardSpec[], timeScale = 20): Promise<Benc
       const b = entry(name) as (typeof sim.boards)[number];
       return directSerialLine(name, serialPortLocator(b.id, { serial: b.serial }));
     },
-    board: (name) => sim.handles[name] as SimBoardHandle,
+    board: (name) => sim.handles[name] as SimulatedBoard,
   };
 }
 
@@ -46,7 +46,7 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 }
 
 /** SHA-256 of the user part in flash (in listening mode no app runs). */
-const appInFlash = (board: SimBoardHandle): string | undefined => board.slots().find((s) => s.func === 'u' && s.location === 'm')?.module?.info.sha256;
+const appInFlash = (board: SimulatedBoard): string | undefined => board.slots().find((s) => s.func === 'u' && s.location === 'm')?.module?.info.sha256;
 
 const PHOTON = { name: 'photon-1', platform: 'photon', id: '3a002c000847343337373738' };
 const ELECTRON = { name: 'electron-1', platform: 'electron', id: '2f0041000551353431383736' };

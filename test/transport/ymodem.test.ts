@@ -6,13 +6,13 @@ import { InfraError } from '../../src/core/errors.js';
 import { makeTestApp } from '../../src/firmware/make.js';
 import { parseModule } from '../../src/firmware/parse.js';
 import type { PlatformName } from '../../src/core/platform.js';
-import type { SimBoardHandle } from '../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../src/sim/board/simulated-board.js';
 import { sendYmodem, YmodemAbortedError, YmodemLinkError, YmodemRejectedError, type YmodemProgress } from '../../src/transport/ymodem.js';
 import { startSerialBench, until } from '../sim/serial/fixtures/bench.js';
 import { openHost, type Host } from '../sim/serial/fixtures/host.js';
 
 /** A board put in listening mode by opening its port at 28800, the port left open for the transfer. */
-async function listeningBoard(t: Test, platform: PlatformName, deviceOs?: string): Promise<{ board: SimBoardHandle; host: Host }> {
+async function listeningBoard(t: Test, platform: PlatformName, deviceOs?: string): Promise<{ board: SimulatedBoard; host: Host }> {
   const { board, path } = await startSerialBench(t, { platform, ...(deviceOs ? { deviceOs } : {}) });
   const host = await openHost(path, 28800);
   t.teardown(() => host.close());
@@ -20,7 +20,7 @@ async function listeningBoard(t: Test, platform: PlatformName, deviceOs?: string
   return { board, host };
 }
 
-const userPartHash = (board: SimBoardHandle): string | undefined =>
+const userPartHash = (board: SimulatedBoard): string | undefined =>
   board.slots().find((s) => s.func === 'u' && s.location === 'm')?.module?.info.sha256;
 
 t.test('flashes a test app over serial and the board runs it', async (t) => {

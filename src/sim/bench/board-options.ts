@@ -3,7 +3,7 @@
 // link model's are bytes/s, a probability and seconds.
 import type { BenchBoard, SimBoardSpec } from '../../bench/schema.js';
 import type { SimBoardOptions, LinkOptions } from '../board/create.js';
-import type { SimClock } from '../board/types.js';
+import type { SimClock } from '../board/contract.js';
 import { appImage } from './app-image.js';
 
 type NetworkSpec = NonNullable<SimBoardSpec['network']>;

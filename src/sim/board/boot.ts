@@ -1,11 +1,10 @@
 // What a board boots into, from the checks of its modules: a system part
 // that fails its checks leaves only the DFU bootloader; a user part that is
 // missing or fails any check (most often its dependency on a newer system
-// part) means safe mode (particle-facts §3, §9). Also fills in vc/vv.
+// part) means safe mode (particle-facts §3, §9).
 import type { PlatformInfo } from '../../core/platform.js';
-import { checkModule, passes, type CheckResult } from './checks.js';
+import { checkSlot, passes } from './module-checks.js';
 import type { Slot } from './slots.js';
-import type { SimModuleSlot } from './types.js';
 
 export type BootTarget = 'normal' | 'safe' | 'dfu';
 
@@ -13,19 +12,6 @@ export interface BootDecision {
   target: BootTarget;
   /** Why the board did not boot normally, in plain words. */
   reasons: string[];
-}
-
-export function checkSlot(slot: Slot, platform: PlatformInfo, slots: readonly Slot[]): CheckResult | undefined {
-  return slot.module ? checkModule(slot.module, slot, platform, slots) : undefined;
-}
-
-/** The slots as the `s` command and the cloud see them: with their check bits. */
-export function describeSlots(slots: readonly Slot[], platform: PlatformInfo): SimModuleSlot[] {
-  return slots.map((slot) => {
-    const base = { func: slot.func, index: slot.index, location: slot.location, maxSize: slot.maxSize };
-    const r = checkSlot(slot, platform, slots);
-    return slot.module && r ? { ...base, module: { info: slot.module.info, vc: r.vc, vv: r.vv } } : base;
-  });
 }
 
 export function decideBoot(slots: readonly Slot[], platform: PlatformInfo, requested: BootTarget): BootDecision {

@@ -4,7 +4,7 @@
 import type { NetworkLink } from '../network/link.js';
 import type { Lifetime } from './lifetime.js';
 import type { LogLevel } from './log.js';
-import { cloudHandshakeMs, NETWORK_RETRY_MS, networkUpMs } from './timing.js';
+import { cloudHandshakeMs, NETWORK_RETRY_MS, networkUpMs } from './board-durations.js';
 import type { LedState } from '../../core/domain.js';
 
 export interface SessionHost {

@@ -7,17 +7,15 @@ import { parseModule } from '../../firmware/parse.js';
 import { isDeviceId, type DeviceId } from '../../core/domain.js';
 import { PLATFORMS, type PlatformName } from '../../core/platform.js';
 import { defaultLink, NetworkLink, type LinkOptions } from '../network/link.js';
-import type { BoardParts } from './board.js';
 import { DfuMemory } from './dfu-memory.js';
-import { faultsOf, type SimFaults } from './faults.js';
 import { FileSystem } from './file-system.js';
 import { iccidOf, imeiOf, macAddressOf } from './identity.js';
-import { SimBoardImpl } from './sim-board.js';
+import { ModuleStore } from './module-store.js';
+import { SimulatedBoard, type SimBoardSetup } from './simulated-board.js';
 import { slotForImage, stockSlots } from './slots.js';
-import type { SimClock } from './types.js';
+import type { SimClock } from './contract.js';
 import { osModuleVersions } from './versions.js';
 
-export type { SimFaults } from './faults.js';
 export type { LinkOptions } from '../network/link.js';
 
 export interface SimBoardOptions {
@@ -37,11 +35,9 @@ export interface SimBoardOptions {
   power?: 'usb' | 'external';
 }
 
-export type SimBoardHandle = SimBoardImpl & { faults: SimFaults };
-
 const KB = 1024;
 
-export function createSimBoard(o: SimBoardOptions): SimBoardHandle {
+export function createSimBoard(o: SimBoardOptions): SimulatedBoard {
   const platform = PLATFORMS[o.platform];
   if (!platform) throw new TypeError(`Expected a platform name (${Object.keys(PLATFORMS).join(', ')}), got ${JSON.stringify(o.platform)}`);
   if (!isDeviceId(o.id)) throw new TypeError(`Expected a device ID of 24 lower-case hex digits, got ${JSON.stringify(o.id)}`);
@@ -59,14 +55,13 @@ export function createSimBoard(o: SimBoardOptions): SimBoardHandle {
     memory.place(app, info.startAddress);
   }
 
-  const parts: BoardParts = {
+  const setup: SimBoardSetup = {
     name: o.name,
     id: o.id,
     platform,
     clock: o.clock,
     deviceOs,
-    slots,
-    memory,
+    modules: new ModuleStore(platform, slots, memory),
     // Gen2 boards have no flash file system of their own; a nominal one keeps the fill fault meaningful.
     fs: new FileSystem(o.fs ?? {}, platform.generation === 2 ? 128 * KB : 2048 * KB),
     link: new NetworkLink({ ...defaultLink(platform.radio), ...o.network }, o.id),
@@ -75,7 +70,5 @@ export function createSimBoard(o: SimBoardOptions): SimBoardHandle {
     iccid: platform.radio === 'cellular' ? iccidOf(o.id) : undefined,
     poweredByUsb: (o.power ?? 'usb') === 'usb',
   };
-  const board = new SimBoardImpl(parts) as SimBoardHandle;
-  board.faults = faultsOf(board);
-  return board;
+  return new SimulatedBoard(setup);
 }

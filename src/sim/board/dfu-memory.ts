@@ -5,7 +5,7 @@
 // real board.
 import { parseModule } from '../../firmware/parse.js';
 import type { PlatformInfo } from '../../core/platform.js';
-import { SparseFlash, type FlashWriteResult } from './flash.js';
+import { SparseFlash, type FlashWriteResult } from './sparse-flash.js';
 import type { Slot, StoredModule } from './slots.js';
 
 const PREFIX_SIZE = 24;

@@ -1,7 +1,7 @@
 // Every timer of one boot of the board. A reset, power cut or dispose ends
 // the lifetime and with it every pending timer, so nothing of the previous
 // boot can fire into the next one and a disposed board leaves no timers.
-import type { SimClock } from './types.js';
+import type { SimClock } from './contract.js';
 
 export class Lifetime {
   private readonly timers = new Set<NodeJS.Timeout>();

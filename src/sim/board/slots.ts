@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ModuleFunctionName, ModuleInfo } from '../../core/domain.js';
 import { ModuleFunction } from '../../core/domain.js';
 import type { PlatformInfo } from '../../core/platform.js';
-import type { ModuleLocation, SimModuleSlot } from './types.js';
+import type { ModuleLocation, SimModuleSlot } from './contract.js';
 
 export type SlotFunc = SimModuleSlot['func'];
 

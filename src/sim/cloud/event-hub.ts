@@ -4,7 +4,7 @@
 import type { DeviceId } from '../../core/domain.js';
 
 /** An event as the Particle Cloud serves it in an event stream. */
-export interface CloudEvent {
+export interface StreamEvent {
   name: string;
   data: string;
   ttl: number;
@@ -19,9 +19,9 @@ export interface EventFilter {
   deviceId?: DeviceId;
 }
 
-export type EventListener = (event: CloudEvent) => void;
+export type EventListener = (event: StreamEvent) => void;
 
-export function matches(filter: EventFilter, event: CloudEvent): boolean {
+export function matches(filter: EventFilter, event: StreamEvent): boolean {
   if (filter.deviceId !== undefined && event.coreid !== filter.deviceId) return false;
   if (filter.prefix !== undefined && !event.name.startsWith(filter.prefix)) return false;
   return true;
@@ -31,7 +31,7 @@ export class EventHub {
   readonly #subscribers = new Map<EventListener, EventFilter>();
 
   /** Delivers to every matching subscriber; one failing subscriber does not starve the others. */
-  publish(event: CloudEvent): void {
+  publish(event: StreamEvent): void {
     for (const [listener, filter] of [...this.#subscribers]) {
       if (!matches(filter, event)) continue;
       try {

@@ -5,7 +5,7 @@
 // clients with an idle timeout (particle-api-js gives up after 15 s) stay
 // connected while the boards are quiet.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CloudEvent, EventFilter, EventHub } from './event-hub.js';
+import type { StreamEvent, EventFilter, EventHub } from './event-hub.js';
 
 export interface EventStreamOptions {
   /** Wall milliseconds between keep-alive comments. */
@@ -17,7 +17,7 @@ export interface EventStreamOptions {
 export const DEFAULT_STREAM_OPTIONS: EventStreamOptions = { keepAliveMs: 9000, maxBufferedBytes: 1 << 20 };
 
 /** One SSE frame. Event names cannot carry line breaks; they would end the field. */
-export function formatEvent(event: CloudEvent): string {
+export function formatEvent(event: StreamEvent): string {
   const name = event.name.replace(/[\r\n]/g, ' ');
   const body = { data: event.data, ttl: event.ttl, published_at: event.published_at, coreid: event.coreid };
   return `event: ${name}\ndata: ${JSON.stringify(body)}\n\n`;

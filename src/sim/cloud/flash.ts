@@ -8,7 +8,7 @@ import { parseModule } from '../../firmware/parse.js';
 import { platformById } from '../../core/platform.js';
 import type { FormFields } from './body.js';
 import type { BoardEntry } from './registry.js';
-import { apiError, sendJson } from './reply.js';
+import { apiError, sendJson } from './api-reply.js';
 
 export async function handleFlash(res: ServerResponse, entry: BoardEntry, fields: FormFields): Promise<void> {
   const { board } = entry;

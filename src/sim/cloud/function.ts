@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FormFields } from './body.js';
 import type { BoardEntry } from './registry.js';
-import { apiError, sendJson } from './reply.js';
+import { apiError, sendJson } from './api-reply.js';
 
 export function handleFunctionCall(res: ServerResponse, entry: BoardEntry, name: string, fields: FormFields): void {
   const { board } = entry;

@@ -9,7 +9,7 @@ import type { EventStreams } from './events.js';
 import { handleFlash } from './flash.js';
 import { handleFunctionCall } from './function.js';
 import type { BoardRegistry } from './registry.js';
-import { apiError, sendJson } from './reply.js';
+import { apiError, sendJson } from './api-reply.js';
 import { parseRoute, type Route } from './routes.js';
 
 export interface HandlerContext {

@@ -4,7 +4,7 @@
 // emits the cloud-side events of a session (spark/status, last_reset,
 // app-hash) itself; the cloud stamps and serves them.
 import type { DeviceId } from '../../core/domain.js';
-import type { SimBoard, SimBoardEvents } from '../board/types.js';
+import type { SimBoard, SimBoardEvents } from '../board/contract.js';
 import type { EventHub } from './event-hub.js';
 
 export interface BoardEntry {
@@ -36,7 +36,7 @@ export class BoardRegistry {
       if (name === 'particle/device/updates/enabled') entry.updatesEnabled = data !== 'false';
       publish(name, data, ttl);
     };
-    // The simulated board publishes spark/status itself (src/sim/board/board.ts),
+    // The simulated board publishes spark/status itself (src/sim/board/simulated-board.ts),
     // so the session change only updates what the cloud remembers.
     const onConnection = (...[online]: SimBoardEvents['cloudConnection']): void => {
       if (!online) return;

@@ -5,13 +5,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeviceId } from '../../core/domain.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { TokenSet, generateToken } from './auth.js';
 import { EventHub } from './event-hub.js';
 import { EventStreams } from './events.js';
 import { createRequestHandler } from './handler.js';
 import { BoardRegistry } from './registry.js';
-import { sendJson } from './reply.js';
+import { sendJson } from './api-reply.js';
 
 export interface CloudServerOptions {
   boards?: SimBoard[];

@@ -2,13 +2,14 @@
 // and faults armed at a transfer percentage. Bench units (bits/s, %) become
 // the link model's (bytes/s, probability).
 import type { FaultSpec, PowerAction } from '../../core/board-contract.js';
-import type { LinkOptions, SimBoardHandle } from '../board/create.js';
-import type { ArmedFault } from '../board/sim-board.js';
+import type { LinkOptions } from '../board/create.js';
+import type { SimulatedBoard } from '../board/simulated-board.js';
+import type { TransferFault } from '../board/faults.js';
 import type { FaultRequest } from './requests.js';
 import type { SerialCounters } from '../serial/endpoint.js';
 
 export interface ControlledBoard {
-  handle: SimBoardHandle;
+  handle: SimulatedBoard;
   /** The link as the bench file set it up: what link-restore goes back to. */
   baseline: LinkOptions;
   /** Bytes the board wrote to its serial port, when the bench serves one (benchmarks compare it with what the rig captured). */
@@ -46,7 +47,7 @@ export function applyFault(b: ControlledBoard, f: FaultSpec): void {
   }
 }
 
-const ARMABLE: Partial<Record<FaultSpec['kind'], ArmedFault>> = { 'power-cut': 'power-cut', reset: 'reset', 'usb-unplug': 'unplug' };
+const ARMABLE: Partial<Record<FaultSpec['kind'], TransferFault>> = { 'power-cut': 'power-cut', reset: 'reset', 'usb-unplug': 'unplug' };
 
 export function applyFaultRequest(b: ControlledBoard, r: FaultRequest): void {
   if (!r.at) return applyFault(b, r.fault);

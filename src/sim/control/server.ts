@@ -3,7 +3,7 @@
 // through src/transport/bench-control.ts for power steps and faults.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimBoardHandle } from '../board/create.js';
+import type { SimulatedBoard } from '../board/simulated-board.js';
 import type { SerialCounters } from '../serial/endpoint.js';
 import type { ControlledBoard } from './apply.js';
 import { reply } from './json-body.js';
@@ -16,11 +16,11 @@ export interface ControlServer {
 }
 
 export interface ControlServerOptions {
-  boards: readonly SimBoardHandle[];
+  boards: readonly SimulatedBoard[];
   /** 0 (the default) picks a free port. */
   port?: number;
   /** A board's serial byte counters, listed by GET /v1/boards. */
-  serial?: (board: SimBoardHandle) => SerialCounters | undefined;
+  serial?: (board: SimulatedBoard) => SerialCounters | undefined;
 }
 
 export async function startControlServer(o: ControlServerOptions): Promise<ControlServer> {

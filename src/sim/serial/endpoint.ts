@@ -4,7 +4,7 @@
 // line speed is the old mode switch (particle-facts §2): 14400 baud -> DFU,
 // 28800 -> listening (ignored from Device OS 6.0 on).
 import { osOrdinal } from '../board/versions.js';
-import type { UsbPresence } from '../board/types.js';
+import type { UsbPresence } from '../board/contract.js';
 import type { BaudWatchTiming } from './baud-watch.js';
 import { ListeningSession, type SerialBoard } from './listening.js';
 import { SimPty } from './pty.js';

@@ -1,6 +1,6 @@
 // The lines a board prints when a serial flash ends (particle-facts §4).
-import { TOO_BIG } from '../board/install.js';
-import type { InstallResult } from '../board/types.js';
+import { TOO_BIG } from '../board/module-checks.js';
+import type { InstallResult } from '../board/contract.js';
 import type { ReceiveOutcome } from './ymodem-receiver.js';
 
 const CRLF = '\r\n';

@@ -1,7 +1,7 @@
 // What a board in listening mode prints for each one-character command
 // (particle-facts §3). Pure text; the session decides when to print it.
-import type { SimBoard } from '../board/types.js';
-import { systemInfoJson } from '../board/module-json.js';
+import type { SimBoard } from '../board/contract.js';
+import { systemInfoJson } from '../board/module-listing.js';
 
 const CRLF = '\r\n';
 

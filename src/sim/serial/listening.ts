@@ -1,7 +1,7 @@
 // A board's listening-mode console: one-character commands (particle-facts
 // §3) and, after `f`, a YMODEM receive whose image the board installs.
 // Unknown keys are ignored, as the board does.
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { osOrdinal } from '../board/versions.js';
 import { CA } from '../../protocol/ymodem.js';
 import { installedLines, refusedLine, unreceivedLine } from './flash-messages.js';

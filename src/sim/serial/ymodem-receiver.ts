@@ -6,7 +6,7 @@
 // `a` aborts, EOT is ACKed and an empty header ends the session.
 // Push-driven: the endpoint feeds host bytes as they arrive.
 import { ACK, CA, CRC_REQUEST, EOT, LARGE_BLOCK, NAK, PACKET_HEAD, PACKET_TAIL, SMALL_BLOCK, SOH, STX } from '../../protocol/ymodem.js';
-import type { SimClock } from '../board/types.js';
+import type { SimClock } from '../board/contract.js';
 
 export type ReceiveOutcome =
   | { kind: 'received'; name: string; image: Buffer }

@@ -1,12 +1,12 @@
 // The simulated USB bus: a server on a Unix socket (protocol:
-// src/protocol/usb-socket.md) on which every attached board shows
+// src/transport/usb-socket/protocol.md) on which every attached board shows
 // up as its USB presence says: as a CDC serial device, as a DFU device, or
 // not at all. Each board has a fixed port; each enumeration a new devId and
 // device address, so handles opened before a re-enumeration go stale as on
 // real hardware.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { rm } from 'node:fs/promises';
-import type { SimBoard, UsbPresence } from '../board/types.js';
+import type { SimBoard, UsbPresence } from '../board/contract.js';
 import { ANY_GENERATION } from '../../protocol/usb-socket-messages.js';
 import { serveConnection, type BusView } from './connection.js';
 import { SimUsbDevice } from './usb-device.js';
@@ -18,7 +18,7 @@ export interface UsbBusOptions {
   busNumber?: number;
 }
 
-export interface UsbBus {
+export interface SimUsbBus {
   readonly socketPath: string;
   attach(board: SimBoard): void;
   detach(board: SimBoard): void;
@@ -33,7 +33,7 @@ interface Attachment {
   onChange: (presence: UsbPresence) => void;
 }
 
-class SimUsbBus implements UsbBus, BusView {
+class BusServer implements SimUsbBus, BusView {
   private readonly attached = new Map<SimBoard, Attachment>();
   private readonly byDevId = new Map<number, SimUsbDevice>();
   private readonly sockets = new Set<Socket>();
@@ -153,7 +153,7 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-export async function startUsbBus(o: UsbBusOptions): Promise<UsbBus> {
+export async function startUsbBus(o: UsbBusOptions): Promise<SimUsbBus> {
   const server = createServer();
   try {
     await listen(server, o.socketPath);
@@ -162,7 +162,7 @@ export async function startUsbBus(o: UsbBusOptions): Promise<UsbBus> {
     await clearStaleSocket(o.socketPath);
     await listen(server, o.socketPath);
   }
-  const bus = new SimUsbBus(o.socketPath, o.busNumber ?? 1, server);
+  const bus = new BusServer(o.socketPath, o.busNumber ?? 1, server);
   for (const b of o.boards ?? []) bus.attach(b);
   return bus;
 }

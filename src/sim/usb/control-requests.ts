@@ -2,7 +2,7 @@
 // §2), with protobuf payloads where Device OS uses them. Requests that make
 // the board reset or change mode do it once the host has fetched the result,
 // as Device OS does from the request's completion handler.
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { UsbFirmwareUpdate } from './firmware-update.js';
 import { moduleInfoReply } from './module-info.js';
 import { encodeMessage, SystemResult } from './protobuf.js';

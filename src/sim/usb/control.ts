@@ -6,9 +6,9 @@
 // result]`. Plus the two legacy direct requests on bRequest 0x50 ('P'):
 // IN wIndex 30 = system version string, OUT wIndex 40 = forced reset.
 import type { ControlSetup } from '../../protocol/usb-socket-messages.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { ControlRequests, RequestType, type RequestResult } from './control-requests.js';
-import { acceptOut, answerIn, requestKind, stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
+import { acceptOut, answerIn, requestKind, stall, type ControlOutcome, type DeviceFunction } from './control-outcome.js';
 
 const Service = { init: 1, check: 2, send: 3, recv: 4, reset: 5 } as const;
 const ServiceStatus = { ok: 0, pending: 2, busy: 3, noMemory: 4, notFound: 5 } as const;

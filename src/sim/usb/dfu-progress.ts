@@ -3,7 +3,7 @@
 // first block written at an image's start carries the prefix (offset 0 for
 // user parts, the platform's prefix offset for system parts) whose end
 // address gives the file length; every later write inside it adds up.
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 
 /** Boards that take transfer progress (the simulated board does; the contract leaves it optional). */
 interface TakesTransferProgress {
@@ -13,7 +13,7 @@ interface TakesTransferProgress {
 const takesProgress = (b: SimBoard): b is SimBoard & TakesTransferProgress =>
   typeof (b as Partial<TakesTransferProgress>).transferProgress === 'function';
 
-export class DfuProgress {
+export class DfuProgressMeter {
   private image: { start: number; length: number; written: number } | undefined;
 
   constructor(private readonly board: SimBoard) {}

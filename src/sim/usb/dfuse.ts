@@ -6,12 +6,12 @@
 // A zero-length DNLOAD is "leave": the board resets into what is in flash.
 import type { ControlSetup } from '../../protocol/usb-socket-messages.js';
 import { parseDfuseLayout, sectorAt, type Sector } from '../board/dfuse-layout.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { DFU_TRANSFER_SIZE } from './descriptors.js';
-import { DfuProgress } from './dfu-progress.js';
+import { DfuProgressMeter } from './dfu-progress.js';
 import { DfuRequest, DfuseCommand, DfuState, DfuStatus, statusBytes, SUPPORTED_COMMANDS } from './dfu-codes.js';
 import type { DfuStateCode, DfuStatusCode } from './dfu-codes.js';
-import { acceptOut, answerIn, requestKind, stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
+import { acceptOut, answerIn, requestKind, stall, type ControlOutcome, type DeviceFunction } from './control-outcome.js';
 
 // Board-time cost of flash work, reported as the DNBUSY poll timeout.
 // Magnitudes of STM32F2 / nRF52 flash (UNCONFIRMED per part; keep them small).
@@ -26,14 +26,14 @@ export class DfuseTarget implements DeviceFunction {
   private busyUntil = 0;
   private result: DfuStatusCode = DfuStatus.ok;
   private readonly layouts = new Map<number, Sector[]>();
-  private readonly progress: DfuProgress;
+  private readonly progress: DfuProgressMeter;
 
   constructor(
     private readonly board: SimBoard,
     private readonly alt: () => number,
   ) {
     for (const { alt, name } of board.platform.dfuAlts) this.layouts.set(alt, parseDfuseLayout(name));
-    this.progress = new DfuProgress(board);
+    this.progress = new DfuProgressMeter(board);
   }
 
   control(setup: ControlSetup, data: Buffer): ControlOutcome | undefined {

@@ -2,7 +2,7 @@
 // FINISH, 252 CANCEL), as particle-usb's Device.updateFirmware drives it:
 // the board announces a chunk size, takes the chunks, and on FINISH hands the
 // whole image to the board, which validates, installs and resets.
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { decodeMessage, encodeMessage, SystemResult } from './protobuf.js';
 import type { RequestResult } from './control-requests.js';
 

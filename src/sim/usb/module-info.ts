@@ -3,7 +3,7 @@
 // Device OS 5.6.0, `modules_deprecated` before that (particle-usb reads
 // whichever is present).
 import { ModuleFunction, type ModuleDependency } from '../../core/domain.js';
-import { CheckBits, type ModuleLocation, type SimBoard, type SimModuleSlot } from '../board/types.js';
+import { CheckBits, type ModuleLocation, type SimBoard, type SimModuleSlot } from '../board/contract.js';
 import { osOrdinal } from '../board/versions.js';
 import { encodeMessage } from './protobuf.js';
 

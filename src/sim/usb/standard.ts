@@ -2,7 +2,7 @@
 // descriptors, status, configuration and interface settings.
 import type { ControlSetup } from '../../protocol/usb-socket-messages.js';
 import { stringDescriptor, type UsbIdentity } from './descriptors.js';
-import { acceptOut, answerIn, requestKind, stall, type ControlOutcome } from './outcome.js';
+import { acceptOut, answerIn, requestKind, stall, type ControlOutcome } from './control-outcome.js';
 
 const Std = { getStatus: 0, getDescriptor: 6, getConfiguration: 8, setConfiguration: 9, getInterface: 10, setInterface: 11 } as const;
 const Desc = { device: 1, configuration: 2, string: 3 } as const;

@@ -5,11 +5,11 @@
 // disposed and every request naming it answers NO_DEVICE.
 import { UsbStatus } from '../../protocol/usb-socket-frame.js';
 import { interfacesOf, type ControlSetup, type ListedDevice } from '../../protocol/usb-socket-messages.js';
-import type { SimBoard } from '../board/types.js';
+import type { SimBoard } from '../board/contract.js';
 import { ParticleControl } from './control.js';
 import { describeDfu, describeSerial, type UsbIdentity } from './descriptors.js';
 import { DfuseTarget } from './dfuse.js';
-import { stall, type ControlOutcome, type DeviceFunction } from './outcome.js';
+import { stall, type ControlOutcome, type DeviceFunction } from './control-outcome.js';
 import { standardRequest } from './standard.js';
 
 const FULL_SPEED = 2;

@@ -2,19 +2,19 @@ import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
 import { PLATFORMS, userPartAddress } from '../../../src/core/platform.js';
 import { online, startBoard } from './fixtures/board.js';
-import type { SimBoardHandle } from '../../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
 import type { Recorder } from './fixtures/board.js';
 
 const hashOf = (image: Buffer) => image.subarray(image.length - 38, image.length - 6).toString('hex');
 
-async function inDfu(board: SimBoardHandle, rec: Recorder): Promise<void> {
+async function inDfu(board: SimulatedBoard, rec: Recorder): Promise<void> {
   await online(rec);
   board.enterMode('dfu');
   await rec.until('DFU mode', () => board.usb === 'dfu');
 }
 
 /** What dfu-util does: erase the sectors, write in 2 KB blocks, leave. */
-function flashByDfu(board: SimBoardHandle, address: number, image: Buffer): void {
+function flashByDfu(board: SimulatedBoard, address: number, image: Buffer): void {
   for (let a = address; a < address + image.length; a += 16 * 1024) board.dfuErase(0, a);
   for (let off = 0; off < image.length; off += 2048) {
     const r = board.dfuWrite(0, address + off, image.subarray(off, off + 2048));

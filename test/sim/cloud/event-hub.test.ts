@@ -1,11 +1,11 @@
 import t from 'tap';
 import type { DeviceId } from '../../../src/core/domain.js';
-import { EventHub, type CloudEvent } from '../../../src/sim/cloud/event-hub.js';
+import { EventHub, type StreamEvent } from '../../../src/sim/cloud/event-hub.js';
 import { formatEvent } from '../../../src/sim/cloud/events.js';
 
 const A = 'aaaaaaaaaaaaaaaaaaaaaaaa' as DeviceId;
 const B = 'bbbbbbbbbbbbbbbbbbbbbbbb' as DeviceId;
-const ev = (name: string, coreid = A): CloudEvent => ({ name, data: 'd', ttl: 60, published_at: '2024-01-01T00:00:00.000Z', coreid });
+const ev = (name: string, coreid = A): StreamEvent => ({ name, data: 'd', ttl: 60, published_at: '2024-01-01T00:00:00.000Z', coreid });
 
 t.test('the hub delivers by prefix and device, and survives a failing subscriber', async (t) => {
   const hub = new EventHub();

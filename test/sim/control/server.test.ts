@@ -3,7 +3,8 @@
 // HTTP on 127.0.0.1.
 import t, { type Test } from 'tap';
 import type { DeviceId } from '../../../src/core/domain.js';
-import { createSimBoard, type SimBoardHandle } from '../../../src/sim/board/create.js';
+import { createSimBoard } from '../../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
 import { createClock } from '../../../src/sim/clock.js';
 import { startControlServer, type ControlServer } from '../../../src/sim/control/server.js';
 import { SIM_CAPABILITIES } from '../../../src/sim/control/capabilities.js';
@@ -12,7 +13,7 @@ import { post, until } from './fixtures.js';
 const PHOTON = '3a002c000847343337373738' as DeviceId;
 const BORON = 'e00fce681d0c3a2b4c5d6e7f' as DeviceId;
 
-async function startControl(t: Test): Promise<{ control: ControlServer; photon: SimBoardHandle; boron: SimBoardHandle }> {
+async function startControl(t: Test): Promise<{ control: ControlServer; photon: SimulatedBoard; boron: SimulatedBoard }> {
   const clock = createClock(200);
   const photon = createSimBoard({ name: 'photon-1', id: PHOTON, platform: 'photon', clock, network: { bandwidth: 25_000 } });
   const boron = createSimBoard({ name: 'boron-1', id: BORON, platform: 'boron', clock });

@@ -1,12 +1,12 @@
 import type { Test } from 'tap';
 import t from 'tap';
 import type { PlatformName } from '../../../src/core/platform.js';
-import type { SimBoardHandle } from '../../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
 import { IDS, startSerialBench, until } from './fixtures/bench.js';
 import { delay, openHost, type Host } from './fixtures/host.js';
 
 /** A board in listening mode (entered through 28800 baud) and a host on its port at 9600. */
-async function listening(t: Test, platform: PlatformName, deviceOs?: string): Promise<{ board: SimBoardHandle; host: Host }> {
+async function listening(t: Test, platform: PlatformName, deviceOs?: string): Promise<{ board: SimulatedBoard; host: Host }> {
   const { board, path } = await startSerialBench(t, { platform, ...(deviceOs ? { deviceOs } : {}) });
   const trigger = await openHost(path, 28800);
   await until(() => board.mode === 'listening', 3000, `${platform} is listening`);

@@ -6,14 +6,14 @@ import t from 'tap';
 import { makeTestApp } from '../../../src/firmware/make.js';
 import { parseModule } from '../../../src/firmware/parse.js';
 import { ACK, CA, EOT, NAK, SMALL_BLOCK, buildPacket, headerPayload } from '../../../src/protocol/ymodem.js';
-import type { SimBoardHandle } from '../../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
 import { startSerialBench, until } from './fixtures/bench.js';
 import { openHost, type Host } from './fixtures/host.js';
 
 const C = 0x43;
 
 /** A Photon in listening mode that has printed its prompt and its first 'C' after `f`. */
-async function receiving(t: Test, scale = 20): Promise<{ board: SimBoardHandle; host: Host }> {
+async function receiving(t: Test, scale = 20): Promise<{ board: SimulatedBoard; host: Host }> {
   const { board, path } = await startSerialBench(t, { platform: 'photon', scale });
   const host = await openHost(path, 28800);
   t.teardown(() => host.close());

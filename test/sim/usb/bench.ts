@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { createClock } from '../../../src/sim/clock.js';
-import { createSimBoard, type SimBoardHandle, type SimBoardOptions } from '../../../src/sim/board/create.js';
-import { startUsbBus, type UsbBus } from '../../../src/sim/usb/bus.js';
+import { createSimBoard, type SimBoardOptions } from '../../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
+import { startUsbBus, type SimUsbBus } from '../../../src/sim/usb/bus.js';
 import type { DeviceId } from '../../../src/core/domain.js';
-import type { SimBoard } from '../../../src/sim/board/types.js';
+import type { SimBoard } from '../../../src/sim/board/contract.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const NATIVE_LIB = join(ROOT, 'build', 'native', 'libusb-socket.so');
@@ -28,9 +29,9 @@ export async function ensureNativeLibrary(): Promise<string> {
 }
 
 export interface UsbBench {
-  bus: UsbBus;
+  bus: SimUsbBus;
   socketPath: string;
-  boards: SimBoardHandle[];
+  boards: SimulatedBoard[];
 }
 
 type BoardSpec = Partial<SimBoardOptions> & Pick<SimBoardOptions, 'id' | 'platform'>;

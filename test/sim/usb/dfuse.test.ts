@@ -7,7 +7,7 @@ import { Op } from '../../../src/protocol/usb-socket-frame.js';
 import { listDevicesOn } from '../../../src/transport/usb-socket/list.js';
 import { makeTestApp } from '../../../src/firmware/make.js';
 import { ARGON, PHOTON_A, hashOf, intoDfu, startUsbBench, until } from './bench.js';
-import type { SimBoardHandle } from '../../../src/sim/board/create.js';
+import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
 
 const S = { idle: 2, dnBusy: 4, dnloadIdle: 5, manifest: 7, uploadIdle: 9, error: 10 } as const;
 
@@ -24,7 +24,7 @@ interface Dfu {
 }
 
 /** A DFU board on the bus, opened, interface 0 claimed, alt 0 set: where dfu-util starts. */
-async function openDfu(t: Test, board: SimBoardHandle, socketPath: string): Promise<Dfu> {
+async function openDfu(t: Test, board: SimulatedBoard, socketPath: string): Promise<Dfu> {
   await intoDfu(board);
   const c = await UsbSocketClient.connect(socketPath);
   t.teardown(() => c.close());

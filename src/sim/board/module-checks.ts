@@ -1,11 +1,20 @@
 // The validity checks a board runs on each module at boot and before it
 // installs one (particle-facts §3, §6): integrity (CRC), address range,
 // platform and dependencies. `vc` is what was checked, `vv` what passed.
+//
+// Installs (YMODEM, USB control requests, OTA) go through the OTA area and
+// are checked before they are applied: a user part whose dependencies the
+// board does not meet is refused there (seed 002: the staged module's full
+// dependency check fails, vc 94 / vv 30, and the old app keeps running),
+// while DFU writes it in place and the board then boots into safe mode. A
+// system part is not refused for its dependencies: the cloud's safe mode
+// healer sends them one at a time.
+import { parseModule } from '../../firmware/parse.js';
 import { unmetDependencies } from '../../firmware/dependency.js';
 import type { ModuleInfo } from '../../core/domain.js';
 import { acceptedUserPartStarts, type PlatformInfo } from '../../core/platform.js';
-import { CheckBits } from './types.js';
-import type { Slot, StoredModule } from './slots.js';
+import { CheckBits, type SimModuleSlot } from './contract.js';
+import { slotForImage, type Slot, type StoredModule } from './slots.js';
 
 export const CHECKED = CheckBits.integrity | CheckBits.dependencies | CheckBits.range | CheckBits.platform;
 
@@ -58,4 +67,41 @@ export function passes(r: CheckResult): boolean {
 /** Code a failed install reports: the check bits that failed (the simulator's own numbering). */
 export function failureCode(r: CheckResult): number {
   return r.vc & ~r.vv;
+}
+
+export function checkSlot(slot: Slot, platform: PlatformInfo, slots: readonly Slot[]): CheckResult | undefined {
+  return slot.module ? checkModule(slot.module, slot, platform, slots) : undefined;
+}
+
+/** The slots as the `s` command and the cloud see them: with their check bits. */
+export function describeSlots(slots: readonly Slot[], platform: PlatformInfo): SimModuleSlot[] {
+  return slots.map((slot) => {
+    const base = { func: slot.func, index: slot.index, location: slot.location, maxSize: slot.maxSize };
+    const r = checkSlot(slot, platform, slots);
+    return slot.module && r ? { ...base, module: { info: slot.module.info, vc: r.vc, vv: r.vv } } : base;
+  });
+}
+
+export type InstallCheck =
+  | { ok: true; slot: Slot; module: StoredModule }
+  | { ok: false; code: number; message: string };
+
+/** Messages as the board prints them on serial (particle-facts §4). */
+export const TOO_BIG = 'The file size is higher than the allowed space memory!';
+
+/** Whether the board installs `image`: it must parse, fit its slot and pass the checks above. */
+export function validateForInstall(image: Buffer, platform: PlatformInfo, slots: readonly Slot[]): InstallCheck {
+  let module: StoredModule;
+  try {
+    module = { info: parseModule(image), image };
+  } catch {
+    return { ok: false, code: CheckBits.integrity, message: `Validation failed: ${CheckBits.integrity}` };
+  }
+  const slot = slotForImage(slots, module.info);
+  if (!slot) return { ok: false, code: CheckBits.range, message: `Validation failed: ${CheckBits.range}` };
+  if (image.length > slot.maxSize) return { ok: false, code: CheckBits.range, message: TOO_BIG };
+  const r = checkModule(module, slot, platform, slots);
+  const code = failureCode(r) & (module.info.func === 'userPart' ? ~0 : ~CheckBits.dependencies);
+  if (code !== 0) return { ok: false, code, message: `Validation failed: ${code}` };
+  return { ok: true, slot, module };
 }

@@ -9,7 +9,7 @@
 import type { NetworkLink } from '../network/link.js';
 import type { Lifetime } from './lifetime.js';
 import type { LogLevel } from './log.js';
-import type { OtaProgress, SimClock } from './types.js';
+import type { OtaProgress, SimClock } from './contract.js';
 
 export const CHUNK_SIZE = 512;
 /** Rounds in a row that deliver nothing before the board aborts the transfer. */

@@ -4,7 +4,7 @@
 // An empty slot has only size, location, checks and no dependencies.
 import type { ModuleFunctionName } from '../../core/domain.js';
 import type { PlatformInfo } from '../../core/platform.js';
-import type { SimModuleSlot } from './types.js';
+import type { SimModuleSlot } from './contract.js';
 import { slotFuncOf } from './slots.js';
 
 export interface ModuleJson {
