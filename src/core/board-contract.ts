@@ -173,7 +173,7 @@ export interface Board {
    */
   readonly boots?: BootHistory;
 
-  /** Mode as USB shows it (DFU PID, or the device-mode control request); 'absent' when not enumerated. */
+  /** Mode as USB shows it (DFU PID, or the device-mode control request); 'absent' when not enumerated. Every look at the bus also brings `boots` up to date. */
   presence(signal?: AbortSignal): Promise<BoardPresence>;
   /** Waits until the board shows this presence; false on timeout. */
   waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean>;
