@@ -7,14 +7,13 @@ import type { BenchBoard } from '../bench/schema.js';
 import type { DeviceId } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { PLATFORMS, type PlatformName } from '../core/platform.js';
-import { benchControl } from '../transport/bench-control.js';
 import { captureDeviceEvents } from '../transport/cloud.js';
-import { usbBusFor, type UsbBoardListing, type UsbBus } from '../transport/usb.js';
+import { usbBusFor, withUsbControl, type UsbBoardListing, type UsbBus } from '../transport/usb.js';
 import type { BenchAccess } from '../core/bench-access.js';
 import { BenchClock } from '../core/clock.js';
 import { RigBoard } from './board.js';
 import { SerialLogCapture } from './log-capture.js';
-import { serialPresence } from './presence.js';
+import { moduleInfoOf, readSerialMode } from './on-usb.js';
 import { serialPortLocator } from './serial-port-finder.js';
 import type { Board, BoardPresence } from '../core/board-contract.js';
 
@@ -24,6 +23,8 @@ export interface OpenBoardsOptions {
 }
 
 export async function openBoard(access: BenchAccess, bench: BenchBoard, dir: string, bus: UsbBus = usbBusFor(access.usb)): Promise<Board> {
+  // Before the captures start: the rig knows nothing of the board from earlier.
+  const openedAt = Date.now();
   const log = SerialLogCapture.start({ board: bench.name, locate: serialPortLocator(bench.id, { serial: bench.serial }), file: join(dir, 'trace.log') });
   try {
     const events = access.cloud ? await captureDeviceEvents(access.cloud, bench.id, join(dir, 'events.ndjson')) : undefined;
@@ -37,8 +38,7 @@ export async function openBoard(access: BenchAccess, bench: BenchBoard, dir: str
       bus,
       log,
       events,
-      control: access.control ? benchControl(access.control.api) : undefined,
-      memory: { openedAt: Date.now() },
+      openedAt,
     });
   } catch (err) {
     await log.close();
@@ -79,12 +79,20 @@ export interface DiscoveredBoard {
   usbPort: string;
 }
 
+/** The mode of a board the bus lists as a serial device, for a board the rig has not opened (so never asked for safe mode). */
+async function serialModeOf(bus: UsbBus, id: DeviceId, signal?: AbortSignal): Promise<BoardPresence> {
+  const reading = await withUsbControl(bus, id, { mode: 'serial', timeoutMs: 2000, signal }, (c) =>
+    readSerialMode(c, { safeByRequest: false, moduleInfo: () => moduleInfoOf(c, signal), signal }),
+  );
+  return reading.mode;
+}
+
 /** Every Particle board on the bench's USB bus now, with its mode. */
 export async function discoverBoards(access: BenchAccess, signal?: AbortSignal): Promise<DiscoveredBoard[]> {
   const bus = usbBusFor(access.usb);
   const found: DiscoveredBoard[] = [];
   for (const l of await bus.list(signal)) {
-    const mode = l.mode === 'dfu' ? 'dfu' : await serialPresence({ bus, id: l.id, memory: { openedAt: Date.now() } }, l, signal).catch(() => 'absent' as const);
+    const mode = l.mode === 'dfu' ? 'dfu' : await serialModeOf(bus, l.id, signal).catch(() => 'absent' as const);
     found.push({ id: l.id, platform: l.platform.name, mode, usbPort: l.portPath });
   }
   return found;

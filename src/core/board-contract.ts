@@ -114,6 +114,49 @@ export interface RunningApp {
   source: 'usb' | 'serial' | 'cloud';
   mode: BoardPresence;
 }
+/**
+ * Why a boot began, as far as the rig can tell: its own reset, power action,
+ * flash or mode change; 'enumeration' when the board came back on USB of its
+ * own accord (an OTA update applied, a crash, a cable put back); 'found' for
+ * the boot the board was already in when the rig first looked.
+ */
+export type BootCause = 'found' | 'enumeration' | 'reset' | 'power' | 'flash' | 'mode';
+
+/**
+ * One boot of a board: from a (re)start to the next. The rig sees a boot as a
+ * new USB enumeration, so it dates it between two looks at the bus; when the
+ * rig itself caused it, from its request on.
+ */
+export interface Boot {
+  /** 1, 2, ...: the boots the rig saw, in order. */
+  readonly number: number;
+  readonly why: BootCause;
+  /**
+   * Wall ms (Date.now()) from which the boot may have begun: the rig's
+   * request that caused it, else its last look at the bus before it (for a
+   * 'found' boot, when the rig opened the board). Evidence that arrived at or
+   * after it belongs to this boot, unless to a later one.
+   */
+  readonly startedAt: number;
+  /** Wall ms when the rig first saw it on USB: evidence from then on surely belongs to it (or a later boot). */
+  readonly seenAt: number;
+  /** The seq of its first trace line and of its first cloud event (0 without a cloud): the captures' lengths at startedAt. */
+  readonly logSeq: number;
+  readonly eventSeq: number;
+}
+
+/** The boots the rig saw a board in, as of its last look at the bus (`presence()` looks). */
+export interface BootHistory {
+  /** The boot the board was in when the rig last saw it on USB; undefined until the rig has. */
+  readonly current: Boot | undefined;
+  /** Every boot seen, oldest first. */
+  list(): readonly Boot[];
+  /** The boot a piece of evidence (a trace line, a cloud event, a reading with its wall ms) belongs to; undefined when it is older than every boot seen. */
+  bootOf(evidence: { at: number }): Boot | undefined;
+  /** Whether the board began a boot after `since` (a boot, or a wall ms); a 'found' boot began at an unknown time and never counts. */
+  bootedSince(since: Boot | number): boolean;
+}
+
 export interface Board {
   readonly name: string;
   readonly id: DeviceId;
@@ -123,8 +166,14 @@ export interface Board {
   readonly events: EventCapture | undefined;
   /** Its app's cloud functions; undefined when the bench names no cloud. */
   readonly functions: CloudFunctions | undefined;
+  /**
+   * The boots the rig saw this board in. Optional only so that boards made
+   * for tests (the steps' stand-in) need not keep one yet; every board the
+   * rig opens has it.
+   */
+  readonly boots?: BootHistory;
 
-  /** Mode as USB shows it (DFU PID, or the device-mode control request); 'absent' when not enumerated. */
+  /** Mode as USB shows it (DFU PID, or the device-mode control request); 'absent' when not enumerated. Every look at the bus also brings `boots` up to date. */
   presence(signal?: AbortSignal): Promise<BoardPresence>;
   /** Waits until the board shows this presence; false on timeout. */
   waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean>;

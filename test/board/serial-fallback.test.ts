@@ -65,8 +65,8 @@ t.test('mode requests the board refuses over USB go through its serial port', as
   const serial = bench.sim.boards[0]!.serial;
   const log = SerialLogCapture.start({ board: 'photon-1', locate: serialPortLocator(id, { serial }), file: join(t.testdir({}), 'trace.log') });
   const board = new RigBoard({
-    name: 'photon-1', id, platform: PLATFORMS.photon, access: bench.access, clock: new BenchClock(bench.access.timeScale), bus: oldDeviceOs, log, events: undefined, control: undefined,
-    bench: { name: 'photon-1', platform: 'photon', id, tags: [], serial }, memory: { openedAt: Date.now() },
+    name: 'photon-1', id, platform: PLATFORMS.photon, access: bench.access, clock: new BenchClock(bench.access.timeScale), bus: oldDeviceOs, log, events: undefined,
+    bench: { name: 'photon-1', platform: 'photon', id, tags: [], serial },
   });
   t.teardown(() => board.close());
 

@@ -1,0 +1,243 @@
+// The first layer of a board: what it is made of, where it is and which boot
+// it is in, as the USB bus shows it. Not enumerated: absent; the DFU PID:
+// dfu; the serial PID: GetDeviceMode tells listening from normal. Device OS
+// reports safe mode as normal, so safe mode is read from the modules (a user
+// part missing or failing its checks boots into safe mode) or from the rig
+// having asked for it in this boot. Each look at the bus is recorded in the
+// board's state (a new enumeration is a new boot); the layers above
+// (modes.ts, app-identity.ts, board.ts) build on these looks.
+import type { BenchBoard } from '../bench/schema.js';
+import type { BenchAccess } from '../core/bench-access.js';
+import type { Boot, BootCause, BootHistory, BoardModule, BoardPresence } from '../core/board-contract.js';
+import type { BenchClock } from '../core/clock.js';
+import type { DeviceId } from '../core/domain.js';
+import type { PlatformInfo } from '../core/platform.js';
+import type { CloudEventLog, DeviceEventCapture } from '../transport/cloud.js';
+import { isRefused, withUsbControl, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbControl } from '../transport/usb.js';
+import { BoardState } from './board-state.js';
+import { firstSeqFrom } from './boots.js';
+import type { SerialLogCapture } from './log-capture.js';
+import { presencePollMs } from './timing.js';
+
+/** How the rig reaches one board: its bench entry, the bench, the bench's time, the USB bus, its captures. */
+export interface BoardReach {
+  name: string;
+  id: DeviceId;
+  platform: PlatformInfo;
+  bench: BenchBoard;
+  access: BenchAccess;
+  clock: BenchClock;
+  bus: UsbBus;
+  log: SerialLogCapture;
+  events: DeviceEventCapture | undefined;
+  /** When the captures started (default: now): the rig knows nothing of the board from before. */
+  openedAt?: number;
+}
+
+/** The board on the bus at one look, and the boot that enumeration is. */
+export interface Look {
+  listing: UsbBoardListing;
+  boot: Boot;
+}
+
+/** A board's mode, the boot it was read in, and the modules where telling the mode needed them (serial mode, not listening). */
+export interface PresenceReading {
+  mode: BoardPresence;
+  boot?: Boot;
+  /** Undefined where not read, or where the board does not answer module info (old Device OS). */
+  modules?: BoardModule[];
+}
+
+/** A user part that is missing or fails a check, or a module failing its dependencies, means safe mode. */
+export function safeByModules(modules: readonly BoardModule[]): boolean {
+  const main = modules.filter((m) => m.location === 'main');
+  if (!main.some((m) => m.func === 'user-part')) return true;
+  return main.some((m) => !(m.checks.integrity && m.checks.dependencies && m.checks.range && m.checks.platform));
+}
+
+/** Module info, or undefined where the board refuses the request (old Device OS). */
+export function moduleInfoOf(c: UsbControl, signal?: AbortSignal): Promise<BoardModule[] | undefined> {
+  return c.modules(signal).catch((err: unknown) => {
+    if (isRefused(err)) return undefined;
+    throw err;
+  });
+}
+
+/**
+ * The mode of a board USB lists as a serial device: listening by
+ * GetDeviceMode; else safe when the rig asked for it in this boot or the
+ * modules fail their checks; else normal.
+ */
+export async function readSerialMode(
+  c: UsbControl,
+  o: { safeByRequest: boolean; moduleInfo: () => Promise<BoardModule[] | undefined>; signal?: AbortSignal },
+): Promise<PresenceReading> {
+  // Both questions at once (a new boot's modules cost a request); the answer on modules
+  // matters only outside listening mode, and so does its failure.
+  const asked = o.moduleInfo().then((modules) => ({ modules }), (err: unknown) => ({ err }));
+  if ((await c.mode(o.signal)) === 'listening') return { mode: 'listening' };
+  if (o.safeByRequest) return { mode: 'safe' };
+  const answer = await asked;
+  if ('err' in answer) throw answer.err;
+  const modules = answer.modules;
+  // A board that does not answer module info (old Device OS) is taken at its word: normal.
+  return modules ? { mode: safeByModules(modules) ? 'safe' : 'normal', modules } : { mode: 'normal' };
+}
+
+export abstract class BoardOnUsb {
+  readonly name: string;
+  readonly id: DeviceId;
+  readonly platform: PlatformInfo;
+  readonly log: SerialLogCapture;
+  readonly events: CloudEventLog | undefined;
+  protected readonly bench: BenchBoard;
+  protected readonly access: BenchAccess;
+  protected readonly clock: BenchClock;
+  protected readonly bus: UsbBus;
+  protected readonly cloudEvents: DeviceEventCapture | undefined;
+  /** What the rig knows of the board; written only where the rig learns something. */
+  protected readonly state: BoardState;
+
+  constructor(reach: BoardReach) {
+    this.name = reach.name;
+    this.id = reach.id;
+    this.platform = reach.platform;
+    this.log = reach.log;
+    this.cloudEvents = reach.events;
+    this.events = reach.events?.log;
+    this.bench = reach.bench;
+    this.access = reach.access;
+    this.clock = reach.clock;
+    this.bus = reach.bus;
+    const events = this.events;
+    this.state = new BoardState({
+      openedAt: reach.openedAt,
+      seqs: { log: (at) => firstSeqFrom(reach.log.lines(), at), events: (at) => (events ? firstSeqFrom(events.events(), at) : 0) },
+    });
+  }
+
+  get boots(): BootHistory {
+    return this.state.boots;
+  }
+
+  /** Looks at the bus and records what it saw; the board and its boot, or undefined when it is not on USB. */
+  protected async look(signal?: AbortSignal): Promise<Look | undefined> {
+    const lookedAt = Date.now();
+    const listing = (await this.bus.list(signal)).find((b) => b.id === this.id);
+    const boot = this.state.saw(listing?.enumeration, lookedAt);
+    return listing && boot ? { listing, boot } : undefined;
+  }
+
+  /** The module info of `boot`: asked once, kept until the next boot (what a boot runs cannot change before then). */
+  protected async moduleInfo(boot: Boot, signal?: AbortSignal, c?: UsbControl): Promise<BoardModule[] | undefined> {
+    const kept = this.state.moduleInfo(boot);
+    if (kept) return kept.modules;
+    const modules = c
+      ? await moduleInfoOf(c, signal)
+      : await withUsbControl(this.bus, this.id, { mode: 'serial', timeoutMs: 3000, signal }, (control) => moduleInfoOf(control, signal));
+    this.state.keepModuleInfo(boot, modules);
+    return modules;
+  }
+
+  /** The board's mode now, the boot it is in, and its modules where telling the mode took reading them. */
+  protected async read(signal?: AbortSignal): Promise<PresenceReading> {
+    for (let attempt = 0; ; attempt++) {
+      const look = await this.look(signal);
+      if (!look) return { mode: 'absent' };
+      if (look.listing.mode === 'dfu') return { mode: 'dfu', boot: look.boot };
+      try {
+        const { boot } = look;
+        const reading = await withUsbControl(this.bus, this.id, { mode: 'serial', timeoutMs: 2000, signal }, (c) =>
+          readSerialMode(c, { safeByRequest: this.state.safeByRequest(boot), moduleInfo: () => this.moduleInfo(boot, signal, c), signal }),
+        );
+        return { ...reading, boot };
+      } catch (err) {
+        // It may have left the bus between the listing and the request (a reset): look again.
+        if (signal?.aborted || attempt >= 2) throw err;
+      }
+    }
+  }
+
+  async presence(signal?: AbortSignal): Promise<BoardPresence> {
+    return (await this.read(signal)).mode;
+  }
+
+  /**
+   * Looks at the bus (cheaply: a listing is enough for absent and dfu) until
+   * `want`, again at each change of the bus or after a short pause (a mode
+   * that needs no new enumeration, like listening); false after `withinMs`.
+   */
+  async waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> {
+    const deadline = Date.now() + o.withinMs;
+    const nextLook = this.paceLooks();
+    for (;;) {
+      let now: BoardPresence | undefined;
+      try {
+        if (want === 'absent' || want === 'dfu') {
+          const look = await this.look(o.signal);
+          now = !look ? 'absent' : look.listing.mode === 'dfu' ? 'dfu' : undefined;
+        } else {
+          now = await this.presence(o.signal);
+        }
+      } catch (err) {
+        if (o.signal?.aborted) throw err;
+        now = undefined; // a board in the middle of a reset: ask again
+      }
+      if (now === want) return true;
+      if (Date.now() >= deadline) return false;
+      await nextLook(o.signal);
+    }
+  }
+
+  /**
+   * Looks at each change of the bus (or poll) until the board shows a boot
+   * after `after` (in serial mode, with `serial`); that look, or undefined
+   * after `withinMs`. A restart is seen as a new enumeration, even when the
+   * old one was gone faster than one look at the bus.
+   */
+  protected async waitForBoot(after: Boot | undefined, o: { withinMs: number; serial?: boolean; signal?: AbortSignal }): Promise<Look | undefined> {
+    const deadline = Date.now() + o.withinMs;
+    const nextLook = this.paceLooks();
+    for (;;) {
+      const look = await this.look(o.signal).catch((err: unknown) => {
+        if (o.signal?.aborted) throw err;
+        return undefined;
+      });
+      if (look && look.boot.number > (after?.number ?? 0) && (!o.serial || look.listing.mode === 'serial')) return look;
+      if (Date.now() >= deadline) return undefined;
+      await nextLook(o.signal);
+    }
+  }
+
+  /**
+   * Runs `act`, which starts a boot (`why`): the next new enumeration is
+   * dated from now and named for it. Withdrawn when `act` throws, or when
+   * `arrived` says the board did not get where the act was taking it.
+   */
+  protected async startingBoot<T>(why: BootCause, act: () => Promise<T>, arrived: (result: T) => boolean = () => true): Promise<T> {
+    const withdraw = this.state.expectBoot(why);
+    try {
+      const result = await act();
+      if (!arrived(result)) withdraw();
+      return result;
+    } catch (err) {
+      withdraw();
+      throw err;
+    }
+  }
+
+  /**
+   * The pause between the looks of a wait: it ends at the bus's next change, or
+   * after 1, 2, 4, 8 ms, then PRESENCE_POLL_MS (a mode change without a new
+   * enumeration). Made before the first look: the bus's generation is asked
+   * then (one connection answers in order), so no change after that look is missed.
+   */
+  protected paceLooks(): (signal?: AbortSignal) => Promise<void> {
+    const first = this.bus.generation();
+    let generation: BusGeneration;
+    let looks = 0;
+    return async (signal) => {
+      generation = await this.bus.nextChange(generation ?? (await first), presencePollMs(looks++), signal);
+    };
+  }
+}
