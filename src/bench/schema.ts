@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { DeviceId } from '../core/domain.js';
 import { withFix } from '../yaml/describe.js';
 import { Name } from '../plan/step-common.js';
-import { PlatformSchema } from '../plan/platform-schema.js';
-import { SecretRefSchema } from './secret-ref.js';
+import { PlatformSchema } from '../plan/boards-schema.js';
+import { SecretRefSchema } from './secrets.js';
 import { SimBoardSchema } from './sim-schema.js';
 
 const DEVICE_ID_RE = /^[0-9a-fA-F]{24}$/;
@@ -67,5 +67,5 @@ export const BenchSchema = z
 export type Bench = z.output<typeof BenchSchema>;
 export type BenchBoard = z.output<typeof BenchBoardSchema>;
 export type BenchInput = z.input<typeof BenchSchema>;
-export type { SecretRef } from './secret-ref.js';
+export type { SecretRef } from './secrets.js';
 export type { SimBoardSpec } from './sim-schema.js';

@@ -1,8 +1,19 @@
-// Which boards of the bench a plan runs on. Keys combine with AND; a
+// Which boards of the bench a plan runs on, and the platform names it may use. Keys combine with AND; a
 // platform or name list matches any of its entries; a board must carry every
 // listed tag. No `boards` key: every board of the bench.
 import { z } from 'zod';
-import { PlatformSchema } from './platform-schema.js';
+import type { PlatformName } from '../core/platform.js';
+import { withFix, didYouMean } from '../yaml/describe.js';
+import { PLATFORMS_LIST } from './vocabulary.js';
+
+// A platform name from the one platform table, with a suggestion for typos.
+export const PlatformSchema = z
+  .enum(PLATFORMS_LIST, {
+    error: (iss) => typeof iss.input === 'string'
+      ? withFix(`unknown platform '${iss.input}'${didYouMean(iss.input, PLATFORMS_LIST)}`, `platforms: ${PLATFORMS_LIST.join(', ')}`)
+      : `expected a platform name, got ${iss.input === null ? 'nothing' : typeof iss.input}`,
+  })
+  .transform((p) => p as PlatformName);
 
 function oneOrMany<T extends z.ZodType>(item: T) {
   return z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);

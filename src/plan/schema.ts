@@ -47,7 +47,7 @@ export type { StepCommon } from './step-common.js';
 export type { FlashStep, InspectStep, ModeStep, PowerStep, ResetStep, WaitStep } from './steps-board.js';
 export type { ExpectAppStep, ExpectEventStep, ExpectLogStep, ExpectModeStep, ExpectResetStep } from './steps-expect.js';
 export type { FaultStep } from './steps-fault.js';
-export type { CallStep } from './steps-call.js';
+export type { CallStep } from './steps-board.js';
 export type { ExpectModulesStep, ModuleExpectation, VersionCheck, VersionOp } from './steps-modules.js';
 export type { RepeatStep, Step, StepInput, StepKind } from './steps.js';
 export { STEP_KINDS, STEP_SCHEMAS, StepSchema } from './steps.js';

@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { kindOf, withFix } from '../yaml/describe.js';
 import { common, commonShape, type StepCommon } from './step-common.js';
-import { CallStepSchema } from './steps-call.js';
-import { FlashStepSchema, InspectStepSchema, ModeStepSchema, PowerStepSchema, ResetStepSchema, WaitStepSchema } from './steps-board.js';
+import { CallStepSchema, FlashStepSchema, InspectStepSchema, ModeStepSchema, PowerStepSchema, ResetStepSchema, WaitStepSchema } from './steps-board.js';
 import { ExpectAppStepSchema, ExpectEventStepSchema, ExpectLogStepSchema, ExpectModeStepSchema, ExpectResetStepSchema } from './steps-expect.js';
 import { FaultStepSchema } from './steps-fault.js';
 import { ExpectModulesStepSchema } from './steps-modules.js';

@@ -16,9 +16,7 @@ import { AppRun, behaviourOf } from './app.js';
 import { INSTALL_RESET_MS, REENUMERATE_MS, SOS_MS } from './board-durations.js';
 import type { BootDecision, BootTarget } from './boot.js';
 import { CloudSession } from './cloud-session.js';
-import type {
-  FunctionCallResult, InstallResult, OtaProgress, SimBoard, SimBoardEvents, SimClock, SimModuleSlot, UsbPresence,
-} from './contract.js';
+import type { FunctionCallResult, InstallResult, OtaProgress, SimBoard, SimBoardEvents, SimClock, SimModuleSlot, UsbPresence } from './contract.js';
 import { TransferFaults, type SimFaults, type TransferFault } from './faults.js';
 import type { FileSystem } from './file-system.js';
 import { Lifetime } from './lifetime.js';

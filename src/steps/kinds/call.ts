@@ -7,7 +7,7 @@
 // (InfraError, thrown). No cloud on the bench: SKIP.
 import type { BoardPresence, FunctionCall } from '../../core/board-contract.js';
 import { formatDuration } from '../../plan/duration.js';
-import type { CallStep } from '../../plan/steps-call.js';
+import type { CallStep } from '../../plan/steps-board.js';
 import { DEFAULT_WITHIN_MS, type StepContext } from '../context.js';
 import { sleep } from '../../core/clock.js';
 import { fail, pass, skip, type KindRunner } from '../result.js';
