@@ -5,7 +5,7 @@
 // prefix and the suffix are read here at the offsets particle-facts §6 fixes,
 // and the tests cross-check this reader against HalModuleParser.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { moduleFunctionName, type ModuleDependency, type ModuleInfo } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { platformById } from '../core/platform.js';
@@ -55,11 +55,26 @@ export function computeSha256(buf: Buffer): string {
   return createHash('sha256').update(buf.subarray(0, shaRegionEnd(buf.length))).digest('hex');
 }
 
+/**
+ * The largest file the rig reads as a module: above any slot of any
+ * platform (the biggest, a P2's system part, is about 1.5 MB), so a wrong
+ * path (a disk image, /dev/zero) is refused before it is read.
+ */
+export const MAX_MODULE_FILE_BYTES = 16 * 1024 * 1024;
+
 export function readModuleFile(path: string): { buf: Buffer; info: ModuleInfo } {
   let buf: Buffer;
   try {
+    // Only a regular file: reading a device (/dev/zero) or a FIFO never ends.
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!stat.isFile()) throw new InputError('firmware file: not a regular file (a device, a pipe or a socket)', { file: path }, 'name the .bin file of a module');
+    if (stat.size > MAX_MODULE_FILE_BYTES) {
+      throw new InputError(`firmware file: ${stat.size} bytes is too large to be a module (at most ${MAX_MODULE_FILE_BYTES})`, { file: path }, 'name the .bin file of a module, not an image of a whole flash');
+    }
     buf = readFileSync(path);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read it (${code ?? String(err)})`;
     throw new InputError(`firmware file: ${why}`, { file: path }, 'check the path');

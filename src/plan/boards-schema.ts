@@ -3,14 +3,14 @@
 // listed tag. No `boards` key: every board of the bench.
 import { z } from 'zod';
 import type { PlatformName } from '../core/platform.js';
-import { withFix, didYouMean } from '../yaml/describe.js';
+import { withFix, didYouMean, quote } from '../yaml/describe.js';
 import { PLATFORMS_LIST } from './vocabulary.js';
 
 // A platform name from the one platform table, with a suggestion for typos.
 export const PlatformSchema = z
   .enum(PLATFORMS_LIST, {
     error: (iss) => typeof iss.input === 'string'
-      ? withFix(`unknown platform '${iss.input}'${didYouMean(iss.input, PLATFORMS_LIST)}`, `platforms: ${PLATFORMS_LIST.join(', ')}`)
+      ? withFix(`unknown platform ${quote(iss.input)}${didYouMean(iss.input, PLATFORMS_LIST)}`, `platforms: ${PLATFORMS_LIST.join(', ')}`)
       : `expected a platform name, got ${iss.input === null ? 'nothing' : typeof iss.input}`,
   })
   .transform((p) => p as PlatformName);

@@ -2,8 +2,9 @@
 // (expanded per board: ${platform}, ${board}, ${id}, ${ENV}) or a test app
 // the rig builds for the board's platform at run time (`make`).
 import { z } from 'zod';
-import { withFix } from '../yaml/describe.js';
+import { withFix, quote } from '../yaml/describe.js';
 import { Size } from './quantities.js';
+import { MAX_MODULE_FILE_BYTES } from '../firmware/parse.js';
 
 const Template = z.string().min(1).meta({ description: 'path; may use ${platform}, ${board}, ${id} and ${ENV_VARS}; relative to the plan file' });
 
@@ -23,13 +24,13 @@ export function parseDepends(text: string): SystemDependencySpec | undefined {
 
 const Depends = z
   .string()
-  .regex(DEPENDS_RE, { error: (iss) => withFix(`'${String(iss.input)}' is not a dependency like system@1406`, 'write system@<version> or system-part<n>@<version>') })
+  .regex(DEPENDS_RE, { error: (iss) => withFix(`${quote(String(iss.input))} is not a dependency like system@1406`, 'write system@<version> or system-part<n>@<version>') })
   .transform((t) => parseDepends(t)!);
 
 const MakeSpec = z.strictObject({
   version: z.number().int().min(0).max(0xffff).optional().meta({ description: 'module version of the test app' }),
   depends: z.union([Depends, z.array(Depends).min(1).max(2)]).optional().meta({ description: 'system part dependency, e.g. system@1406' }),
-  size: Size.optional().meta({ description: 'file size of the test app' }),
+  size: Size.refine((n) => n <= MAX_MODULE_FILE_BYTES, { error: (iss) => withFix(`${String(iss.input)} bytes is too large for a test app`, `at most ${MAX_MODULE_FILE_BYTES / 1024 / 1024}MB; a user part is a few KB to 1.5MB`) }).optional().meta({ description: 'file size of the test app' }),
   behaviour: z.record(z.string(), z.unknown()).optional().meta({ description: 'how the test app behaves (see rig firmware make --help)' }),
 });
 

@@ -2,7 +2,7 @@
 // against log lines and event data. A pattern that does not compile is an
 // input error at load time, not a failed test at run time.
 import { z } from 'zod';
-import { withFix } from '../yaml/describe.js';
+import { withFix, quote } from '../yaml/describe.js';
 
 function compileError(source: string): string | undefined {
   try {
@@ -23,7 +23,7 @@ export const Pattern = z
       ctx.issues.push({
         code: 'custom',
         input: ctx.value,
-        message: withFix(`'${ctx.value}' is not a valid regular expression: ${why}`, 'escape special characters such as ( [ . * + ? with a backslash'),
+        message: withFix(`${quote(ctx.value)} is not a valid regular expression: ${why}`, 'escape special characters such as ( [ . * + ? with a backslash'),
       });
     }
   })

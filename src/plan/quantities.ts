@@ -1,7 +1,7 @@
 // Quantities of faults and simulated links: bandwidth ("2kbps", "1Mbps"),
 // percentages ("40%" or 40), sizes ("64KB", "2MB" or a byte count).
 import { z } from 'zod';
-import { withFix } from '../yaml/describe.js';
+import { withFix, quote } from '../yaml/describe.js';
 
 // No regex flags: the pattern also goes into the JSON Schema, which has none.
 const BANDWIDTH_RE = /^(\d+(?:\.\d+)?)\s?([kKmMgG]?)bps$/;
@@ -31,7 +31,7 @@ export function parseSize(text: string): number | undefined {
 
 function notA(what: string, example: string, fix?: string) {
   return (iss: { input?: unknown }) => {
-    const given = typeof iss.input === 'string' ? `'${iss.input}'` : typeof iss.input === 'number' ? String(iss.input) : 'nothing';
+    const given = typeof iss.input === 'string' ? quote(iss.input) : typeof iss.input === 'number' ? String(iss.input) : 'nothing';
     return withFix(`${given} is not ${what} like ${example}`, fix);
   };
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { withFix } from '../yaml/describe.js';
 import { BoardSelectorSchema } from './boards-schema.js';
-import { Duration } from './duration.js';
+import { Timeout } from './duration.js';
 import { FirmwareEntrySchema } from './firmware-schema.js';
 import { Name } from './step-common.js';
 import { StepList } from './steps.js';
@@ -21,7 +21,7 @@ export const PlanSchema = z
     plan: Name.meta({ description: 'name of the plan (used in reports)' }),
     description: z.string().optional(),
     boards: BoardSelectorSchema.optional().meta({ description: 'which bench boards run the plan: { platform, tags, names }; absent = all' }),
-    timeout: Duration.optional().meta({ description: 'limit for the whole plan on one board (default 30m)' }),
+    timeout: Timeout.optional().meta({ description: 'limit for the whole plan on one board (default 30m)' }),
     env: z.record(EnvName, z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional()
       .meta({ description: 'defaults for ${VARS} in firmware paths; the environment overrides them' }),
     firmware: z.record(Name, FirmwareEntrySchema).optional().meta({ description: 'binaries by name: a path template, { path }, or { make: {...} }' }),

@@ -1,7 +1,7 @@
 // What every step may carry beside its kind key, and the helpers each step
 // kind's schema is built from.
 import { z } from 'zod';
-import { Duration } from './duration.js';
+import { Timeout } from './duration.js';
 import { kindOf, withFix } from '../yaml/describe.js';
 
 /** Names of firmware entries (and of plans): safe in file names and report paths. */
@@ -16,7 +16,7 @@ export const FirmwareRef = z.string({ error: (iss) => `expected the name of a fi
 
 export const commonShape = {
   name: z.string().min(1).optional().meta({ description: 'title of the step in reports' }),
-  timeout: Duration.optional().meta({ description: 'limit for the whole step (board time)' }),
+  timeout: Timeout.optional().meta({ description: 'limit for the whole step (board time)' }),
   'continue-on-failure': z.boolean().optional().meta({ description: 'keep running the following steps when this one fails' }),
 };
 

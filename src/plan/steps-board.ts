@@ -1,6 +1,6 @@
 // Steps that act on a board: flash, mode, reset, power, wait, inspect.
 import { z } from 'zod';
-import { withFix } from '../yaml/describe.js';
+import { withFix, quote } from '../yaml/describe.js';
 import type { BoardMode, FlashMethod, ResetReason } from '../core/domain.js';
 import { Duration } from './duration.js';
 import { common, commonShape, FirmwareRef } from './step-common.js';
@@ -87,7 +87,7 @@ export type InspectStep = z.output<typeof InspectStepSchema>;
 const FunctionName = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, {
-    error: (iss) => withFix(`'${String(iss.input)}' is not a cloud function name`, 'letters, digits, _ and -, up to 64 characters, as Particle.function registers it'),
+    error: (iss) => withFix(`${quote(String(iss.input))} is not a cloud function name`, 'letters, digits, _ and -, up to 64 characters, as Particle.function registers it'),
   })
   .meta({ description: 'the function name the app registered with Particle.function' });
 

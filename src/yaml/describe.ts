@@ -14,8 +14,15 @@ export function kindOf(value: unknown): string {
 }
 
 /** 'text' for strings, the literal for numbers and booleans, the kind for anything else. */
+/** Longest piece of the user's text a message repeats: enough to recognise it, never a screenful. */
+export const QUOTE_MAX = 60;
+
 export function quote(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'string') {
+    // Control characters would garble the one line a message is.
+    const shown = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    return shown.length > QUOTE_MAX ? `'${shown.slice(0, QUOTE_MAX)}...' (${value.length} characters)` : `'${shown}'`;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return kindOf(value);
 }

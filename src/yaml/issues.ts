@@ -35,7 +35,7 @@ export class IssueTranslator {
   }
 
   translate(issues: readonly Issue[], base: ValuePath = []): InputError[] {
-    return issues.flatMap((issue) => this.one(issue, [...base, ...issue.path]));
+    return tightestBounds(issues).flatMap((issue) => this.one(issue, [...base, ...issue.path]));
   }
 
   private one(issue: Issue, path: ValuePath): InputError[] {
@@ -68,14 +68,14 @@ export class IssueTranslator {
     const key = String(path.at(-1));
     const present = Object.keys(valueAt(this.root, parent) as object);
     if (present.some((k) => suggest(k, [key]) === key)) return [];
-    return [this.problem(parent, `missing key '${key}'`, 'key', true)];
+    return [this.problem(parent, `missing key ${quote(key)}`, 'key', true)];
   }
 
   unknownKey(path: ValuePath, key: string): InputError {
     const known = this.knownKeys.get(valueAt(this.root, path) as object) ?? [];
     const hint = didYouMean(key, known);
     const fix = hint || known.length === 0 ? '' : `\nallowed here: ${known.join(', ')}`;
-    return this.problem([...path, key], `unknown key '${key}'${hint}${fix}`, 'key');
+    return this.problem([...path, key], `unknown key ${quote(key)}${hint}${fix}`, 'key');
   }
 
   /**
@@ -96,6 +96,33 @@ export class IssueTranslator {
     const expected = [...new Set(forms.filter(Boolean))];
     return [this.problem(path, `expected ${expected.join(' or ') || 'another form'}, got ${kindOf(value)}`)];
   }
+}
+
+/**
+ * One bound per value: zod's .int() adds its own safe-integer limit, so a
+ * huge number broke both it and the schema's own maximum, and the user read
+ * two different maximums. Keep the tightest of each kind.
+ */
+function tightestBounds(issues: readonly Issue[]): Issue[] {
+  const kept = new Map<string, Issue>();
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'too_big' && issue.code !== 'too_small') {
+      out.push(issue);
+      continue;
+    }
+    const key = `${issue.code} ${issue.path.join('\u0000')}`;
+    const bound = (i: Issue) => Number(i.code === 'too_big' ? i.maximum : i.code === 'too_small' ? i.minimum : 0);
+    const seen = kept.get(key);
+    if (!seen) {
+      kept.set(key, issue);
+      out.push(issue);
+    } else if (issue.code === 'too_big' ? bound(issue) < bound(seen) : bound(issue) > bound(seen)) {
+      out[out.indexOf(seen)] = issue;
+      kept.set(key, issue);
+    }
+  }
+  return out;
 }
 
 // Messages for zod's generic issues, in the words of a config-file user.
@@ -126,6 +153,10 @@ export function makeErrorMap(knownKeys: KnownKeys): z.core.$ZodErrorMap {
   return (iss: RawIssue) => {
     switch (iss.code) {
       case 'invalid_type':
+        // YAML reads 1e309 as Infinity, and .nan as NaN: numbers no setting can use.
+        if (iss.expected === 'number' && typeof iss.input === 'number') {
+          return withFix(`${iss.input} is not a usable number (it is ${Number.isNaN(iss.input) ? 'not a number' : 'too large to represent'})`, 'write an ordinary decimal number');
+        }
         return `expected ${expectedNoun(iss.expected)}, got ${kindOf(iss.input)}`;
       case 'invalid_value': {
         const values = iss.values.map(String);
