@@ -14,6 +14,15 @@ import { marksNow, runStep, stepTitle } from '../steps/index.js';
 /** Board time a step may take when the plan gives it no timeout of its own. */
 export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
 
+/** A step of a board begins (no result) or ends (with its result). */
+export interface StepEvent {
+  board: string;
+  index: number;
+  total: number;
+  title: string;
+  result?: StepResult;
+}
+
 export interface BoardRunInput {
   board: Board;
   loaded: LoadedPlan;
@@ -21,7 +30,7 @@ export interface BoardRunInput {
   timeScale: number;
   /** The run's cancellation (SIGINT, SIGTERM). */
   signal: AbortSignal;
-  onStep?: (event: { board: string; index: number; total: number; title: string; result?: StepResult }) => void;
+  onStep?: (event: StepEvent) => void;
   onNote?: (board: string, note: string) => void;
 }
 
