@@ -55,7 +55,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   steps: ['core', 'plan', 'firmware', 'board'],
   report: ['core', 'plan', 'steps'],
   runner: ['core', 'plan', 'bench', 'firmware', 'board', 'steps', 'report', 'transport'],
-  cli: ['core', 'yaml', 'plan', 'bench', 'firmware', 'board', 'runner', 'report', 'json-schema', 'transport', 'sim'],
+  // The CLI parses and prints; a run is the runner's. boards and inspect look at boards directly.
+  cli: ['core', 'yaml', 'plan', 'bench', 'firmware', 'board', 'runner', 'report', 'sim'],
   // The simulator is a world of its own, reached only through ports, sockets and HTTP; it
   // shares the vocabulary, the wire protocols, the firmware format and the bench file.
   sim: ['core', 'protocol', 'firmware', 'bench', 'yaml'],

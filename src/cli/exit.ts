@@ -1,17 +1,14 @@
 // Turns whatever a command threw into one line and the exit code of its class.
 // Stack traces only with RIG_DEBUG=1: a user gets the cause and the fix.
 import { ExitCode, InfraError, InputError } from '../core/errors.js';
+import { describeError } from '../runner/bail-out.js';
+
+export { describeError };
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof InputError) return ExitCode.badInput;
   if (err instanceof InfraError) return ExitCode.infrastructure;
   return ExitCode.infrastructure;
-}
-
-export function describeError(err: unknown): string {
-  if (err instanceof InputError || err instanceof InfraError) return err.format();
-  if (err instanceof Error) return `internal error: ${err.message}`;
-  return `internal error: ${String(err)}`;
 }
 
 /** Input problems print compiler-style (file:line:col: message), one per line; the rest say `rig:`. */

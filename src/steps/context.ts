@@ -4,8 +4,9 @@
 // what the last symptom expectation matched), which expectations and
 // diagnoses rest on.
 import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../core/board-contract.js';
-import type { BenchClock } from '../core/clock.js';
+import type { BenchClock, Deadline } from '../core/clock.js';
 import type { FlashMethod, ModuleDependency, StepResult } from '../core/domain.js';
+import type { Step } from '../plan/steps.js';
 
 /** Positions in a board's captures: the seq the next log line / cloud event will get. */
 export interface CaptureMarks {
@@ -58,8 +59,15 @@ export interface StepContext {
   firmware(name: string): FirmwareImage;
   /** The bench's board time: every wait of a step is board time through it. */
   clock: BenchClock;
-  /** Run cancellation (and the plan's timeout). The step's own timeout is added by runStep. */
+  /** Run cancellation and the plan's timeout; inside a step, also the step's own limit. */
   signal: AbortSignal;
+  /**
+   * A step's time limit, from the runner, its one owner (src/runner/limits.ts):
+   * `signal` plus the step's own deadline, which aborts with a DeadlineError.
+   * runStep asks for every step, a repeat's too, and clears it when the step
+   * ends. Without it a step runs under `signal` alone.
+   */
+  limitStep?(step: Step, title: string, signal: AbortSignal): Deadline;
   /** Set by a flash step (runStep writes it back into the context it was given). */
   lastFlash?: LastFlash;
   /** Where the plan began in the captures; default: the start of the capture. */

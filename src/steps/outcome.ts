@@ -2,8 +2,10 @@
 // stay apart in types: the rig's own reach failing (InfraError, a TimeoutError
 // of a board call, a cancelled run) is 'infra', never 'fail'; a bench that
 // cannot do something is 'skip' with the reason; only the board's own refusal
-// (FlashRejectedError), a limit the plan set (DeadlineError) or an
-// expectation not met is 'fail'.
+// (FlashRejectedError), a limit the plan set or an expectation not met is
+// 'fail'. The runner owns the plan's and the steps' limits
+// (src/runner/limits.ts) and aborts a step's signal with a DeadlineError when
+// one runs out; whatever the step threw then, that reason decides.
 import { DeadlineError, FlashRejectedError, UnsupportedError, InfraError, InputError, TimeoutError } from '../core/errors.js';
 import type { StepStatus } from '../core/domain.js';
 

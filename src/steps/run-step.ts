@@ -1,30 +1,21 @@
-// Runs one step of any kind under the same rules: the step's own timeout
-// (board time, scaled) on top of the run's signal, every throw classified in
-// outcome.ts, the result named and timed, a failed or infra result carrying
-// the last log lines, and the context's memory (last flash, where the
-// last action began, what the last symptom expectation matched) brought up
-// to date. An action or a repeat ends the order of symptoms (step-roles.ts);
+// Runs one step of any kind under the same rules: the time limit the runner
+// gives it (ctx.limitStep: the runner owns every deadline, this sets none),
+// every throw and every abort classified in outcome.ts, the result named and
+// timed, a failed or infra result carrying the last log lines, and the
+// context's memory (last flash, where the last action began, what the last
+// symptom expectation matched) brought up to date. An action or a repeat ends the order of symptoms (step-roles.ts);
 // a symptom expectation that matched nothing leaves none to follow.
 import type { StepResult } from '../core/domain.js';
 import { endsOrder, isAction, matchesSymptom } from '../plan/step-roles.js';
 import type { Step } from '../plan/steps.js';
 import { marksNow, type StepContext } from './context.js';
 import { outcomeOf } from './outcome.js';
-import { DeadlineError } from '../core/errors.js';
-import { untilAborted } from '../core/clock.js';
+import { untilAborted, type Deadline } from '../core/clock.js';
 import { EXCERPT_LINES, type KindRunner, type StepBody } from './result.js';
 import { stepTitle } from './title.js';
 
-interface Deadline {
-  signal: AbortSignal;
-  clear(): void;
-}
-
 function deadlineFor(step: Step, title: string, ctx: StepContext): Deadline {
-  if (step.timeoutMs === undefined) return { signal: ctx.signal, clear: () => {} };
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DeadlineError(title, step.timeoutMs!)), ctx.clock.wallMs(step.timeoutMs));
-  return { signal: AbortSignal.any([ctx.signal, controller.signal]), clear: () => clearTimeout(timer) };
+  return ctx.limitStep?.(step, title, ctx.signal) ?? { signal: ctx.signal, clear: () => {} };
 }
 
 export async function executeStep(step: Step, ctx: StepContext, run: KindRunner<Step>): Promise<StepResult> {
@@ -37,6 +28,8 @@ export async function executeStep(step: Step, ctx: StepContext, run: KindRunner<
   try {
     // Raced with the signal: a board call that ignores it cannot hold the step past its limit.
     body = await untilAborted(run(step, inner), deadline.signal);
+    // A step that failed once its signal had aborted ended because of the abort, whatever it made of it.
+    if (deadline.signal.aborted && (body.status === 'fail' || body.status === 'infra')) body = { ...body, ...outcomeOf(deadline.signal.reason, deadline.signal) };
   } catch (err) {
     body = outcomeOf(err, deadline.signal);
   } finally {

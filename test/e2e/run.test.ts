@@ -52,6 +52,16 @@ t.test('a plan that expects the wrong app fails with exit 1 and a diagnosis', as
   t.match(tap.text, /diagnosis: .*running app is .*(sent|[0-9a-f]{8})/i, 'the diagnosis names what runs instead');
 });
 
+t.test('a step that runs past its own timeout fails with exit 1, the timeout named, not as infrastructure', async (t) => {
+  const dir = t.testdir({
+    'plan.yaml': 'plan: never\nboards: { names: [photon-1] }\nsteps:\n  - expect-log: "never appears"\n    within: 10m\n    timeout: 5s\n',
+  });
+  const r = await runRig(['run', join(dir, 'plan.yaml'), '--bench', BENCH, '--report-dir', join(dir, 'out')], { timeoutMs: 120_000 });
+  t.equal(r.code, 1, `exit 1\n${r.stderr}`);
+  t.match(r.stderr, /expect-log match \/never appears\/ within 10m: FAIL \(.*\) - the step's timeout of 5 s board time ran out while waiting for \/never appears\/ in the trace/);
+  t.notMatch(r.stderr, /INFRA|cancelled/);
+});
+
 for (const transfer of ['dfu', 'serial', 'ota'] as const) {
   t.test(`a board unplugged mid-${transfer} fails as infrastructure while the other board passes`, async (t) => {
     const faulted = [

@@ -1,17 +1,35 @@
 // runStep's shared rules, on a stand-in board (fixtures/stand-in-board.ts
-// says why): the step's timeout in board time, cancellation, a board call
-// that never returns, names, the log excerpt, and the context's memory.
+// says why): time limits come from the runner (ctx.limitStep, here the
+// runner's own BoardLimits) and running past one is a failure, cancellation,
+// a board call that never returns, names, the log excerpt, and the context's
+// memory.
 import t from 'tap';
 import { runStep } from '../../src/steps/index.js';
-import { DeadlineError } from '../../src/core/errors.js';
-import { context, step } from './fixtures/context.js';
+import { BoardLimits } from '../../src/runner/limits.js';
+import { context, step, type TestContext } from './fixtures/context.js';
 import { StandInBoard, testFirmware } from './fixtures/stand-in-board.js';
 
-t.test('the step\'s own timeout is board time, and running past it is a failure', async (t) => {
+/** The context as the runner gives it: the plan's deadline in its signal, each step's from limitStep. */
+function limited(ctx: TestContext, plan: { name: string; timeoutMs: number } = { name: 'p', timeoutMs: 3_600_000 }): BoardLimits {
+  const limits = new BoardLimits({ plan, clock: ctx.clock, run: ctx.signal });
+  ctx.signal = limits.signal;
+  ctx.limitStep = (s, title, signal) => limits.forStep(s, title, signal);
+  const note = ctx.note;
+  ctx.note = (text) => {
+    limits.note(text);
+    note(text);
+  };
+  t.teardown(() => limits.clear());
+  return limits;
+}
+
+t.test('the step\'s own timeout is board time, and running past it is a failure that says what the step was doing', async (t) => {
   const board = new StandInBoard();
-  const r = await runStep(step({ wait: '1m', timeout: '10s' }), context(board, { timeScale: 100 }));
+  const ctx = context(board, { timeScale: 100 });
+  limited(ctx);
+  const r = await runStep(step({ wait: '1m', timeout: '10s' }), ctx);
   t.equal(r.status, 'fail');
-  t.equal(r.diagnosis, 'wait 1m did not finish within 10s');
+  t.equal(r.diagnosis, 'the step\'s timeout of 10 s board time ran out while waiting 60000 ms of board time');
   t.ok(r.durationMs >= 90 && r.durationMs < 500, `10 s at 100x is 100 ms wall, took ${r.durationMs}`);
 });
 
@@ -19,24 +37,46 @@ t.test('a board call that ignores the signal cannot hold the step', async (t) =>
   const board = new StandInBoard();
   board.script.reset = () => new Promise(() => {}); // never settles
   board.log.push('0000000100 [system] INFO: last words');
-  const r = await runStep(step({ reset: 'soft', timeout: '5s', name: 'reset that hangs' }), context(board, { timeScale: 100 }));
+  const ctx = context(board, { timeScale: 100 });
+  limited(ctx);
+  const r = await runStep(step({ reset: 'soft', timeout: '5s', name: 'reset that hangs' }), ctx);
   t.equal(r.status, 'fail');
   t.equal(r.name, 'reset that hangs', 'the plan\'s name for it');
-  t.equal(r.diagnosis, 'reset that hangs did not finish within 5s');
+  t.equal(r.diagnosis, 'the step\'s timeout of 5 s board time ran out during reset (soft)');
   t.same(r.logExcerpt, ['0000000100 [system] INFO: last words']);
 });
 
-t.test('cancelling the run is infra; the plan timeout (a DeadlineError) is a failure', async (t) => {
+t.test('runStep sets no timer of its own: without the runner\'s limits a step runs under the context\'s signal alone', async (t) => {
+  const board = new StandInBoard();
+  const r = await runStep(step({ wait: '5s', timeout: '1ms' }), context(board, { timeScale: 100 }));
+  t.equal(r.status, 'pass', 'the 1 ms timeout is the runner\'s to enforce');
+});
+
+t.test('cancelling the run is infra; the plan\'s timeout is a failure of the step it interrupted', async (t) => {
   const board = new StandInBoard();
   const run = new AbortController();
   const timer = setTimeout(() => run.abort(new Error('SIGINT')), 20);
   t.teardown(() => clearTimeout(timer));
   const cancelled = await runStep(step({ wait: '1h' }), context(board, { signal: run.signal }));
   t.same([cancelled.status, cancelled.diagnosis], ['infra', 'cancelled: SIGINT']);
-  const plan = new AbortController();
-  plan.abort(new DeadlineError('plan ota-applies', 600_000));
-  const late = await runStep(step({ wait: '1s' }), context(board, { signal: plan.signal }));
-  t.same([late.status, late.diagnosis], ['fail', 'plan ota-applies did not finish within 10m']);
+  const ctx = context(board, { timeScale: 100 });
+  const limits = limited(ctx, { name: 'ota-applies', timeoutMs: 2000 });
+  const late = await runStep(step({ wait: '1m' }), ctx);
+  t.same([late.status, late.diagnosis], ['fail', 'the plan\'s timeout of 2 s board time ran out while waiting 60000 ms of board time']);
+  t.ok(limits.planRanOut);
+});
+
+t.test('a step inside a repeat has its own timeout from the same owner; the repeat fails with it', async (t) => {
+  const board = new StandInBoard();
+  const ctx = context(board, { timeScale: 100 });
+  limited(ctx);
+  const r = await runStep(step({ repeat: { times: 3, steps: [{ wait: '1s' }, { wait: '1m', timeout: '2s', name: 'long wait' }] } }), ctx);
+  t.equal(r.status, 'fail');
+  t.equal(r.children?.length, 3, 'each attempt ran into it');
+  t.same(r.children?.[0]?.children?.map((c) => [c.name, c.status, c.diagnosis]), [
+    ['wait 1s', 'pass', undefined],
+    ['long wait', 'fail', 'the step\'s timeout of 2 s board time ran out while waiting 60000 ms of board time'],
+  ]);
 });
 
 t.test('the context remembers where the last action began and the last flash', async (t) => {

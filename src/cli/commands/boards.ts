@@ -4,7 +4,7 @@ import { discoverBoards } from '../../board/open-bench.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import { ExitCode } from '../../core/errors.js';
-import { openBenchSession } from '../bench-session.js';
+import { openBenchSession } from '../../runner/bench-session.js';
 
 interface Row {
   name: string;

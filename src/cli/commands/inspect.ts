@@ -8,7 +8,7 @@ import type { BoardModule } from '../../core/board-contract.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import { ExitCode, InputError } from '../../core/errors.js';
-import { openBenchSession } from '../bench-session.js';
+import { openBenchSession } from '../../runner/bench-session.js';
 
 function moduleLine(m: BoardModule): string {
   const failed = Object.entries(m.checks).filter(([, ok]) => !ok).map(([k]) => k);

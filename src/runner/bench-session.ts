@@ -1,6 +1,7 @@
-// A bench made reachable for one command: the simulated bench started when
-// the file says `simulator: true`, secrets resolved, and the addresses handed
-// over as a plain BenchAccess. run, boards and inspect share it.
+// A bench made reachable for one run or command: the simulated bench started
+// when the file says `simulator: true`, secrets resolved, and the addresses
+// handed over as a plain BenchAccess. The run opens one; `rig boards` and
+// `rig inspect` share it.
 import type { BenchAccess } from '../core/bench-access.js';
 import type { LoadedBench } from '../bench/loader.js';
 import type { BenchBoard } from '../bench/schema.js';

@@ -1,0 +1,33 @@
+// A run cut short outside any step: a board another run holds, a bench that
+// would not start, a board that would not open, Ctrl-C before the boards
+// ran. The report says why (its bail-out) and every board that got no row of
+// its own gets one, as infrastructure: the rig never reached it, so nothing
+// is blamed on its firmware.
+import { InfraError, InputError } from '../core/errors.js';
+import type { RunReport } from '../report/model.js';
+import type { PreparedPlan } from './prepare.js';
+
+/** An error in one line: input and infrastructure errors with their fix, anything else as the rig's own fault. */
+export function describeError(err: unknown): string {
+  if (err instanceof InputError || err instanceof InfraError) return err.format();
+  if (err instanceof Error) return `internal error: ${err.message}`;
+  return `internal error: ${String(err)}`;
+}
+
+/** Records `err` as the reason the run bailed out, with an infra row for each board and plan not reported yet. */
+export function bailOut(report: RunReport, prepared: readonly PreparedPlan[], err: unknown): void {
+  const reason = describeError(err);
+  report.bailOut = { reason };
+  for (const p of prepared) {
+    const plan = p.loaded.plan.name;
+    for (const { bench: b } of p.boards) {
+      if (report.boards.some((r) => r.id === b.id && r.plan === plan)) continue;
+      report.boards.push({ name: b.name, platform: b.platform, id: b.id, plan, status: 'infra', diagnosis: reason, durationMs: 0, steps: [], artifacts: {} });
+    }
+  }
+}
+
+/** A run stopped by its signal (Ctrl-C, SIGTERM) bails out with the signal's reason, unless it already bailed out. */
+export function bailOutIfStopped(report: RunReport, signal: AbortSignal): void {
+  if (signal.aborted && !report.bailOut) report.bailOut = { reason: String(signal.reason) };
+}

@@ -1,0 +1,63 @@
+// Everything a run checks before it touches a board: each plan loaded and
+// checked, the boards it selects on the bench, and every firmware it names
+// read or built and checked for each of those boards. The problems of every
+// plan come back together as one InputError (exit 2), each at its place.
+import type { Bench, BenchBoard } from '../bench/schema.js';
+import type { FirmwareImage } from '../core/board-contract.js';
+import { InputError } from '../core/errors.js';
+import { loadPlan, type LoadedPlan } from '../plan/loader.js';
+import { selectBoards } from '../plan/select.js';
+import { expectedModules, firmwareForBoard } from './firmware-for-board.js';
+import { repeatedPlan } from './repeat-plan.js';
+
+export interface PreparedBoard {
+  bench: BenchBoard;
+  /** Every firmware of the plan, for this board. */
+  firmware: Map<string, FirmwareImage>;
+}
+
+export interface PreparedPlan {
+  loaded: LoadedPlan;
+  boards: PreparedBoard[];
+}
+
+export interface PrepareOptions {
+  /** Only these boards of the bench (--board). */
+  only?: readonly string[];
+  /** Each plan this many times on each board (--repeat); 1 when absent. */
+  repeat?: number;
+}
+
+async function preparePlan(file: string, bench: Bench, o: PrepareOptions): Promise<PreparedPlan> {
+  const loaded = await loadPlan(file);
+  loaded.plan = repeatedPlan(loaded.plan, o.repeat ?? 1);
+  const expected = expectedModules(loaded);
+  const boards = selectBoards(loaded, bench, o.only ? { only: o.only } : {}).map((b) => {
+    const firmware = new Map<string, FirmwareImage>();
+    for (const name of Object.keys(loaded.plan.firmware)) firmware.set(name, firmwareForBoard(loaded, name, b, expected.get(name)));
+    return { bench: b, firmware };
+  });
+  return { loaded, boards };
+}
+
+export async function preparePlans(files: readonly string[], bench: Bench, o: PrepareOptions = {}): Promise<PreparedPlan[]> {
+  const prepared: PreparedPlan[] = [];
+  const problems: InputError[] = [];
+  for (const file of files) {
+    try {
+      prepared.push(await preparePlan(file, bench, o));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(err); // format() gives one located line per problem, also for several
+    }
+  }
+  if (problems.length) throw new InputError(problems.map((p) => p.format()).join('\n'));
+  return prepared;
+}
+
+/** The bench boards a run uses, each once, by device ID. */
+export function boardsUsed(prepared: readonly PreparedPlan[]): Map<string, BenchBoard> {
+  const used = new Map<string, BenchBoard>();
+  for (const p of prepared) for (const b of p.boards) used.set(b.bench.id, b.bench);
+  return used;
+}

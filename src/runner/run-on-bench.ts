@@ -1,0 +1,114 @@
+// The run, owned here from start to end. Everything that can be checked
+// without a board is checked first (InputError, exit 2, nothing touched);
+// then the boards are locked, the bench made reachable (the simulated bench
+// started), the boards opened and the plans run. The reports are written in
+// `finally`: a run cut short (Ctrl-C, a board in use, a bench that would
+// not start) still leaves a valid report that says why and bails out, and
+// every board is closed and unlocked first. The CLI hands in parsed options
+// and shows what the watcher hears.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openBoards } from '../board/open-bench.js';
+import type { LoadedBench } from '../bench/loader.js';
+import type { Board } from '../core/board-contract.js';
+import { InputError } from '../core/errors.js';
+import type { RunReport } from '../report/model.js';
+import { exitStatus, type ExitStatus } from '../report/verdict.js';
+import { writeReports, type WrittenReport } from '../report/write.js';
+import { bailOut, bailOutIfStopped } from './bail-out.js';
+import { openBenchSession, type BenchSession } from './bench-session.js';
+import { lockBoard, type BoardLock } from './board-lock.js';
+import { boardsUsed, preparePlans } from './prepare.js';
+import type { StepEvent } from './run-board.js';
+import { newRunId } from './run-id.js';
+import { emptyReport, runPlans, type PlannedRun } from './run-plans.js';
+
+/** How long a run waits for a board another run holds, unless told (--lock-wait). */
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
+
+export interface RunRequest {
+  /** Plan files, in the order they run; each on its boards in parallel. */
+  plans: readonly string[];
+  bench: LoadedBench;
+  /** Only these boards of the bench (--board). */
+  only?: readonly string[];
+  /** Each plan this many times on each board (--repeat); 1 when absent. */
+  repeat?: number;
+  /** How long to wait for a board another run holds (--lock-wait). */
+  lockWaitMs?: number;
+  /** The run's report folder; reports/<run-id> under the current folder when absent. */
+  reportDir?: string;
+  /** Extra copies of the reports (--tap, --junit, --json). */
+  copies?: { tap?: string; junit?: string; json?: string };
+  rigVersion: string;
+  /** Stops the run (Ctrl-C, SIGTERM): steps end, boards are released, the report is still written and bails out with the reason. */
+  signal?: AbortSignal;
+  /** How the bench is reached; openBenchSession (which starts a simulated bench) when absent. */
+  openSession?: (bench: LoadedBench) => Promise<BenchSession>;
+}
+
+/** What a run tells whoever shows it; every callback is optional. */
+export interface RunWatcher {
+  /** The run is about to lock and open its boards. */
+  started?(run: { runId: string; dir: string; boards: string[] }): void;
+  /** A step begins (no result) or ends (with its result). */
+  step?(event: StepEvent): void;
+  /** What a board's step is doing now. */
+  note?(board: string, text: string): void;
+  /** The run was cut short by `err` outside any step; the report bails out with it. */
+  bailedOut?(err: unknown): void;
+  /** The reports are written (run folder first). */
+  written?(files: readonly WrittenReport[]): void;
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  written: WrittenReport[];
+  exitCode: ExitStatus;
+}
+
+export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {}): Promise<RunOutcome> {
+  const { bench } = request.bench;
+  const prepared = await preparePlans(request.plans, bench, { only: request.only, repeat: request.repeat });
+  const signal = request.signal ?? new AbortController().signal;
+  const runId = newRunId();
+  const dir = resolve(request.reportDir ?? join('reports', runId));
+  mkdirSync(dir, { recursive: true });
+  const used = boardsUsed(prepared);
+  const runs: PlannedRun[] = prepared.map((p) => ({ loaded: p.loaded, boards: [] }));
+  let report = emptyReport({ runId, rigVersion: request.rigVersion, bench: bench.name, runs });
+  const locks: BoardLock[] = [];
+  let session: BenchSession | undefined;
+  let boards = new Map<string, Board | Error>();
+  let written: WrittenReport[] = [];
+  watch.started?.({ runId, dir, boards: [...used.values()].map((b) => b.name) });
+  try {
+    for (const b of used.values()) {
+      locks.push(await lockBoard(b.id, { board: b.name, runId }, { waitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, signal }));
+    }
+    session = await (request.openSession ?? openBenchSession)(request.bench);
+    const wanted = session.boards.filter((b) => used.has(b.id));
+    boards = await openBoards(session.access, wanted, { artifactsDir: (b) => join(dir, b.name) });
+    prepared.forEach((p, i) => {
+      runs[i]!.boards = p.boards.map((b) => ({ bench: b.bench, board: boards.get(b.bench.id) ?? new Error('not opened'), firmware: b.firmware }));
+    });
+    report = await runPlans({
+      runId, rigVersion: request.rigVersion, bench: bench.name, timeScale: bench.timeScale, runs, signal,
+      onStep: (e) => watch.step?.(e), onNote: (b, t) => watch.note?.(b, t),
+    }, report);
+  } catch (err) {
+    // Input errors were raised before any board was touched; anything else here is the rig's reach.
+    if (err instanceof InputError) throw err;
+    watch.bailedOut?.(err);
+    bailOut(report, prepared, err);
+  } finally {
+    bailOutIfStopped(report, signal);
+    report.endedAt = new Date().toISOString();
+    await Promise.allSettled([...boards.values()].map((b) => (b instanceof Error ? undefined : b.close())));
+    await Promise.allSettled([session?.close()]);
+    for (const l of locks) l.release();
+    written = await writeReports(report, { dir, ...request.copies });
+    watch.written?.(written);
+  }
+  return { report, written, exitCode: exitStatus(report) };
+}
