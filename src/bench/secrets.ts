@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import { z } from 'zod';
 import type { SourcePlace } from '../core/errors.js';
 import { withFix } from '../yaml/describe.js';
+import type { Bench } from './schema.js';
 
 function errorCode(err: unknown): string | undefined {
   return err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined;
@@ -25,7 +26,8 @@ export async function resolveSecret(ref: SecretRef, what = 'cloud token', env: N
       try {
         text = await readFile(ref.path, 'utf8');
       } catch (err) {
-        const why = errorCode(err) === 'ENOENT' ? 'does not exist' : errorCode(err) === 'EACCES' ? 'is not readable' : 'cannot be read';
+        const code = errorCode(err);
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable' : code === 'EISDIR' ? 'is a folder, not a file' : 'cannot be read';
         throw new InputError(`${what}: file ${ref.path} ${why}`, ref.place, 'write the token alone into that file (mode 600)');
       }
       const value = text.trim();
@@ -53,3 +55,12 @@ export const SecretRefSchema = z
   .regex(REF_RE, { error: (iss) => (typeof iss.input === 'string' && /^(env|file):/.test(iss.input) ? withFix('env: needs a variable name, file: a path', 'e.g. env:PARTICLE_ACCESS_TOKEN or file:~/.particle-token') : INLINE) })
   .transform((text): SecretRef => (text.startsWith('env:') ? { source: 'env', name: text.slice(4) } : { source: 'file', path: text.slice(5) }))
   .meta({ description: 'env:NAME or file:PATH; never the token itself' });
+
+/**
+ * Every secret the bench names can be read (the values are dropped): a bench
+ * whose token variable is unset or whose token file is missing, empty or a
+ * folder is bad input for `rig validate` as much as for `rig run`.
+ */
+export async function checkBenchSecrets(bench: Bench, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (bench.cloud && !bench.simulator) await resolveSecret(bench.cloud.token, 'cloud token', env);
+}

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { openBoards } from '../board/open-bench.js';
 import type { LoadedBench } from '../bench/loader.js';
 import type { Board } from '../core/board-contract.js';
-import { InputError } from '../core/errors.js';
+import { InfraError, InputError } from '../core/errors.js';
+import { checkBenchSecrets } from '../bench/secrets.js';
 import type { RunReport } from '../report/model.js';
 import { exitStatus, type ExitStatus } from '../report/verdict.js';
 import { writeReports, type WrittenReport } from '../report/write.js';
@@ -70,6 +71,8 @@ export interface RunOutcome {
 export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {}): Promise<RunOutcome> {
   const { bench } = request.bench;
   const prepared = await preparePlans(request.plans, bench, { only: request.only, repeat: request.repeat });
+  // A token that cannot be read is bad input, found before a run folder exists to hold a report.
+  await checkBenchSecrets(bench);
   const signal = request.signal ?? new AbortController().signal;
   const runId = newRunId();
   const dir = resolve(request.reportDir ?? join('reports', runId));
@@ -97,10 +100,11 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
       onStep: (e) => watch.step?.(e), onNote: (b, t) => watch.note?.(b, t),
     }, report);
   } catch (err) {
-    // Input errors were raised before any board was touched; anything else here is the rig's reach.
+    // Input found wrong this late still leaves a report that says the run did not happen, never
+    // an empty one a CI tool reads as green; anything else here is the rig's reach.
+    bailOut(report, prepared, err instanceof InputError ? new InfraError(`the run did not start: ${err.format()}`) : err);
     if (err instanceof InputError) throw err;
     watch.bailedOut?.(err);
-    bailOut(report, prepared, err);
   } finally {
     bailOutIfStopped(report, signal);
     report.endedAt = new Date().toISOString();

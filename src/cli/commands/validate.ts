@@ -2,6 +2,7 @@
 // to each board it selects, checked without touching a board.
 import { loadBench } from '../../bench/loader.js';
 import { benchFileFor } from '../../bench/default.js';
+import { checkBenchSecrets } from '../../bench/secrets.js';
 import { ExitCode, InputError } from '../../core/errors.js';
 import { loadPlan } from '../../plan/loader.js';
 import { selectBoards } from '../../plan/select.js';
@@ -33,6 +34,7 @@ async function validatePlan(file: string, bench: Awaited<ReturnType<typeof loadB
 export async function validateCommand(plans: string[], opts: { bench?: string }): Promise<number> {
   const benchFile = benchFileFor(opts.bench);
   const bench = await loadBench(benchFile.file);
+  await checkBenchSecrets(bench.bench);
   process.stdout.write(`bench ${bench.bench.name}: ok (${bench.file}; ${benchFile.reason})\n`);
   let failed = false;
   for (const file of plans) {
