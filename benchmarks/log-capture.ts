@@ -22,6 +22,7 @@
 // nothing, or in which the plain reader itself lost bytes (the rate is past
 // what a PTY reader keeps up with, so it measures the port, not the capture),
 // is NOT MEASURED, and says why.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialLogCapture } from '../src/board/log-capture.js';
@@ -81,6 +82,8 @@ export interface ReaderFigures {
   windowMs: number;
   /** What the board wrote, per wall second of the windows. */
   boardKBps: number;
+  /** The same in lines (what the simulated board managed, against what the app asks for). */
+  boardLinesPerSecond: number;
   /** What the reader got, per wall second of the windows. */
   readKBps: number;
 }
@@ -93,6 +96,8 @@ export interface CaptureRow {
   plain: ReaderFigures;
   /** rig readKBps / plain readKBps. */
   ratio: number;
+  /** The machine's 1-minute load average when the rate was done: other work on the bench computer drops bytes too. */
+  load: number;
   verdict: Verdict;
   /** Why the row is NOT MEASURED or MISSED. */
   why?: string;
@@ -108,12 +113,16 @@ interface WindowCount {
 }
 
 const SETTLE = { quietMs: 150, limitMs: 20_000 };
+const APP_LINE = /\[app\] INFO: /;
+const APP_START_LIMIT_MS = 60_000;
 
 /** A reader of the port for one window: the rig's capture or the plain one. */
 interface Reader {
   bytes(): number;
   lineCount?(): number;
   linesFrom?(from: number): string[];
+  /** Resolves once the app's log has begun (rig reader only). */
+  appLogging?(withinMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -131,15 +140,17 @@ async function openRigReader(work: WorkDir, scale: number, board: { name: string
     bytes: () => capture.bytes,
     lineCount: () => capture.lines().length,
     linesFrom: (from) => capture.lines().slice(from).map((l) => l.text),
+    appLogging: async (withinMs) => (await capture.waitFor(APP_LINE, { withinMs })) !== undefined,
     close: () => capture.close(),
   };
 }
 
-function sum(windows: WindowCount[]): ReaderFigures {
+function sum(windows: WindowCount[], bytesPerLine: number): ReaderFigures {
   const t = windows.reduce((a, w) => ({ offered: a.offered + w.offered, sent: a.sent + w.sent, dropped: a.dropped + w.dropped, read: a.read + w.read, windowMs: a.windowMs + w.windowMs }),
     { offered: 0, sent: 0, dropped: 0, read: 0, windowMs: 0 });
   const perSecond = (bytes: number) => (t.windowMs > 0 ? round1(bytes / 1024 / (t.windowMs / 1000)) : Number.NaN);
-  return { windows: windows.length, ...t, windowMs: Math.round(t.windowMs), lost: t.offered - t.read, boardKBps: perSecond(t.offered), readKBps: perSecond(t.read) };
+  const linesPerSecond = t.windowMs > 0 && bytesPerLine > 0 ? Math.round(t.offered / bytesPerLine / (t.windowMs / 1000)) : Number.NaN;
+  return { windows: windows.length, ...t, windowMs: Math.round(t.windowMs), lost: t.offered - t.read, boardKBps: perSecond(t.offered), boardLinesPerSecond: linesPerSecond, readKBps: perSecond(t.read) };
 }
 
 /** Why a row cannot be judged, or undefined when it can. */
@@ -150,7 +161,7 @@ function unmeasured(rig: WindowCount[], plain: WindowCount[]): string | undefine
     const who = empty(rig) ? 'rig' : 'plain reader';
     return `no bytes flowed in a ${who} window: the board wrote ${e.offered} B, its port took ${e.sent} B, the reader got ${e.read} B`;
   }
-  const p = sum(plain);
+  const p = sum(plain, 0);
   if (p.lost !== 0) return `the plain reader itself lost ${p.lost} B of ${p.offered} B (port dropped ${p.dropped} B): at this rate the port, not the reader, is the limit`;
   return undefined;
 }
@@ -177,6 +188,8 @@ async function measure(work: WorkDir, scale: number, o: CaptureOptions): Promise
           ? await openRigReader(work, scale, board, id, n)
           : await startPlainReader(board.serial, work.path(`log-x${scale}`, `cat-${n}.out`));
         reader = current;
+        // The board boots after the simulator is up (seconds of wall time at a low scale): windows start once its app logs.
+        if (n === 1 && !(await current.appLogging?.(APP_START_LIMIT_MS))) throw new Error(`the board's app printed no log line within ${APP_START_LIMIT_MS / 1000} s`);
         const both = async () => ({ board: await readSerialCounters(sim.control.api, id), read: current.bytes(), lines: current.lineCount?.() ?? 0 });
         await usb((c) => c.enterListeningMode());
         const before = await settle(both, { ...SETTLE, what: 'the board and the reader (before)' });
@@ -193,9 +206,12 @@ async function measure(work: WorkDir, scale: number, o: CaptureOptions): Promise
       }
     }
 
-    const rig = sum(windows.rig);
-    const plain = sum(windows.plain);
     const gaps = windows.rig.map((w) => appLineGaps(w.lines ?? []));
+    // Every line of a window is an app line of the same length: bytes per line from what the rig captured.
+    const capturedLines = gaps.reduce((a, g) => a + g.lines, 0);
+    const bytesPerLine = capturedLines > 0 ? windows.rig.reduce((a, w) => a + w.read, 0) / capturedLines : Number.NaN;
+    const rig = sum(windows.rig, bytesPerLine);
+    const plain = sum(windows.plain, bytesPerLine);
     const why = unmeasured(windows.rig, windows.plain);
     const r = ratio(rig.readKBps, plain.readKBps);
     const met = rig.lost === 0 && r >= CAPTURE_RATIO_TARGET;
@@ -205,7 +221,8 @@ async function measure(work: WorkDir, scale: number, o: CaptureOptions): Promise
     return {
       scale,
       linesPerSecond: MAX_LOG_RATE * scale,
-      rig: { ...rig, appLines: gaps.reduce((a, g) => a + g.lines, 0), missingLines: gaps.reduce((a, g) => a + g.missing, 0) },
+      rig: { ...rig, appLines: capturedLines, missingLines: gaps.reduce((a, g) => a + g.missing, 0) },
+      load: round1(loadavg()[0] ?? Number.NaN),
       plain,
       ratio: r,
       verdict: judged(met, why),

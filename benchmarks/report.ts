@@ -46,23 +46,26 @@ export function parallelText(r: ParallelResult): string {
 export function captureText(rows: CaptureRow[]): string {
   const table = rows.map((r) => [
     `x${r.scale}`, r.linesPerSecond.toLocaleString('en'),
-    `${r.rig.boardKBps} / ${r.plain.boardKBps}`,
+    `${r.rig.boardLinesPerSecond.toLocaleString('en')} / ${r.plain.boardLinesPerSecond.toLocaleString('en')}`,
     r.rig.read, r.rig.lost, r.rig.readKBps,
     r.plain.read, r.plain.lost, r.plain.readKBps,
-    r.ratio, r.rig.missingLines, r.verdict,
+    r.ratio, r.rig.missingLines, r.load, r.verdict,
   ]);
   const notes = rows.filter((r) => r.why).map((r) => `  x${r.scale} ${r.verdict}: ${r.why}`);
   const windows = rows[0] ? `${rows[0].rig.windows} windows of each reader per scale, alternating` : '';
   return [
     `LOG CAPTURE: the rig's SerialLogCapture vs a plain reader (stty raw + cat) of the same PTY, same board, same rate`,
     `(target: 0 bytes lost and throughput >= ${CAPTURE_RATIO_TARGET} x the plain reader's, at rates where the plain reader loses nothing)`,
-    formatTable(['scale', 'lines/s asked', 'board wrote KB/s rig/cat', 'rig got B', 'rig lost B', 'rig KB/s', 'cat got B', 'cat lost B', 'cat KB/s', 'ratio', 'rig missing lines', 'target'], table),
+    formatTable(['scale', 'lines/s asked', 'lines/s written rig/cat', 'rig got B', 'rig lost B', 'rig KB/s', 'cat got B', 'cat lost B', 'cat KB/s', 'ratio', 'rig missing lines', 'load', 'target'], table),
     ...notes,
     `lost = what the board wrote (counted board side, bench control GET /v1/boards) minus what the reader got; KB/s = got / window wall time;`,
     `ratio = rig KB/s / cat KB/s. ${windows}; each window bounded at both ends by listening mode (log silent, port untouched),`,
-    'settled before each count. The app writes a batch per 4 ms tick (1000 x scale x 4 ms lines); a batch the PTY (~16 KB) cannot hold',
-    'is dropped board side whoever reads. missing lines = app lines absent from the rig\'s capture by their 1 ms board-time stamps.',
-    'A row where no bytes flowed, or where the plain reader itself lost bytes, is NOT MEASURED.',
+    'settled before each count. lines/s written = what the simulated board managed (one process; past ~x50 it cannot write what its app',
+    'asks). It writes a batch per 4 ms tick; whatever the PTY (~16 KB) cannot hold when the reader is not scheduled in time is dropped board',
+    'side, so load on the machine (load = 1-min load average, 2 CPUs) costs bytes whoever reads. missing lines = app lines absent from the',
+    'rig\'s capture by their 1 ms board-time stamps. A row where no bytes flowed, or where the plain reader itself lost bytes, is NOT MEASURED.',
+    'Readers first open the port 300 ms after it appears: a host that opens a younger port while the simulator is busy is taken for the',
+    'simulator\'s own set-up, and the port takes no output once it is a second old (why x200 or x1000 used to show `sent 0 ... MET`).',
   ].join('\n');
 }
 

@@ -1,8 +1,11 @@
 // The reference reader of a serial port: the least any program could do to
-// read it. `stty raw -echo` (one tcsetattr, as any serial program does when
-// it opens a port: the simulated port, like a board's USB CDC, counts that
-// as a host opening it and takes output from then on), then `cat` of the
-// tty into a file. What it read is the file's size.
+// read it. `stty raw -echo`, then `cat` of the tty into a file; what it read
+// is the file's size. The stty is needed on the simulated bench: a PTY gives
+// no sign of an open() as such, so the simulated port takes the host's first
+// settings change (any serial program makes one when it opens a port) for
+// the host opening it, and a port no host has opened takes no board output
+// once it is a second old (src/sim/serial/pty-line.ts): a bare `cat` would
+// read nothing there.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface PlainReader {
   /** /dev/pts/N that cat reads. */
   readonly tty: string;
+  /** cat's process ID. */
+  readonly pid: number;
   /** Bytes cat has written to its file so far. */
   bytes(): number;
   close(): Promise<void>;
@@ -54,6 +59,7 @@ export async function startPlainReader(link: string, out: string): Promise<Plain
   }
   return {
     tty,
+    pid: child.pid ?? -1,
     bytes: () => {
       try {
         return statSync(out).size;
