@@ -150,7 +150,7 @@ export function targetStatuses(s: Summary): Record<string, TargetStatus> {
     const rows = s.logCapture;
     const judgedRows = rows.filter((r) => r.verdict !== 'NOT MEASURED');
     const notMeasured = rows.filter((r) => r.verdict === 'NOT MEASURED').map((r) => `x${r.scale}`);
-    const missed = rows.filter((r) => r.verdict === 'MISSED').map((r) => `x${r.scale}`);
+    const missed = rows.filter((r) => r.verdict === 'MISSED').map((r) => `x${r.scale} (${r.rig.lost !== 0 ? `${r.rig.lost} B lost` : `ratio ${r.ratio}`})`);
     t.captureRatio = {
       value: judgedRows.length ? Math.min(...judgedRows.map((r) => r.ratio)) : Number.NaN,
       target: `>= ${CAPTURE_RATIO_TARGET} x plain reader and 0 B lost, where the plain reader loses none`,
