@@ -162,7 +162,7 @@ function unmeasured(rig: WindowCount[], plain: WindowCount[]): string | undefine
     return `no bytes flowed in a ${who} window: the board wrote ${e.offered} B, its port took ${e.sent} B, the reader got ${e.read} B`;
   }
   const p = sum(plain, 0);
-  if (p.lost !== 0) return `the plain reader itself lost ${p.lost} B of ${p.offered} B (port dropped ${p.dropped} B): at this rate the port, not the reader, is the limit`;
+  if (p.lost !== 0) return `the plain reader itself lost ${p.lost} B of ${p.offered} B (port dropped ${p.dropped} B): at this rate even a plain reader does not keep the port's ~16 KB buffer from overflowing`;
   return undefined;
 }
 
