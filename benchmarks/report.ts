@@ -1,16 +1,18 @@
 // What `npm run bench` prints: a table per benchmark with MET / MISSED next
 // to each target, the method in a sentence, and one JSON line at the end
 // for programs (a trend over nights).
-import type { CaptureRow } from './log-capture.js';
+import { DFU_TARGET_RATIO, type DfuRow } from './dfu.js';
+import { CAPTURE_RATIO_TARGET, type CaptureRow } from './log-capture.js';
+import type { OtaRow } from './ota.js';
 import { OVERHEAD_TARGET_MS, type OverheadResult } from './overhead.js';
 import { PARALLEL_TARGET_RATIO, type ParallelResult } from './parallel.js';
-import { formatTable, verdict } from './lib/table.js';
+import { formatTable, judged, type Verdict } from './lib/table.js';
 
 export function overheadText(r: OverheadResult, ownScale: number, scales: [number, number]): string {
-  const rows = r.rows.map((x) => [x.kind, x.method, x.boardMs, x.samples, x.wallMedianMs, x.wallHighMedianMs ?? '', x.medianMs, x.p95Ms, verdict(x.medianMs < OVERHEAD_TARGET_MS)]);
+  const rows = r.rows.map((x) => [x.kind, x.method, x.boardMs, x.samples, x.wallMedianMs, x.wallHighMedianMs ?? '', x.medianMs, x.p95Ms, judged(x.medianMs < OVERHEAD_TARGET_MS, x.samples === 0 ? 'no sample' : undefined)]);
   for (const m of ['known', 'fitted'] as const) {
     const o = r.overall[m];
-    rows.push([`ALL (${m})`, m, '', o.samples, '', '', o.medianMs, o.p95Ms, verdict(o.medianMs < OVERHEAD_TARGET_MS)]);
+    rows.push([`ALL (${m})`, m, '', o.samples, '', '', o.medianMs, o.p95Ms, judged(o.medianMs < OVERHEAD_TARGET_MS, o.samples === 0 ? 'no sample' : undefined)]);
   }
   return [
     `RIG OVERHEAD PER STEP: wall - board time / time scale (target: median < ${OVERHEAD_TARGET_MS} ms)`,
@@ -32,7 +34,7 @@ export function parallelText(r: ParallelResult): string {
   return [
     `PARALLELISM: smoke plan on ${r.many.boards} boards vs 1 (target: wall-time ratio < ${PARALLEL_TARGET_RATIO})`,
     formatTable(['run', 'boards', 'passed', 'rig run wall ms (best)', 'report span ms (best)', 'every round wall ms'], runs),
-    `ratio ${r.many.boards} / slowest alone: ${r.ratioWall} (rig run wall)  ${verdict(r.ratioWall < PARALLEL_TARGET_RATIO)};  ${r.ratioRun} (report span)`,
+    `ratio ${r.many.boards} / slowest alone: ${r.ratioWall} (rig run wall)  ${judged(r.ratioWall < PARALLEL_TARGET_RATIO, r.many.passed < r.many.boards || r.singles.some((x) => x.passed < x.boards) ? 'a board failed' : undefined)};  ${r.ratioRun} (report span)`,
     '',
     'where it goes (median step wall ms):',
     formatTable(['step kind', 'alone', `${r.many.boards} at once`, 'x'], kinds),
@@ -43,35 +45,128 @@ export function parallelText(r: ParallelResult): string {
 
 export function captureText(rows: CaptureRow[]): string {
   const table = rows.map((r) => [
-    `x${r.scale}`, (r.scale * 1000).toLocaleString('en'), r.offered, r.sent, r.dropped, r.captured, r.equal ? 'yes' : 'NO', r.throughputKBps, r.appLines, r.appLineGaps, verdict(r.equal),
+    `x${r.scale}`, r.linesPerSecond.toLocaleString('en'),
+    `${r.rig.boardLinesPerSecond.toLocaleString('en')} / ${r.plain.boardLinesPerSecond.toLocaleString('en')}`,
+    r.rig.read, r.rig.lost, r.rig.readKBps,
+    r.plain.read, r.plain.lost, r.plain.readKBps,
+    r.ratio, r.rig.missingLines, r.load, r.verdict,
+  ]);
+  const notes = rows.filter((r) => r.why).map((r) => `  x${r.scale} ${r.verdict}: ${r.why}`);
+  const windows = rows[0] ? `${rows[0].rig.windows} windows of each reader per scale, alternating` : '';
+  return [
+    `LOG CAPTURE: the rig's SerialLogCapture vs a plain reader (stty raw + cat) of the same PTY, same board, same rate`,
+    `(target: 0 bytes lost and throughput >= ${CAPTURE_RATIO_TARGET} x the plain reader's, at rates where the plain reader loses nothing)`,
+    formatTable(['scale', 'lines/s asked', 'lines/s written rig/cat', 'rig got B', 'rig lost B', 'rig KB/s', 'cat got B', 'cat lost B', 'cat KB/s', 'ratio', 'rig missing lines', 'load', 'target'], table),
+    ...notes,
+    `lost = what the board wrote (counted board side, bench control GET /v1/boards) minus what the reader got; KB/s = got / window wall time;`,
+    `ratio = rig KB/s / cat KB/s. ${windows}; each window bounded at both ends by listening mode (log silent, port untouched),`,
+    'settled before each count. lines/s written = what the simulated board managed (one process; past ~x50 it cannot write what its app',
+    'asks). It writes a batch per 4 ms tick; whatever the PTY (~16 KB) cannot hold when the reader is not scheduled in time is dropped board',
+    'side, so load on the machine (load = 1-min load average, 2 CPUs) costs bytes whoever reads. missing lines = app lines absent from the',
+    'rig\'s capture by their 1 ms board-time stamps. A row where no bytes flowed, or where the plain reader itself lost bytes, is NOT MEASURED.',
+    'Readers first open the port 300 ms after it appears: a host that opens a younger port while the simulator is busy is taken for the',
+    'simulator\'s own set-up, and the port takes no output once it is a second old (why x200 or x1000 used to show `sent 0 ... MET`).',
+  ].join('\n');
+}
+
+export function dfuText(rows: DfuRow[]): string {
+  const table = rows.map((r) => [
+    r.board, r.imageBytes, r.rig.samples, r.rig.medianMs, r.rig.p95Ms, r.rig.dfuUtilMedianMs,
+    r.bare.samples, r.bare.medianMs, r.bare.p95Ms, r.bare.backMedianMs, r.ratio, r.ratioWithBack, r.verdict,
   ]);
   return [
-    'LOG CAPTURE: an app logging 1000 lines/s of board time, captured by SerialLogCapture (target: bytes captured = bytes sent)',
-    formatTable(['scale', 'lines/s offered', 'offered B', 'sent B', 'dropped B', 'captured B', 'equal', 'KB/s', 'app lines', 'missing', 'target'], table),
-    'offered = what the board wrote while its port existed; sent = what the port (PTY) took for the host; dropped = refused because',
-    'the port buffer was full (the reader was behind; the board writes a batch per 4 ms tick); captured = what the rig recorded.',
-    'Counted board side (bench control GET /v1/boards) and rig side over a window bounded at both ends by listening mode (log silent,',
-    'port untouched), settled before each count. missing = app lines absent by their 1 ms board-time stamps (all from dropped bytes).',
+    `FLASH VIA DFU: the rig's flash step vs a bare dfu-util -D of the same image on the same bus (target: step median <= ${DFU_TARGET_RATIO} x dfu-util median)`,
+    formatTable(['board', 'image B', 'n', 'rig step ms', 'p95', "rig's dfu-util ms", 'n', 'bare dfu-util ms', 'p95', 'board back ms', 'ratio', 'ratio vs dfu-util+back', 'target'], table),
+    ...rows.filter((r) => r.why).map((r) => `  ${r.board} ${r.verdict}: ${r.why}`),
+    "rig step = report.json durationMs of `flash: app, via: dfu` run right after `mode: dfu` (image check, dfu-util, the wait until the board",
+    "runs again); rig's dfu-util = the part of the step spent writing the image and running dfu-util (the step's flashMs). bare = spawn to exit of",
+    '`dfu-util -d 2b04:PID -a 0 -s ADDR:leave -D app.bin -S ID` with the environment the rig gives it (LD_PRELOAD libusb stand-in, RIG_USB_SOCKET),',
+    'the board sent to DFU mode beforehand by a particle-usb request (not timed); board back = from its exit until the board is on the bus in',
+    'serial mode again (board time: its reboot), which the step waits for and dfu-util does not. Rig and bare alternate in blocks; medians.',
+  ].join('\n');
+}
+
+export function otaText(rows: OtaRow[]): string {
+  const table = rows.map((r) => [
+    r.board, r.imageBytes, r.rig.samples, r.rig.medianMs, r.rig.p95Ms, r.bare.samples, r.bare.putMedianMs, r.bare.successMedianMs, r.bare.medianMs, r.bare.p95Ms, r.ratio, r.verdict,
+  ]);
+  return [
+    'FLASH VIA OTA: the rig\'s flash step with expect: applied vs curl PUT + the event stream (no target set: figures side by side)',
+    formatTable(['board', 'image B', 'n', 'rig step ms', 'p95', 'n', 'curl PUT ms', 'to success ms', 'to new app-hash ms', 'p95', 'ratio', 'target'], table),
+    ...rows.filter((r) => r.why).map((r) => `  ${r.board} ${r.verdict}: ${r.why}`),
+    'rig step = report.json durationMs of `flash: a|b, via: ota, expect: applied` (the cloud request, then the wait for the verdict from the',
+    'running app\'s SHA-256). bare = from the spawn of `curl -X PUT -F file=@app.bin .../v1/devices/ID` until, on an SSE stream opened',
+    'beforehand (node:http), `spark/flash/status success` and then `spark/device/app-hash` with the new hash have arrived. Two apps',
+    'alternate so every update changes what runs; rig and bare alternate in blocks; medians.',
   ].join('\n');
 }
 
 export interface Summary {
   overhead?: OverheadResult;
   parallel?: ParallelResult;
+  dfu?: DfuRow[];
+  ota?: OtaRow[];
   logCapture?: CaptureRow[];
   errors: Record<string, string>;
 }
 
-export function summaryJson(s: Summary): string {
-  const targets: Record<string, { value: number | boolean; target: string; met: boolean }> = {};
+export interface TargetStatus {
+  value: number;
+  target: string;
+  status: Verdict;
+  /** What was not measured, or what missed, in a few words. */
+  note?: string;
+}
+
+/** One status over rows: NOT MEASURED when none could be judged; MISSED when any judged row missed. */
+function overRows(verdicts: Verdict[]): Verdict {
+  const judgedRows = verdicts.filter((v) => v !== 'NOT MEASURED');
+  if (judgedRows.length === 0) return 'NOT MEASURED';
+  return judgedRows.every((v) => v === 'MET') ? 'MET' : 'MISSED';
+}
+
+export function targetStatuses(s: Summary): Record<string, TargetStatus> {
+  const t: Record<string, TargetStatus> = {};
   if (s.overhead) {
-    const v = s.overhead.overall.fitted.medianMs;
-    targets.overheadMedianMs = { value: v, target: `< ${OVERHEAD_TARGET_MS}`, met: v < OVERHEAD_TARGET_MS };
+    for (const m of ['known', 'fitted'] as const) {
+      const o = s.overhead.overall[m];
+      t[`overhead${m === 'known' ? 'Known' : 'Fitted'}MedianMs`] = {
+        value: o.medianMs, target: `< ${OVERHEAD_TARGET_MS} ms`, status: judged(o.medianMs < OVERHEAD_TARGET_MS, o.samples === 0 ? 'no step passed' : undefined),
+        ...(o.samples === 0 ? { note: 'no step passed' } : {}),
+      };
+    }
   }
-  if (s.parallel) targets.parallelRatio = { value: s.parallel.ratioWall, target: `< ${PARALLEL_TARGET_RATIO}`, met: s.parallel.ratioWall < PARALLEL_TARGET_RATIO };
+  if (s.parallel) {
+    const p = s.parallel;
+    const short = p.many.passed < p.many.boards || p.singles.some((x) => x.passed < x.boards);
+    t.parallelRatio = { value: p.ratioWall, target: `< ${PARALLEL_TARGET_RATIO}`, status: judged(p.ratioWall < PARALLEL_TARGET_RATIO, short ? 'a board failed' : undefined), ...(short ? { note: 'a board failed a round: its time is not a full run' } : {}) };
+  }
+  if (s.dfu) {
+    const worst = Math.max(...s.dfu.map((r) => r.ratio));
+    const missed = s.dfu.filter((r) => r.verdict === 'MISSED').map((r) => r.board);
+    t.dfuRatio = { value: worst, target: `<= ${DFU_TARGET_RATIO} x bare dfu-util`, status: overRows(s.dfu.map((r) => r.verdict)), ...(missed.length ? { note: `missed on ${missed.join(', ')}` } : {}) };
+  }
   if (s.logCapture) {
-    const equal = s.logCapture.every((r) => r.equal);
-    targets.captureEqual = { value: equal, target: 'captured = sent', met: equal };
+    const rows = s.logCapture;
+    const judgedRows = rows.filter((r) => r.verdict !== 'NOT MEASURED');
+    const notMeasured = rows.filter((r) => r.verdict === 'NOT MEASURED').map((r) => `x${r.scale}`);
+    const missed = rows.filter((r) => r.verdict === 'MISSED').map((r) => `x${r.scale} (${r.rig.lost !== 0 ? `${r.rig.lost} B lost` : `ratio ${r.ratio}`})`);
+    t.captureRatio = {
+      value: judgedRows.length ? Math.min(...judgedRows.map((r) => r.ratio)) : Number.NaN,
+      target: `>= ${CAPTURE_RATIO_TARGET} x plain reader and 0 B lost, where the plain reader loses none`,
+      status: overRows(rows.map((r) => r.verdict)),
+      ...(notMeasured.length || missed.length ? { note: [missed.length ? `missed at ${missed.join(', ')}` : '', notMeasured.length ? `not measured at ${notMeasured.join(', ')}` : ''].filter(Boolean).join('; ') } : {}),
+    };
   }
-  return JSON.stringify({ bench: 'particle-rig', at: new Date().toISOString(), targets, ...s });
+  return t;
+}
+
+export function summaryText(s: Summary): string {
+  const rows = Object.entries(targetStatuses(s)).map(([name, x]) => [name, x.value, x.target, x.status, x.note ?? '']);
+  for (const [name, err] of Object.entries(s.errors)) rows.push([name, Number.NaN, '', 'NOT MEASURED', `could not be measured: ${err.split('\n')[0]}`]);
+  return ['SUMMARY', formatTable(['target', 'value', 'target', 'status', 'note'], rows)].join('\n');
+}
+
+export function summaryJson(s: Summary): string {
+  return JSON.stringify({ bench: 'particle-rig', at: new Date().toISOString(), targets: targetStatuses(s), ...s });
 }

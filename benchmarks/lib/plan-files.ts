@@ -62,3 +62,10 @@ export async function knownTimePlan(path: string, rounds: number): Promise<Known
   await writeFile(path, stringify(plan));
   return { path, kinds: steps.map(stepKind), boardMs };
 }
+
+/** A plan of these steps (limits wide enough for any time scale), with its firmware entries as given. */
+export async function writeStepsPlan(path: string, name: string, firmware: Record<string, unknown>, steps: StepYaml[]): Promise<PlanFile> {
+  const plan = { plan: name, timeout: WIDE_PLAN_LIMIT, firmware, steps: steps.map((s) => ({ ...s, timeout: WIDE_STEP_LIMIT })) };
+  await writeFile(path, stringify(plan));
+  return { path, kinds: steps.map(stepKind) };
+}

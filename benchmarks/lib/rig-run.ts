@@ -12,6 +12,8 @@ export interface RigRunOptions {
   reportDir: string;
   /** Wall ms before the run is killed: a hung run must not hang the benchmark. */
   limitMs: number;
+  /** Added to the environment (an external bench's cloud token). */
+  env?: Record<string, string>;
 }
 
 export interface RigRun {
@@ -25,6 +27,7 @@ export async function runRig(o: RigRunOptions): Promise<RigRun> {
   const started = performance.now();
   const result = await execa(process.execPath, [RIG_BIN, 'run', o.plan, '--bench', o.bench, '--report-dir', o.reportDir], {
     cwd: ROOT,
+    env: o.env,
     reject: false,
     all: true,
     timeout: o.limitMs,

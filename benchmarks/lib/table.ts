@@ -22,7 +22,23 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), line(header.map((h) => '-'.repeat(h.length))), ...rows.map(line)].join('\n');
 }
 
+export type Verdict = 'MET' | 'MISSED' | 'NOT MEASURED';
+
 /** "MET" or "MISSED" next to a target, as the issue asks. */
 export function verdict(met: boolean): 'MET' | 'MISSED' {
   return met ? 'MET' : 'MISSED';
+}
+
+/**
+ * A target judged on a measurement that may not exist: NOT MEASURED when
+ * `unmeasured` names why (no bytes flowed, the reference itself failed, no
+ * sample), never MET on nothing.
+ */
+export function judged(met: boolean, unmeasured: string | undefined): Verdict {
+  return unmeasured !== undefined ? 'NOT MEASURED' : verdict(met);
+}
+
+/** a / b rounded to 2 decimals; NaN when either is missing or b is 0. */
+export function ratio(a: number, b: number): number {
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? Math.round((a / b) * 100) / 100 : Number.NaN;
 }

@@ -3,6 +3,7 @@
 // stand-in, exactly the command line the rig runs on a real bench.
 import t, { type Test } from 'tap';
 import { execa } from 'execa';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,25 @@ t.test('an image the board\'s memory map cannot take is a FlashRejectedError; th
   t.ok(err instanceof FlashRejectedError, String(err));
   t.match((err as FlashRejectedError).message, /memory map has no room for the image: Last page at 0x000b4fff is not writeable/);
   t.equal(board.mode, 'dfu');
+});
+
+t.test('the image\'s temporary file is gone after a flash, written or refused', async (t) => {
+  const { access, handle } = await bench(t, ['photon']);
+  const tmp = process.env.TMPDIR;
+  process.env.TMPDIR = t.testdir({});
+  t.teardown(() => void (tmp === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = tmp)));
+  const board = handle('photon');
+  const target = { deviceId: board.id, platform: PLATFORMS.photon };
+  await intoDfu(board);
+  await t.rejects(flashDfu(access, target, imageOf('argon', { version: 3 })), FlashRejectedError, 'refused');
+  t.same(readdirSync(process.env.TMPDIR), [], 'nothing left after a refusal');
+  const fw = imageOf('photon', { version: 43 });
+  let during: string[] = [];
+  await flashDfu(access, target, fw, { onProgress: () => void (during = during.length ? during : readdirSync(process.env.TMPDIR as string)) });
+  t.match(during, [/^rig-dfu-/], 'while dfu-util ran, the image was in a folder of its own there');
+  t.same(readdirSync(process.env.TMPDIR), [], 'nothing left after a write');
+  await until(() => board.mode === 'normal' && board.usb === 'serial', 'photon back in normal mode');
+  t.equal(board.runningAppHash(), fw.info.sha256, 'and the board runs what the file held');
 });
 
 t.test('no board in DFU mode: InfraError telling to put it in DFU mode', async (t) => {
