@@ -8,12 +8,10 @@
 // board's looks (BoardOnUsb: where it is, waits, boots), its state (to keep
 // that the rig asked for safe mode), the bus for the requests and the serial
 // line for the fallbacks.
-import type { BoardMode } from '../core/domain.js';
-import { InfraError } from '../core/errors.js';
-import { sleep } from '../core/clock.js';
 import type { BoardModule, BoardPresence } from '../core/board-contract.js';
-import type { BenchClock } from '../core/clock.js';
-import type { DeviceId } from '../core/domain.js';
+import { sleep, type BenchClock } from '../core/clock.js';
+import type { BoardMode, DeviceId } from '../core/domain.js';
+import { InfraError } from '../core/errors.js';
 import { dfuByBaud, enterSafeModeKey, leaveListening, listeningByBaud, type SerialLine } from '../transport/serial.js';
 import { withUsbControl, type UsbBus, type UsbControl } from '../transport/usb.js';
 import type { BoardState } from './board-state.js';
