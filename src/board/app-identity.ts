@@ -3,12 +3,18 @@
 // USB does not say; the cloud's spark/device/app-hash where it is from the
 // board's current boot. The hash is the one honest proof of an update. What
 // a boot runs cannot change before the next boot, so each answer is asked
-// once per boot and kept with it.
+// once per boot and kept with it (in the board's state). Given the board's
+// looks (BoardOnUsb), its mode machine (to visit listening mode), the serial
+// line and the cloud's events.
 import { InfraError } from '../core/errors.js';
 import type { Boot, BoardModule, BoardPresence, RunningApp } from '../core/board-contract.js';
+import type { BenchClock } from '../core/clock.js';
 import type { SystemInfo } from '../core/module-listing.js';
-import { readSystemInfo } from '../transport/serial.js';
-import { ModalBoard } from './modes.js';
+import type { CloudEventLog } from '../transport/cloud.js';
+import { readSystemInfo, type SerialLine } from '../transport/serial.js';
+import type { BoardState } from './board-state.js';
+import type { ModeMachine } from './modes.js';
+import type { BoardOnUsb } from './on-usb.js';
 
 const APP_HASH = 'spark/device/app-hash';
 const SERIAL_REPLY_MS = 20_000;
@@ -16,13 +22,45 @@ const SERIAL_REPLY_MS = 20_000;
 const mainUserPart = (modules: readonly BoardModule[]): BoardModule | undefined =>
   modules.find((m) => m.func === 'user-part' && m.location === 'main');
 
-export abstract class IdentifiedBoard extends ModalBoard {
+/** What AppIdentity is given. */
+export interface AppIdentityReach {
+  /** The board's name, for messages. */
+  name: string;
+  clock: BenchClock;
+  /** The board's serial port, lent by its log capture: `s` in listening mode. */
+  serial: SerialLine;
+  /** The board's cloud events (spark/device/app-hash); undefined without a cloud. */
+  events: CloudEventLog | undefined;
+  usb: BoardOnUsb;
+  modes: ModeMachine;
+  state: BoardState;
+}
+
+export class AppIdentity {
+  readonly #name: string;
+  readonly #clock: BenchClock;
+  readonly #serial: SerialLine;
+  readonly #events: CloudEventLog | undefined;
+  readonly #usb: BoardOnUsb;
+  readonly #modes: ModeMachine;
+  readonly #state: BoardState;
+
+  constructor(reach: AppIdentityReach) {
+    this.#name = reach.name;
+    this.#clock = reach.clock;
+    this.#serial = reach.serial;
+    this.#events = reach.events;
+    this.#usb = reach.usb;
+    this.#modes = reach.modes;
+    this.#state = reach.state;
+  }
+
   async modules(signal?: AbortSignal): Promise<BoardModule[]> {
     // Telling the mode may already have read this boot's modules.
-    const { mode, modules, boot } = await this.read(signal);
+    const { mode, modules, boot } = await this.#usb.read(signal);
     if (mode === 'absent' || !boot) throw this.#notOnUsb('its modules');
-    if (mode === 'dfu') throw new InfraError(`${this.name} is in DFU mode, where Device OS does not list its modules`, 'leave DFU mode first (a mode: normal step)');
-    return modules ?? (await this.moduleInfo(boot, signal)) ?? (await this.serialInfo(mode, boot, signal)).modules;
+    if (mode === 'dfu') throw new InfraError(`${this.#name} is in DFU mode, where Device OS does not list its modules`, 'leave DFU mode first (a mode: normal step)');
+    return modules ?? (await this.#usb.moduleInfo(boot, signal)) ?? (await this.#serialInfo(mode, boot, signal)).modules;
   }
 
   /**
@@ -31,7 +69,7 @@ export abstract class IdentifiedBoard extends ModalBoard {
    * board off the cloud (a board that just booted publishes it as it connects).
    */
   async runningApp(signal?: AbortSignal, o: { cloudWaitMs?: number } = {}): Promise<RunningApp> {
-    const { mode, modules, boot } = await this.read(signal);
+    const { mode, modules, boot } = await this.#usb.read(signal);
     if (mode === 'absent' || !boot) {
       // Off USB (unplugged) is not off the air: the cloud may still know.
       const hash = this.#cloudHash(undefined);
@@ -47,11 +85,11 @@ export abstract class IdentifiedBoard extends ModalBoard {
     const fresh = this.#cloudHash(boot);
     if (fresh) return { hash: fresh, source: 'cloud', mode };
     // Listening mode takes the board off the cloud: ask it once per boot, not at every look.
-    const kept = this.state.serialInfo(boot);
+    const kept = this.#state.serialInfo(boot);
     if (kept) return { hash: mainUserPart(kept.modules)?.hash, source: 'serial', mode };
     const heard = await this.#awaitCloudHash(boot, o.cloudWaitMs ?? 0, signal);
     if (heard) return { hash: heard, source: 'cloud', mode };
-    const info = await this.serialInfo(mode, boot, signal);
+    const info = await this.#serialInfo(mode, boot, signal);
     return { hash: mainUserPart(info.modules)?.hash, source: 'serial', mode };
   }
 
@@ -60,25 +98,25 @@ export abstract class IdentifiedBoard extends ModalBoard {
    * there and brought back (Device OS leaves listening mode for the mode it
    * was in). Kept when the board is still in the same boot afterwards.
    */
-  protected async serialInfo(now: BoardPresence, boot: Boot, signal?: AbortSignal): Promise<SystemInfo> {
-    const kept = this.state.serialInfo(boot);
+  async #serialInfo(now: BoardPresence, boot: Boot, signal?: AbortSignal): Promise<SystemInfo> {
+    const kept = this.#state.serialInfo(boot);
     if (kept) return kept;
-    if (now !== 'listening') await this.enterMode('listening', signal);
+    if (now !== 'listening') await this.#modes.enterMode('listening', signal);
     let info: SystemInfo;
     try {
-      info = await this.log.use((port) => readSystemInfo(port, { timeoutMs: this.clock.wallMsWithRigWork(SERIAL_REPLY_MS, 2000), signal }), { signal });
+      info = await this.#serial.use((port) => readSystemInfo(port, { timeoutMs: this.#clock.wallMsWithRigWork(SERIAL_REPLY_MS, 2000), signal }), { signal });
     } finally {
-      if (now !== 'listening' && now !== 'absent' && now !== 'dfu' && !signal?.aborted) await this.enterMode(now, signal);
+      if (now !== 'listening' && now !== 'absent' && now !== 'dfu' && !signal?.aborted) await this.#modes.enterMode(now, signal);
     }
-    if (this.boots.current === boot) this.state.keepSerialInfo(boot, info);
+    if (this.#usb.boots.current === boot) this.#state.keepSerialInfo(boot, info);
     return info;
   }
 
   /** The latest app hash the cloud reported, if it is from `boot` (from any boot: undefined). */
   #cloudHash(boot: Boot | undefined): string | undefined {
-    const e = this.events?.latest(APP_HASH);
+    const e = this.#events?.latest(APP_HASH);
     if (!e || e.name !== APP_HASH) return undefined;
-    return !boot || this.boots.bootOf(e) === boot ? e.data.trim().toLowerCase() : undefined;
+    return !boot || this.#usb.boots.bootOf(e) === boot ? e.data.trim().toLowerCase() : undefined;
   }
 
   /**
@@ -87,7 +125,7 @@ export abstract class IdentifiedBoard extends ModalBoard {
    * board published it unheard, so there is nothing to wait for.
    */
   async #awaitCloudHash(boot: Boot, withinMs: number, signal?: AbortSignal): Promise<string | undefined> {
-    const log = this.events;
+    const log = this.#events;
     if (!log || boot.why === 'found') return undefined;
     const left = withinMs - (Date.now() - boot.startedAt);
     if (left <= 0) return undefined;
@@ -96,6 +134,6 @@ export abstract class IdentifiedBoard extends ModalBoard {
   }
 
   #notOnUsb(what: string): InfraError {
-    return new InfraError(`${this.name} is not on USB: cannot read ${what}`, 'is it plugged in and powered?');
+    return new InfraError(`${this.#name} is not on USB: cannot read ${what}`, 'is it plugged in and powered?');
   }
 }

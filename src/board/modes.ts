@@ -4,17 +4,21 @@
 // today; the serial line-coding trick or listening-mode keys where USB
 // control is refused) and verifies that the board arrived. Moves that
 // restart the board (into or out of DFU and safe mode) start a new boot;
-// listening mode is entered and left in place.
-import type { BoardMode } from '../core/domain.js';
-import { InfraError } from '../core/errors.js';
-import { sleep } from '../core/clock.js';
+// listening mode is entered and left in place. The machine is given the
+// board's looks (BoardOnUsb: where it is, waits, boots), its state (to keep
+// that the rig asked for safe mode), the bus for the requests and the serial
+// line for the fallbacks.
 import type { BoardModule, BoardPresence } from '../core/board-contract.js';
-import { dfuByBaud, enterSafeModeKey, leaveListening, listeningByBaud } from '../transport/serial.js';
-import { withUsbControl, type UsbControl } from '../transport/usb.js';
-import { BoardOnUsb, safeByModules } from './on-usb.js';
+import { sleep, type BenchClock } from '../core/clock.js';
+import type { BoardMode, DeviceId } from '../core/domain.js';
+import { InfraError } from '../core/errors.js';
+import { dfuByBaud, enterSafeModeKey, leaveListening, listeningByBaud, type SerialLine } from '../transport/serial.js';
+import { withUsbControl, type UsbBus, type UsbControl } from '../transport/usb.js';
+import type { BoardState } from './board-state.js';
+import { safeByModules, type BoardOnUsb } from './on-usb.js';
 import { REENUMERATE_BOARD_MS } from './timing.js';
 
-/** The moves between modes; each is a method of ModalBoard. */
+/** The moves between modes; each is a method of ModeMachine. */
 export type Transition = 'enterDfu' | 'leaveDfu' | 'enterListening' | 'leaveListening' | 'enterSafe' | 'leaveSafe';
 
 /** How to get to a mode: one move, through another mode first, or not at all, and why. */
@@ -24,7 +28,7 @@ const NOT_ON_USB: Route = { impossible: undefined, fix: 'is it plugged in and po
 
 /**
  * From each mode (rows) to each other mode. Two rows depend on the boot and
- * are refined in ModalBoard.route: Device OS leaves listening mode for the
+ * are refined in ModeMachine.route: Device OS leaves listening mode for the
  * mode it was in (normal or safe), and a board whose modules fail their
  * checks boots into safe mode again at every reset.
  */
@@ -66,23 +70,54 @@ function failing(modules: readonly BoardModule[]): string {
     .join(', ');
 }
 
-export abstract class ModalBoard extends BoardOnUsb {
+/** What the mode machine is given. */
+export interface ModeMachineReach {
+  /** The board's name, for messages. */
+  name: string;
+  id: DeviceId;
+  bus: UsbBus;
+  clock: BenchClock;
+  /** The board's serial port, lent by its log capture: the fallback way of asking. */
+  serial: SerialLine;
+  usb: BoardOnUsb;
+  state: BoardState;
+}
+
+export class ModeMachine {
+  readonly #name: string;
+  readonly #id: DeviceId;
+  readonly #bus: UsbBus;
+  readonly #clock: BenchClock;
+  readonly #serial: SerialLine;
+  readonly #usb: BoardOnUsb;
+  readonly #state: BoardState;
+
+  constructor(reach: ModeMachineReach) {
+    this.#name = reach.name;
+    this.#id = reach.id;
+    this.#bus = reach.bus;
+    this.#clock = reach.clock;
+    this.#serial = reach.serial;
+    this.#usb = reach.usb;
+    this.#state = reach.state;
+  }
+
   /** Enters the mode and verifies it, move by move along MODE_ROUTES. */
   async enterMode(want: BoardMode, signal?: AbortSignal): Promise<void> {
-    let from = await this.presence(signal);
+    let from = await this.#usb.presence(signal);
     let askedAgain = false;
     for (;;) {
       if (from === want) return;
       const route = await this.route(from, want, signal);
       if ('impossible' in route) {
-        throw new InfraError(`${this.name} is ${shown(from)}: cannot enter ${want} mode${route.impossible ? `: ${route.impossible}` : ''}`, route.fix);
+        throw new InfraError(`${this.#name} is ${shown(from)}: cannot enter ${want} mode${route.impossible ? `: ${route.impossible}` : ''}`, route.fix);
       }
       if ('through' in route) {
         await this.enterMode(route.through, signal);
         from = route.through;
         continue;
       }
-      const arrival = await this.move(route.by, from, signal);
+      const arrival = await this.#move(route.by, from, signal);
       if (arrival.reached) {
         from = arrival.mode;
         continue;
@@ -90,25 +125,25 @@ export abstract class ModalBoard extends BoardOnUsb {
       // The line-coding trick is missed now and then (the old CLI asked again too).
       if (arrival.how === 'serial' && !askedAgain) {
         askedAgain = true;
-        from = await this.presence(signal);
+        from = await this.#usb.presence(signal);
         continue;
       }
-      const now = await this.presence(signal).catch(() => 'absent' as const);
+      const now = await this.#usb.presence(signal).catch(() => 'absent' as const);
       const why = arrival.mode === 'safe' ? ': it did not come back on USB as a serial device' : '';
-      throw new InfraError(`${this.name} is ${shown(now)} ${this.#within()} ms after the ${arrival.mode} mode request (${arrival.how})${why}`);
+      throw new InfraError(`${this.#name} is ${shown(now)} ${this.#within()} ms after the ${arrival.mode} mode request (${arrival.how})${why}`);
     }
   }
 
   /** The way from one mode to another for this board now: MODE_ROUTES, refined by what this boot is. */
-  protected async route(from: BoardPresence, want: BoardMode, signal?: AbortSignal): Promise<Route> {
+  async route(from: BoardPresence, want: BoardMode, signal?: AbortSignal): Promise<Route> {
     if (from === 'listening' && want !== 'dfu') {
-      const back = await this.modeOutsideListening(signal);
+      const back = await this.#modeOutsideListening(signal);
       if (want === back) return { by: 'leaveListening' };
       if (back === 'safe') return { through: 'safe' };
     }
     if (from === 'safe' && want === 'normal') {
-      const boot = this.boots.current;
-      const modules = boot && (await this.moduleInfo(boot, signal).catch(() => undefined));
+      const boot = this.#usb.boots.current;
+      const modules = boot && (await this.#usb.moduleInfo(boot, signal).catch(() => undefined));
       if (modules && safeByModules(modules)) {
         return {
           impossible: `${failing(modules)}, and Device OS boots into safe mode until its modules pass`,
@@ -120,15 +155,15 @@ export abstract class ModalBoard extends BoardOnUsb {
   }
 
   /** The mode Device OS goes back to when it leaves listening mode: the one it was in, safe or normal. */
-  protected async modeOutsideListening(signal?: AbortSignal): Promise<'normal' | 'safe'> {
-    const boot = this.boots.current;
+  async #modeOutsideListening(signal?: AbortSignal): Promise<'normal' | 'safe'> {
+    const boot = this.#usb.boots.current;
     if (!boot) return 'normal';
-    if (this.state.safeByRequest(boot)) return 'safe';
-    const modules = await this.moduleInfo(boot, signal).catch(() => undefined);
+    if (this.#state.safeByRequest(boot)) return 'safe';
+    const modules = await this.#usb.moduleInfo(boot, signal).catch(() => undefined);
     return modules && safeByModules(modules) ? 'safe' : 'normal';
   }
 
-  protected move(t: Transition, from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
+  #move(t: Transition, from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
     switch (t) {
       case 'enterDfu': return this.enterDfu(from, signal);
       case 'leaveDfu': return this.leaveDfu(signal);
@@ -140,35 +175,35 @@ export abstract class ModalBoard extends BoardOnUsb {
   }
 
   /** Into the DFU bootloader: request 50, else the 14400-baud trick. The board restarts. */
-  protected enterDfu(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
-    return this.startingBoot('mode', async () => {
-      const how = await this.ask(from, { usb: (c) => c.enterDfuMode(signal), serial: () => dfuByBaud(this.log, { signal }) }, signal);
-      return this.arrival('dfu', how, signal);
+  enterDfu(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
+    return this.#usb.startingBoot('mode', async () => {
+      const how = await this.#ask(from, { usb: (c) => c.enterDfuMode(signal), serial: () => dfuByBaud(this.#serial, { signal }) }, signal);
+      return this.#arrival('dfu', how, signal);
     }, (a) => a.reached);
   }
 
   /** Out of DFU mode into the firmware: the DfuSe leave (a reset request in DFU mode). The board restarts. */
-  protected leaveDfu(signal?: AbortSignal): Promise<Arrival> {
-    return this.startingBoot('mode', async () => this.arrival('normal', await this.ask('dfu', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
+  leaveDfu(signal?: AbortSignal): Promise<Arrival> {
+    return this.#usb.startingBoot('mode', async () => this.#arrival('normal', await this.#ask('dfu', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
   }
 
   /** Listening mode, in place: request 70, else the 28800-baud trick (gone in Device OS 6). */
-  protected async enterListening(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
-    const how = await this.ask(from, { usb: (c) => c.enterListeningMode(signal), serial: () => listeningByBaud(this.log, { signal }) }, signal);
-    return this.arrival('listening', how, signal);
+  async enterListening(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
+    const how = await this.#ask(from, { usb: (c) => c.enterListeningMode(signal), serial: () => listeningByBaud(this.#serial, { signal }) }, signal);
+    return this.#arrival('listening', how, signal);
   }
 
   /** Out of listening mode, in place, back to the mode it was entered from: request 71, else `x`. */
-  protected async leaveListening(signal?: AbortSignal): Promise<Arrival> {
-    const back = await this.modeOutsideListening(signal);
-    const how = await this.ask('listening', {
+  async leaveListening(signal?: AbortSignal): Promise<Arrival> {
+    const back = await this.#modeOutsideListening(signal);
+    const how = await this.#ask('listening', {
       usb: (c) => c.leaveListeningMode(signal),
       serial: async () => {
-        await this.log.use((port) => leaveListening(port), { signal });
+        await this.#serial.use((port) => leaveListening(port), { signal });
         return true;
       },
     }, signal);
-    return this.arrival(back, how, signal);
+    return this.#arrival(back, how, signal);
   }
 
   /**
@@ -176,32 +211,32 @@ export abstract class ModalBoard extends BoardOnUsb {
    * command 0xFA), else listening mode and `L`. The board restarts; Device OS
    * then says normal, so the rig keeps that it asked for the boot it sees next.
    */
-  protected enterSafe(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
-    return this.startingBoot('mode', async () => {
-      const before = this.boots.current;
-      const how = await this.ask(from, {
+  enterSafe(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
+    return this.#usb.startingBoot('mode', async () => {
+      const before = this.#usb.boots.current;
+      const how = await this.#ask(from, {
         usb: (c) => c.enterSafeMode(signal),
         serial: async () => {
-          if (from !== 'listening' && !(await listeningByBaud(this.log, { signal }))) return false;
-          await this.log.use((port) => enterSafeModeKey(port), { signal });
+          if (from !== 'listening' && !(await listeningByBaud(this.#serial, { signal }))) return false;
+          await this.#serial.use((port) => enterSafeModeKey(port), { signal });
           return true;
         },
       }, signal);
-      const back = await this.waitForBoot(before, { serial: true, withinMs: this.#within(), signal });
+      const back = await this.#usb.waitForBoot(before, { serial: true, withinMs: this.#within(), signal });
       if (!back) return { mode: 'safe', reached: false, how };
-      this.state.cameBackInSafeMode(back.boot);
-      return this.arrival('safe', how, signal);
+      this.#state.cameBackInSafeMode(back.boot);
+      return this.#arrival('safe', how, signal);
     }, (a) => a.reached);
   }
 
   /** Out of safe mode: a reset, which boots the firmware when its modules pass their checks. */
-  protected leaveSafe(signal?: AbortSignal): Promise<Arrival> {
-    return this.startingBoot('mode', async () => this.arrival('normal', await this.ask('safe', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
+  leaveSafe(signal?: AbortSignal): Promise<Arrival> {
+    return this.#usb.startingBoot('mode', async () => this.#arrival('normal', await this.#ask('safe', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
   }
 
   /** Whether the board shows `mode` within the time a board takes to re-enumerate. */
-  protected async arrival(mode: BoardMode, how: Arrival['how'], signal?: AbortSignal): Promise<Arrival> {
-    return { mode, how, reached: await this.waitForPresence(mode, { withinMs: this.#within(), signal }) };
+  async #arrival(mode: BoardMode, how: Arrival['how'], signal?: AbortSignal): Promise<Arrival> {
+    return { mode, how, reached: await this.#usb.waitForPresence(mode, { withinMs: this.#within(), signal }) };
   }
 
   /**
@@ -210,9 +245,9 @@ export abstract class ModalBoard extends BoardOnUsb {
    * try met a port that had just died under it (by then the log capture has
    * the new one). Only asks: the move verifies.
    */
-  protected async ask(from: BoardPresence, request: ModeRequest, signal?: AbortSignal): Promise<Arrival['how']> {
+  async #ask(from: BoardPresence, request: ModeRequest, signal?: AbortSignal): Promise<Arrival['how']> {
     try {
-      await withUsbControl(this.bus, this.id, { mode: from === 'dfu' ? 'dfu' : 'serial', timeoutMs: 3000, signal }, request.usb);
+      await withUsbControl(this.#bus, this.#id, { mode: from === 'dfu' ? 'dfu' : 'serial', timeoutMs: 3000, signal }, request.usb);
       return 'usb';
     } catch (err) {
       const serial = from === 'dfu' ? undefined : request.serial;
@@ -228,6 +263,6 @@ export abstract class ModalBoard extends BoardOnUsb {
   }
 
   #within(): number {
-    return this.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    return this.#clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
   }
 }

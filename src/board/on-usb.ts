@@ -1,38 +1,17 @@
-// The first layer of a board: what it is made of, where it is and which boot
-// it is in, as the USB bus shows it. Not enumerated: absent; the DFU PID:
-// dfu; the serial PID: GetDeviceMode tells listening from normal. Device OS
-// reports safe mode as normal, so safe mode is read from the modules (a user
-// part missing or failing its checks boots into safe mode) or from the rig
-// having asked for it in this boot. Each look at the bus is recorded in the
-// board's state (a new enumeration is a new boot); the layers above
-// (modes.ts, app-identity.ts, board.ts) build on these looks.
-import type { BenchBoard } from '../bench/schema.js';
-import type { BenchAccess } from '../core/bench-access.js';
-import type { Boot, BootCause, BootHistory, BoardModule, BoardPresence } from '../core/board-contract.js';
-import type { BenchClock } from '../core/clock.js';
+// Where a board is and which boot it is in, as the USB bus shows it. Not
+// enumerated: absent; the DFU PID: dfu; the serial PID: GetDeviceMode tells
+// listening from normal. Device OS reports safe mode as normal, so safe mode
+// is read from the modules (a user part missing or failing its checks boots
+// into safe mode) or from the rig having asked for it in this boot. Each look
+// at the bus is recorded in the board's state (a new enumeration is a new
+// boot); the board's other parts (modes, app identity, flashing, restarts)
+// are given this object and build on its looks and waits.
+import type { Boot, BootCause, BootHistory, BoardModule, BoardPresence, EventCapture, LogCapture } from '../core/board-contract.js';
 import type { DeviceId } from '../core/domain.js';
-import type { PlatformInfo } from '../core/platform.js';
-import type { CloudEventLog, DeviceEventCapture } from '../transport/cloud.js';
 import { isRefused, withUsbControl, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbControl } from '../transport/usb.js';
 import { BoardState } from './board-state.js';
 import { firstSeqFrom } from './boots.js';
-import type { SerialLogCapture } from './log-capture.js';
 import { presencePollMs } from './timing.js';
-
-/** How the rig reaches one board: its bench entry, the bench, the bench's time, the USB bus, its captures. */
-export interface BoardReach {
-  name: string;
-  id: DeviceId;
-  platform: PlatformInfo;
-  bench: BenchBoard;
-  access: BenchAccess;
-  clock: BenchClock;
-  bus: UsbBus;
-  log: SerialLogCapture;
-  events: DeviceEventCapture | undefined;
-  /** When the captures started (default: now): the rig knows nothing of the board from before. */
-  openedAt?: number;
-}
 
 /** The board on the bus at one look, and the boot that enumeration is. */
 export interface Look {
@@ -84,35 +63,33 @@ export async function readSerialMode(
   return modules ? { mode: safeByModules(modules) ? 'safe' : 'normal', modules } : { mode: 'normal' };
 }
 
-export abstract class BoardOnUsb {
-  readonly name: string;
-  readonly id: DeviceId;
-  readonly platform: PlatformInfo;
-  readonly log: SerialLogCapture;
-  readonly events: CloudEventLog | undefined;
-  protected readonly bench: BenchBoard;
-  protected readonly access: BenchAccess;
-  protected readonly clock: BenchClock;
-  protected readonly bus: UsbBus;
-  protected readonly cloudEvents: DeviceEventCapture | undefined;
-  /** What the rig knows of the board; written only where the rig learns something. */
-  protected readonly state: BoardState;
+/** What BoardOnUsb is given: the board's device ID, the bus it is on, and its captures (boots are dated by where they stood). */
+export interface OnUsbReach {
+  id: DeviceId;
+  bus: UsbBus;
+  log: Pick<LogCapture, 'lines'>;
+  events: Pick<EventCapture, 'events'> | undefined;
+  /** When the captures started (default: now): the rig knows nothing of the board from before. */
+  openedAt?: number;
+}
 
-  constructor(reach: BoardReach) {
-    this.name = reach.name;
-    this.id = reach.id;
-    this.platform = reach.platform;
-    this.log = reach.log;
-    this.cloudEvents = reach.events;
-    this.events = reach.events?.log;
-    this.bench = reach.bench;
-    this.access = reach.access;
-    this.clock = reach.clock;
-    this.bus = reach.bus;
-    const events = this.events;
+export class BoardOnUsb {
+  /**
+   * What the rig knows of the board. Looks, waits and module info write it
+   * here; the board's other parts are given it to record what only they
+   * learn (that the rig asked for safe mode, the serial `s` reply).
+   */
+  readonly state: BoardState;
+  readonly #id: DeviceId;
+  readonly #bus: UsbBus;
+
+  constructor(reach: OnUsbReach) {
+    this.#id = reach.id;
+    this.#bus = reach.bus;
+    const { log, events } = reach;
     this.state = new BoardState({
       openedAt: reach.openedAt,
-      seqs: { log: (at) => firstSeqFrom(reach.log.lines(), at), events: (at) => (events ? firstSeqFrom(events.events(), at) : 0) },
+      seqs: { log: (at) => firstSeqFrom(log.lines(), at), events: (at) => (events ? firstSeqFrom(events.events(), at) : 0) },
     });
   }
 
@@ -121,33 +98,33 @@ export abstract class BoardOnUsb {
   }
 
   /** Looks at the bus and records what it saw; the board and its boot, or undefined when it is not on USB. */
-  protected async look(signal?: AbortSignal): Promise<Look | undefined> {
+  async look(signal?: AbortSignal): Promise<Look | undefined> {
     const lookedAt = Date.now();
-    const listing = (await this.bus.list(signal)).find((b) => b.id === this.id);
+    const listing = (await this.#bus.list(signal)).find((b) => b.id === this.#id);
     const boot = this.state.saw(listing?.enumeration, lookedAt);
     return listing && boot ? { listing, boot } : undefined;
   }
 
   /** The module info of `boot`: asked once, kept until the next boot (what a boot runs cannot change before then). */
-  protected async moduleInfo(boot: Boot, signal?: AbortSignal, c?: UsbControl): Promise<BoardModule[] | undefined> {
+  async moduleInfo(boot: Boot, signal?: AbortSignal, c?: UsbControl): Promise<BoardModule[] | undefined> {
     const kept = this.state.moduleInfo(boot);
     if (kept) return kept.modules;
     const modules = c
       ? await moduleInfoOf(c, signal)
-      : await withUsbControl(this.bus, this.id, { mode: 'serial', timeoutMs: 3000, signal }, (control) => moduleInfoOf(control, signal));
+      : await withUsbControl(this.#bus, this.#id, { mode: 'serial', timeoutMs: 3000, signal }, (control) => moduleInfoOf(control, signal));
     this.state.keepModuleInfo(boot, modules);
     return modules;
   }
 
   /** The board's mode now, the boot it is in, and its modules where telling the mode took reading them. */
-  protected async read(signal?: AbortSignal): Promise<PresenceReading> {
+  async read(signal?: AbortSignal): Promise<PresenceReading> {
     for (let attempt = 0; ; attempt++) {
       const look = await this.look(signal);
       if (!look) return { mode: 'absent' };
       if (look.listing.mode === 'dfu') return { mode: 'dfu', boot: look.boot };
       try {
         const { boot } = look;
-        const reading = await withUsbControl(this.bus, this.id, { mode: 'serial', timeoutMs: 2000, signal }, (c) =>
+        const reading = await withUsbControl(this.#bus, this.#id, { mode: 'serial', timeoutMs: 2000, signal }, (c) =>
           readSerialMode(c, { safeByRequest: this.state.safeByRequest(boot), moduleInfo: () => this.moduleInfo(boot, signal, c), signal }),
         );
         return { ...reading, boot };
@@ -195,7 +172,7 @@ export abstract class BoardOnUsb {
    * after `withinMs`. A restart is seen as a new enumeration, even when the
    * old one was gone faster than one look at the bus.
    */
-  protected async waitForBoot(after: Boot | undefined, o: { withinMs: number; serial?: boolean; signal?: AbortSignal }): Promise<Look | undefined> {
+  async waitForBoot(after: Boot | undefined, o: { withinMs: number; serial?: boolean; signal?: AbortSignal }): Promise<Look | undefined> {
     const deadline = Date.now() + o.withinMs;
     const nextLook = this.paceLooks();
     for (;;) {
@@ -214,7 +191,7 @@ export abstract class BoardOnUsb {
    * dated from now and named for it. Withdrawn when `act` throws, or when
    * `arrived` says the board did not get where the act was taking it.
    */
-  protected async startingBoot<T>(why: BootCause, act: () => Promise<T>, arrived: (result: T) => boolean = () => true): Promise<T> {
+  async startingBoot<T>(why: BootCause, act: () => Promise<T>, arrived: (result: T) => boolean = () => true): Promise<T> {
     const withdraw = this.state.expectBoot(why);
     try {
       const result = await act();
@@ -232,12 +209,12 @@ export abstract class BoardOnUsb {
    * enumeration). Made before the first look: the bus's generation is asked
    * then (one connection answers in order), so no change after that look is missed.
    */
-  protected paceLooks(): (signal?: AbortSignal) => Promise<void> {
-    const first = this.bus.generation();
+  paceLooks(): (signal?: AbortSignal) => Promise<void> {
+    const first = this.#bus.generation();
     let generation: BusGeneration;
     let looks = 0;
     return async (signal) => {
-      generation = await this.bus.nextChange(generation ?? (await first), presencePollMs(looks++), signal);
+      generation = await this.#bus.nextChange(generation ?? (await first), presencePollMs(looks++), signal);
     };
   }
 }

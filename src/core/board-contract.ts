@@ -166,12 +166,8 @@ export interface Board {
   readonly events: EventCapture | undefined;
   /** Its app's cloud functions; undefined when the bench names no cloud. */
   readonly functions: CloudFunctions | undefined;
-  /**
-   * The boots the rig saw this board in. Optional only so that boards made
-   * for tests (the steps' stand-in) need not keep one yet; every board the
-   * rig opens has it.
-   */
-  readonly boots?: BootHistory;
+  /** The boots the rig saw this board in, as of its last look at the bus. */
+  readonly boots: BootHistory;
 
   /** Mode as USB shows it (DFU PID, or the device-mode control request); 'absent' when not enumerated. Every look at the bus also brings `boots` up to date. */
   presence(signal?: AbortSignal): Promise<BoardPresence>;

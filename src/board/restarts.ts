@@ -1,0 +1,124 @@
+// What the rig does to a board from outside its firmware: resets (the USB
+// reset request, or the bench's reset line), power (a uhubctl port or the
+// bench control service) and the faults the bench control service imposes,
+// a power cut and a reset among them. Each of those that restarts the board
+// starts a boot, named for it. Also the reason of the last reset, as the
+// cloud reported it. Given the board's looks and waits (BoardOnUsb) and the
+// transports that reach its reset and power.
+import type { BenchBoard } from '../bench/schema.js';
+import type { BenchAccess } from '../core/bench-access.js';
+import type { ArmedFault, BootCause, FaultSpec, PowerAction, ResetKind } from '../core/board-contract.js';
+import type { BenchClock } from '../core/clock.js';
+import type { DeviceId, ResetReason } from '../core/domain.js';
+import { InfraError, UnsupportedError } from '../core/errors.js';
+import { benchControl, requireBenchControl } from '../transport/bench-control.js';
+import type { CloudEventLog } from '../transport/cloud.js';
+import { switchPower } from '../transport/power.js';
+import { withUsbControl, type UsbBus } from '../transport/usb.js';
+import type { BoardOnUsb } from './on-usb.js';
+import { REENUMERATE_BOARD_MS } from './timing.js';
+
+const RESET_EVENT = 'spark/device/last_reset';
+/** Faults that restart the board, and what the boot after them is named for. */
+const FAULT_BOOTS: Partial<Record<FaultSpec['kind'], BootCause>> = { 'power-cut': 'power', reset: 'reset' };
+
+/** What Restarts is given. */
+export interface RestartsReach {
+  /** The board's name, for messages. */
+  name: string;
+  id: DeviceId;
+  /** Its bench entry: the uhubctl port, if any. */
+  bench: BenchBoard;
+  /** The bench: uhubctl, the bench control service. */
+  access: BenchAccess;
+  bus: UsbBus;
+  clock: BenchClock;
+  /** The board's cloud events (spark/device/last_reset); undefined without a cloud. */
+  events: CloudEventLog | undefined;
+  usb: BoardOnUsb;
+}
+
+export class Restarts {
+  readonly #name: string;
+  readonly #id: DeviceId;
+  readonly #bench: BenchBoard;
+  readonly #access: BenchAccess;
+  readonly #bus: UsbBus;
+  readonly #clock: BenchClock;
+  readonly #events: CloudEventLog | undefined;
+  readonly #usb: BoardOnUsb;
+
+  constructor(reach: RestartsReach) {
+    this.#name = reach.name;
+    this.#id = reach.id;
+    this.#bench = reach.bench;
+    this.#access = reach.access;
+    this.#bus = reach.bus;
+    this.#clock = reach.clock;
+    this.#events = reach.events;
+    this.#usb = reach.usb;
+  }
+
+  /**
+   * Soft: the RESET control request. Pin: the forced reset (bRequest 0x50),
+   * or the bench's reset line when USB control cannot be had. Power: a cycle.
+   * Done when the board is back on USB: a new boot.
+   */
+  async reset(kind: ResetKind, signal?: AbortSignal): Promise<void> {
+    const usb = this.#usb;
+    const on = await usb.look(signal);
+    const before = usb.boots.current;
+    if (kind !== 'power' && !on) throw new InfraError(`${this.#name} is not on USB: cannot send it a ${kind} reset`, 'is it plugged in and powered?');
+    const within = this.#clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    const back = await usb.startingBoot(kind === 'power' ? 'power' : 'reset', async () => {
+      if (kind === 'power') await this.#switchPower('cycle', signal);
+      else await this.#resetByUsb(kind, signal);
+      return usb.waitForBoot(before, { withinMs: within, signal });
+    }, (look) => look !== undefined);
+    if (!back) throw new InfraError(`${this.#name} was not back on USB ${within} ms after a ${kind} reset`, 'check the board and its USB cable');
+  }
+
+  async #resetByUsb(kind: 'soft' | 'pin', signal?: AbortSignal): Promise<void> {
+    try {
+      await withUsbControl(this.#bus, this.#id, { timeoutMs: 3000, signal }, (c) => c.reset({ force: kind === 'pin', signal }));
+    } catch (err) {
+      // A pin reset is what a bench's reset line does: use it when USB control cannot be had.
+      if (kind !== 'pin' || signal?.aborted || !(err instanceof InfraError) || !this.#access.control) throw err;
+      await requireBenchControl(this.#access.control, `reset of ${this.#name}`).fault(this.#id, { kind: 'reset' }, signal);
+    }
+  }
+
+  /**
+   * A uhubctl port when the bench names one, else the bench control service,
+   * else the bench cannot (UnsupportedError). Returns once switched; the boot
+   * it starts (on, cycle) is the next one the rig sees.
+   */
+  power(action: PowerAction, signal?: AbortSignal): Promise<void> {
+    return this.#usb.startingBoot('power', () => this.#switchPower(action, signal));
+  }
+
+  async #switchPower(action: PowerAction, signal?: AbortSignal): Promise<void> {
+    if (this.#bench.power?.uhubctl) {
+      await switchPower(this.#access, this.#bench, action, { signal });
+      return;
+    }
+    if (!this.#access.control) {
+      throw new UnsupportedError(`power ${action} of ${this.#name}: the bench names no uhubctl port for it and has no bench control service`);
+    }
+    await benchControl(this.#access.control.api).power(this.#id, action, signal);
+  }
+
+  /** The last reset reason the cloud reported, if any. */
+  lastResetReason(): ResetReason | undefined {
+    const e = this.#events?.latest(RESET_EVENT);
+    return e && e.name === RESET_EVENT ? (e.data.trim() as ResetReason) : undefined;
+  }
+
+  /** Imposes a fault now, or arms it for a moment of the next transfer. A power cut or reset now restarts the board. */
+  async fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void> {
+    const control = requireBenchControl(this.#access.control, `a ${'at' in f ? f.fault.kind : f.kind} fault on ${this.#name}`);
+    const why = 'at' in f ? undefined : FAULT_BOOTS[f.kind];
+    if (why) await this.#usb.startingBoot(why, () => control.fault(this.#id, f, signal));
+    else await control.fault(this.#id, f, signal);
+  }
+}
