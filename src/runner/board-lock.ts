@@ -61,13 +61,14 @@ function tryCreate(file: string, owner: LockOwner): boolean {
 export async function lockBoard(
   id: DeviceId,
   who: { board: string; runId: string },
-  o: { waitMs: number; signal?: AbortSignal; dir?: string },
+  o: { waitMs: number; signal?: AbortSignal; dir?: string; onWait?: (heldBy: string, waitMs: number) => void },
 ): Promise<BoardLock> {
   const dir = o.dir ?? lockDir();
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${id}.lock`);
   const me: LockOwner = { pid: process.pid, host: hostname(), runId: who.runId, board: who.board, since: new Date().toISOString() };
   const deadline = Date.now() + o.waitMs;
+  let told = false;
   for (;;) {
     if (tryCreate(file, me)) break;
     const owner = readOwner(file);
@@ -79,11 +80,16 @@ export async function lockBoard(
       }
       continue;
     }
+    const by = owner ? `run ${owner.runId} (pid ${owner.pid} on ${owner.host}) since ${owner.since}` : 'another run';
+    // Said once, so a run queued behind another is not mistaken for a hung one.
+    if (!told) {
+      told = true;
+      o.onWait?.(by, Math.max(0, deadline - Date.now()));
+    }
     if (Date.now() >= deadline || o.signal?.aborted) {
-      const by = owner ? `run ${owner.runId} (pid ${owner.pid} on ${owner.host}) since ${owner.since}` : 'another run';
       throw new InfraError(`board ${who.board} (${id}) is in use by ${by}`, 'wait for that run to end, or give --lock-wait 10m to queue behind it');
     }
-    await sleep(Math.min(200, Math.max(1, deadline - Date.now())));
+    await sleep(Math.min(200, Math.max(1, deadline - Date.now())), o.signal).catch(() => undefined);
   }
   let released = false;
   return {

@@ -58,6 +58,8 @@ export interface RunWatcher {
   note?(board: string, text: string): void;
   /** The run was cut short by `err` outside any step; the report bails out with it. */
   bailedOut?(err: unknown): void;
+  /** A board is held by another run: this one waits up to `waitMs` for it. */
+  waitingForLock?(board: string, heldBy: string, waitMs: number): void;
   /** The reports are written (run folder first). */
   written?(files: readonly WrittenReport[]): void;
 }
@@ -87,7 +89,9 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
   watch.started?.({ runId, dir, boards: [...used.values()].map((b) => b.name) });
   try {
     for (const b of used.values()) {
-      locks.push(await lockBoard(b.id, { board: b.name, runId }, { waitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, signal }));
+      locks.push(await lockBoard(b.id, { board: b.name, runId }, {
+        waitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, signal, onWait: (heldBy, waitMs) => watch.waitingForLock?.(b.name, heldBy, waitMs),
+      }));
     }
     session = await (request.openSession ?? openBenchSession)(request.bench);
     const wanted = session.boards.filter((b) => used.has(b.id));

@@ -47,3 +47,11 @@ t.test('an alias bomb is a located line, not an internal error', async (t) => {
   t.match(v.stderr, /bomb\.yaml:3:\d+: YAML aliases expand to too much/);
   t.notMatch(v.stderr, /internal error/);
 });
+
+t.test('a cloud the rig cannot reach: the reason is on the console, one line per board, not only in the report', async (t) => {
+  const dir = t.testdir({ 'bench.yaml': BENCH('env:RIG_TEST_TOKEN'), 'plan.yaml': PLAN });
+  const r = await runRig(['run', join(dir, 'plan.yaml'), '--bench', join(dir, 'bench.yaml'), '--report-dir', join(dir, 'out')], { env: { RIG_TEST_TOKEN: 'tok-4d1e9a' } });
+  t.equal(r.code, 3, 'infrastructure');
+  t.match(r.stderr, /^rig: photon-1 \(x\): infrastructure: the rig could not reach the board: the cloud at http:\/\/127\.0\.0\.1:9 cannot be reached/m);
+  t.notMatch(r.stderr, /tok-4d1e9a/, 'the token is never printed');
+});

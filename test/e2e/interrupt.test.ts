@@ -62,6 +62,8 @@ t.test('two runs never share a board: the second waits, then fails clearly', asy
   t.equal(second.code, 3, 'infrastructure, not a test failure');
   t.match(second.stderr, /board photon-1 \(3a002c000847343337373738\) is in use by run .* \(pid \d+ on /);
   t.ok(Date.now() - started >= 2000, 'it waited for the lock first');
+  t.match(second.stderr, /rig: photon-1 is in use by run .* \(pid \d+ on .*\) since .*; waiting up to 2s for it \(--lock-wait\)\n/, 'and said whose lock it waits for, and how long, while it waited');
+  t.match(second.stderr, /rig: board photon-1 .*is in use by run/, 'the reason is on the console, not only in the report');
   first.child.kill('SIGINT');
   await first.exited;
   const third = await runRig(['run', join(dir, 'short.yaml'), '--bench', BENCH, '--report-dir', join(dir, 'c')]);

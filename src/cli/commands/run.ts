@@ -6,7 +6,7 @@
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import { InputError } from '../../core/errors.js';
-import { parseDuration } from '../../plan/duration.js';
+import { formatDuration, parseDuration } from '../../plan/duration.js';
 import { runPlansOnBench } from '../../runner/run-on-bench.js';
 import { errorLines } from '../exit.js';
 import { interruptions } from '../interruptions.js';
@@ -39,22 +39,31 @@ function lockWaitMs(text: string | undefined): number | undefined {
 }
 
 export async function runCommand(plans: string[], opts: RunOptions): Promise<number> {
+  const stop = interruptions();
   const repeat = repeatCount(opts.repeat);
   const lockWait = lockWaitMs(opts.lockWait);
   const bench = await loadBench(benchFileFor(opts.bench).file);
-  const stop = interruptions();
   let progress: Progress | undefined;
   try {
     const outcome = await runPlansOnBench({
       plans, bench, only: opts.board, repeat, lockWaitMs: lockWait, reportDir: opts.reportDir,
       copies: { tap: opts.tap, junit: opts.junit, json: opts.json }, rigVersion: rigVersion(), signal: stop.signal,
     }, {
-      started: (run) => (progress = progressFor(run.boards)),
+      started: (run) => {
+        stop.runStarted();
+        progress = progressFor(run.boards);
+      },
+      waitingForLock: (board, heldBy, waitMs) => process.stderr.write(`rig: ${board} is in use by ${heldBy}; waiting up to ${formatDuration(Math.ceil(waitMs / 1000) * 1000)} for it (--lock-wait)\n`),
       step: (e) => progress?.step(e),
       note: (board, text) => progress?.note(board, text),
       bailedOut: (err) => process.stderr.write(errorLines(err)),
       written: (files) => process.stderr.write(`report: ${files.map((w) => w.path).join(', ')}\n`),
     });
+    // A board the rig could not reach has no step line: its reason goes to the console too, not only to the report.
+    for (const b of outcome.report.boards) {
+      // A bail-out already said its reason once, above.
+      if (b.status === 'infra' && b.steps.length === 0 && b.diagnosis && b.diagnosis !== outcome.report.bailOut?.reason) process.stderr.write(`rig: ${b.name} (${b.plan}): infrastructure: ${b.diagnosis}\n`);
+    }
     return outcome.exitCode;
   } finally {
     progress?.close();

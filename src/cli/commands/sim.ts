@@ -13,6 +13,7 @@ import { benchFileFor } from '../../bench/default.js';
 import { loadBench, type LoadedBench } from '../../bench/loader.js';
 import { ExitCode, InfraError, InputError } from '../../core/errors.js';
 import { startSimBench, type RunningSimBench } from '../../sim/bench.js';
+import { takeSignals } from '../interruptions.js';
 
 export interface SimCommandOptions {
   bench?: string;
@@ -62,9 +63,9 @@ function stdinIsParentPipe(): boolean {
 /** Resolves with what stopped the bench. */
 function untilStopped(watchStdin: boolean): Promise<string> {
   return new Promise((resolve) => {
+    let giveBack = (): void => {};
     const stop = (why: string) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      giveBack();
       if (watchStdin) {
         process.stdin.off('end', onEnd);
         process.stdin.off('close', onEnd);
@@ -72,11 +73,8 @@ function untilStopped(watchStdin: boolean): Promise<string> {
       }
       resolve(why);
     };
-    const onInt = stop('SIGINT');
-    const onTerm = stop('SIGTERM');
     const onEnd = stop('end of stdin');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
+    giveBack = takeSignals((name) => stop(name)());
     if (watchStdin) {
       process.stdin.once('end', onEnd);
       process.stdin.once('close', onEnd);
