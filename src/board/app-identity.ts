@@ -37,30 +37,19 @@ export interface AppIdentityReach {
 }
 
 export class AppIdentity {
-  readonly #name: string;
-  readonly #clock: BenchClock;
-  readonly #serial: SerialLine;
-  readonly #events: CloudEventLog | undefined;
-  readonly #usb: BoardOnUsb;
-  readonly #modes: ModeMachine;
-  readonly #state: BoardState;
+  // What it was given, kept whole: each part reads what it needs of it.
+  readonly #reach: AppIdentityReach;
 
   constructor(reach: AppIdentityReach) {
-    this.#name = reach.name;
-    this.#clock = reach.clock;
-    this.#serial = reach.serial;
-    this.#events = reach.events;
-    this.#usb = reach.usb;
-    this.#modes = reach.modes;
-    this.#state = reach.state;
+    this.#reach = reach;
   }
 
   async modules(signal?: AbortSignal): Promise<BoardModule[]> {
     // Telling the mode may already have read this boot's modules.
-    const { mode, modules, boot } = await this.#usb.read(signal);
+    const { mode, modules, boot } = await this.#reach.usb.read(signal);
     if (mode === 'absent' || !boot) throw this.#notOnUsb('its modules');
-    if (mode === 'dfu') throw new InfraError(`${this.#name} is in DFU mode, where Device OS does not list its modules`, 'leave DFU mode first (a mode: normal step)');
-    return modules ?? (await this.#usb.moduleInfo(boot, signal)) ?? (await this.#serialInfo(mode, boot, signal)).modules;
+    if (mode === 'dfu') throw new InfraError(`${this.#reach.name} is in DFU mode, where Device OS does not list its modules`, 'leave DFU mode first (a mode: normal step)');
+    return modules ?? (await this.#reach.usb.moduleInfo(boot, signal)) ?? (await this.#serialInfo(mode, boot, signal)).modules;
   }
 
   /**
@@ -69,7 +58,7 @@ export class AppIdentity {
    * board off the cloud (a board that just booted publishes it as it connects).
    */
   async runningApp(signal?: AbortSignal, o: { cloudWaitMs?: number } = {}): Promise<RunningApp> {
-    const { mode, modules, boot } = await this.#usb.read(signal);
+    const { mode, modules, boot } = await this.#reach.usb.read(signal);
     if (mode === 'absent' || !boot) {
       // Off USB (unplugged) is not off the air: the cloud may still know.
       const hash = this.#cloudHash(undefined);
@@ -85,7 +74,7 @@ export class AppIdentity {
     const fresh = this.#cloudHash(boot);
     if (fresh) return { hash: fresh, source: 'cloud', mode };
     // Listening mode takes the board off the cloud: ask it once per boot, not at every look.
-    const kept = this.#state.serialInfo(boot);
+    const kept = this.#reach.state.serialInfo(boot);
     if (kept) return { hash: mainUserPart(kept.modules)?.hash, source: 'serial', mode };
     const heard = await this.#awaitCloudHash(boot, o.cloudWaitMs ?? 0, signal);
     if (heard) return { hash: heard, source: 'cloud', mode };
@@ -99,24 +88,24 @@ export class AppIdentity {
    * was in). Kept when the board is still in the same boot afterwards.
    */
   async #serialInfo(now: BoardPresence, boot: Boot, signal?: AbortSignal): Promise<SystemInfo> {
-    const kept = this.#state.serialInfo(boot);
+    const kept = this.#reach.state.serialInfo(boot);
     if (kept) return kept;
-    if (now !== 'listening') await this.#modes.enterMode('listening', signal);
+    if (now !== 'listening') await this.#reach.modes.enterMode('listening', signal);
     let info: SystemInfo;
     try {
-      info = await this.#serial.use((port) => readSystemInfo(port, { timeoutMs: this.#clock.wallMsWithRigWork(SERIAL_REPLY_MS, 2000), signal }), { signal });
+      info = await this.#reach.serial.use((port) => readSystemInfo(port, { timeoutMs: this.#reach.clock.wallMsWithRigWork(SERIAL_REPLY_MS, 2000), signal }), { signal });
     } finally {
-      if (now !== 'listening' && now !== 'absent' && now !== 'dfu' && !signal?.aborted) await this.#modes.enterMode(now, signal);
+      if (now !== 'listening' && now !== 'absent' && now !== 'dfu' && !signal?.aborted) await this.#reach.modes.enterMode(now, signal);
     }
-    if (this.#usb.boots.current === boot) this.#state.keepSerialInfo(boot, info);
+    if (this.#reach.usb.boots.current === boot) this.#reach.state.keepSerialInfo(boot, info);
     return info;
   }
 
   /** The latest app hash the cloud reported, if it is from `boot` (from any boot: undefined). */
   #cloudHash(boot: Boot | undefined): string | undefined {
-    const e = this.#events?.latest(APP_HASH);
+    const e = this.#reach.events?.latest(APP_HASH);
     if (!e || e.name !== APP_HASH) return undefined;
-    return !boot || this.#usb.boots.bootOf(e) === boot ? e.data.trim().toLowerCase() : undefined;
+    return !boot || this.#reach.usb.boots.bootOf(e) === boot ? e.data.trim().toLowerCase() : undefined;
   }
 
   /**
@@ -125,7 +114,7 @@ export class AppIdentity {
    * board published it unheard, so there is nothing to wait for.
    */
   async #awaitCloudHash(boot: Boot, withinMs: number, signal?: AbortSignal): Promise<string | undefined> {
-    const log = this.#events;
+    const log = this.#reach.events;
     if (!log || boot.why === 'found') return undefined;
     const left = withinMs - (Date.now() - boot.startedAt);
     if (left <= 0) return undefined;
@@ -134,6 +123,6 @@ export class AppIdentity {
   }
 
   #notOnUsb(what: string): InfraError {
-    return new InfraError(`${this.#name} is not on USB: cannot read ${what}`, 'is it plugged in and powered?');
+    return new InfraError(`${this.#reach.name} is not on USB: cannot read ${what}`, 'is it plugged in and powered?');
   }
 }

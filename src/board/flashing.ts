@@ -50,28 +50,10 @@ export interface FlasherReach {
 }
 
 export class Flasher {
-  readonly #name: string;
-  readonly #id: DeviceId;
-  readonly #platform: PlatformInfo;
-  readonly #access: BenchAccess;
-  readonly #bus: UsbBus;
-  readonly #clock: BenchClock;
-  readonly #serial: SerialLine;
-  readonly #events: CloudEventLog | undefined;
-  readonly #usb: BoardOnUsb;
-  readonly #modes: ModeMachine;
+  readonly #reach: FlasherReach;
 
   constructor(reach: FlasherReach) {
-    this.#name = reach.name;
-    this.#id = reach.id;
-    this.#platform = reach.platform;
-    this.#access = reach.access;
-    this.#bus = reach.bus;
-    this.#clock = reach.clock;
-    this.#serial = reach.serial;
-    this.#events = reach.events;
-    this.#usb = reach.usb;
-    this.#modes = reach.modes;
+    this.#reach = reach;
   }
 
   /**
@@ -81,7 +63,7 @@ export class Flasher {
    * it, which the rig sees as a boot of its own accord.
    */
   async flash(fw: FirmwareImage, via: FlashMethod, o: FlashOptions = {}): Promise<FlashReport> {
-    const problem = moduleProblemsError(fw.source, checkModuleForBoard(fw.info, this.#platform, 'any'));
+    const problem = moduleProblemsError(fw.source, checkModuleForBoard(fw.info, this.#reach.platform, 'any'));
     if (problem) throw problem;
     switch (via) {
       case 'dfu': return this.#viaDfu(fw, o);
@@ -93,53 +75,53 @@ export class Flasher {
   }
 
   async #viaDfu(fw: FirmwareImage, o: FlashOptions): Promise<FlashReport> {
-    await this.#modes.enterMode('dfu', o.signal);
-    await this.#usb.look(o.signal);
+    await this.#reach.modes.enterMode('dfu', o.signal);
+    await this.#reach.usb.look(o.signal);
     return this.#flashAndComeBack(() =>
-      flashDfu(this.#access, { deviceId: this.#id, platform: this.#platform }, fw, { signal: o.signal, onProgress: o.onProgress, timeoutMs: this.#clock.wallMsWithRigWork(300_000, 60_000) }),
+      flashDfu(this.#reach.access, { deviceId: this.#reach.id, platform: this.#reach.platform }, fw, { signal: o.signal, onProgress: o.onProgress, timeoutMs: this.#reach.clock.wallMsWithRigWork(300_000, 60_000) }),
       o.signal,
     );
   }
 
   async #viaSerial(fw: FirmwareImage, o: FlashOptions): Promise<FlashReport> {
     // USB asks for listening mode where it can (Device OS 6 ignores the 28800-baud trick).
-    await this.#modes.enterMode('listening', o.signal);
-    await this.#usb.look(o.signal);
+    await this.#reach.modes.enterMode('listening', o.signal);
+    await this.#reach.usb.look(o.signal);
     try {
-      return await this.#flashAndComeBack(() => flashOverSerial(this.#serial, fw.image, { signal: o.signal, onProgress: o.onProgress }), o.signal);
+      return await this.#flashAndComeBack(() => flashOverSerial(this.#reach.serial, fw.image, { signal: o.signal, onProgress: o.onProgress }), o.signal);
     } catch (err) {
       // The board stays in listening mode after a refusal: give it back its app.
-      if (err instanceof FlashRejectedError) await this.#modes.enterMode('normal', o.signal).catch(() => undefined);
+      if (err instanceof FlashRejectedError) await this.#reach.modes.enterMode('normal', o.signal).catch(() => undefined);
       throw err;
     }
   }
 
   async #viaUsb(fw: FirmwareImage, o: FlashOptions): Promise<FlashReport> {
-    if ((await this.#usb.presence(o.signal)) === 'dfu') await this.#modes.enterMode('normal', o.signal);
-    await this.#usb.look(o.signal);
+    if ((await this.#reach.usb.presence(o.signal)) === 'dfu') await this.#reach.modes.enterMode('normal', o.signal);
+    await this.#reach.usb.look(o.signal);
     return this.#flashAndComeBack(async () => {
       const started = Date.now();
-      const messages = await withUsbControl(this.#bus, this.#id, { mode: 'serial', timeoutMs: 3000, signal: o.signal }, (c) =>
-        usbUpdateFirmware(c, fw.image, { timeoutMs: this.#clock.wallMsWithRigWork(300_000, 60_000), signal: o.signal, onProgress: o.onProgress }),
+      const messages = await withUsbControl(this.#reach.bus, this.#reach.id, { mode: 'serial', timeoutMs: 3000, signal: o.signal }, (c) =>
+        usbUpdateFirmware(c, fw.image, { timeoutMs: this.#reach.clock.wallMsWithRigWork(300_000, 60_000), signal: o.signal, onProgress: o.onProgress }),
       );
       return { method: 'usb', durationMs: Date.now() - started, messages };
     }, o.signal);
   }
 
   async #viaOta(fw: FirmwareImage, o: FlashOptions): Promise<FlashReport> {
-    const cloud = this.#access.cloud;
-    if (!cloud) throw new UnsupportedError(`OTA needs a cloud, and bench ${this.#access.name} names none`);
+    const cloud = this.#reach.access.cloud;
+    if (!cloud) throw new UnsupportedError(`OTA needs a cloud, and bench ${this.#reach.access.name} names none`);
     const started = Date.now();
     // A board that just booted is not online yet: give the cloud the time a board takes to connect,
     // asking again when the board's spark/status online arrives (or after a pause, without events).
-    const deadline = started + this.#clock.wallMsWithRigWork(CLOUD_ONLINE_BOARD_MS, 2000);
+    const deadline = started + this.#reach.clock.wallMsWithRigWork(CLOUD_ONLINE_BOARD_MS, 2000);
     for (;;) {
-      const from = this.#events?.events().length ?? 0;
-      if ((await deviceConnected(cloud, this.#id)) || Date.now() >= deadline) break;
-      if (this.#events) await this.#events.waitFor(ONLINE.name, { data: ONLINE.data, fromSeq: from, withinMs: ONLINE_RECHECK_MS, signal: o.signal });
+      const from = this.#reach.events?.events().length ?? 0;
+      if ((await deviceConnected(cloud, this.#reach.id)) || Date.now() >= deadline) break;
+      if (this.#reach.events) await this.#reach.events.waitFor(ONLINE.name, { data: ONLINE.data, fromSeq: from, withinMs: ONLINE_RECHECK_MS, signal: o.signal });
       else await sleep(ONLINE_RECHECK_MS, o.signal);
     }
-    const reply = await flashOverCloud(cloud, this.#id, fw, { signal: o.signal });
+    const reply = await flashOverCloud(cloud, this.#reach.id, fw, { signal: o.signal });
     return { method: 'ota', durationMs: Date.now() - started, messages: [`cloud: HTTP ${reply.statusCode}: ${reply.status}`] };
   }
 
@@ -150,9 +132,9 @@ export class Flasher {
    * never comes back is the rig's.
    */
   async #flashAndComeBack(send: () => Promise<FlashReport>, signal?: AbortSignal): Promise<FlashReport> {
-    const usb = this.#usb;
+    const usb = this.#reach.usb;
     const before = usb.boots.current;
-    const within = this.#clock.wallMsWithRigWork(FLASH_RETURN_BOARD_MS);
+    const within = this.#reach.clock.wallMsWithRigWork(FLASH_RETURN_BOARD_MS);
     const { report, restarted, now } = await usb.startingBoot('flash', async () => {
       const report = await send();
       const deadline = Date.now() + within;
@@ -169,9 +151,9 @@ export class Flasher {
     }, (r) => r.restarted);
     if (now === 'normal' || now === 'safe') return { ...report, messages: [...report.messages, `board back in ${now} mode`] };
     if (now === 'dfu') {
-      throw new FlashRejectedError(`${this.#name} stayed in DFU mode after the ${report.method} flash: the bootloader found no valid firmware to run`, report.method, [...report.messages, 'board stayed in DFU mode']);
+      throw new FlashRejectedError(`${this.#reach.name} stayed in DFU mode after the ${report.method} flash: the bootloader found no valid firmware to run`, report.method, [...report.messages, 'board stayed in DFU mode']);
     }
     const seen = restarted ? `is ${now === 'absent' ? 'not on USB' : `in ${now} mode`}` : 'did not reset';
-    throw new InfraError(`${this.#name} ${seen} ${within} ms after the ${report.method} flash`, 'check the board and its USB cable');
+    throw new InfraError(`${this.#reach.name} ${seen} ${within} ms after the ${report.method} flash`, 'check the board and its USB cable');
   }
 }

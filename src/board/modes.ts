@@ -84,33 +84,21 @@ export interface ModeMachineReach {
 }
 
 export class ModeMachine {
-  readonly #name: string;
-  readonly #id: DeviceId;
-  readonly #bus: UsbBus;
-  readonly #clock: BenchClock;
-  readonly #serial: SerialLine;
-  readonly #usb: BoardOnUsb;
-  readonly #state: BoardState;
+  readonly #reach: ModeMachineReach;
 
   constructor(reach: ModeMachineReach) {
-    this.#name = reach.name;
-    this.#id = reach.id;
-    this.#bus = reach.bus;
-    this.#clock = reach.clock;
-    this.#serial = reach.serial;
-    this.#usb = reach.usb;
-    this.#state = reach.state;
+    this.#reach = reach;
   }
 
   /** Enters the mode and verifies it, move by move along MODE_ROUTES. */
   async enterMode(want: BoardMode, signal?: AbortSignal): Promise<void> {
-    let from = await this.#usb.presence(signal);
+    let from = await this.#reach.usb.presence(signal);
     let askedAgain = false;
     for (;;) {
       if (from === want) return;
       const route = await this.route(from, want, signal);
       if ('impossible' in route) {
-        throw new InfraError(`${this.#name} is ${shown(from)}: cannot enter ${want} mode${route.impossible ? `: ${route.impossible}` : ''}`, route.fix);
+        throw new InfraError(`${this.#reach.name} is ${shown(from)}: cannot enter ${want} mode${route.impossible ? `: ${route.impossible}` : ''}`, route.fix);
       }
       if ('through' in route) {
         await this.enterMode(route.through, signal);
@@ -125,12 +113,12 @@ export class ModeMachine {
       // The line-coding trick is missed now and then (the old CLI asked again too).
       if (arrival.how === 'serial' && !askedAgain) {
         askedAgain = true;
-        from = await this.#usb.presence(signal);
+        from = await this.#reach.usb.presence(signal);
         continue;
       }
-      const now = await this.#usb.presence(signal).catch(() => 'absent' as const);
+      const now = await this.#reach.usb.presence(signal).catch(() => 'absent' as const);
       const why = arrival.mode === 'safe' ? ': it did not come back on USB as a serial device' : '';
-      throw new InfraError(`${this.#name} is ${shown(now)} ${this.#within()} ms after the ${arrival.mode} mode request (${arrival.how})${why}`);
+      throw new InfraError(`${this.#reach.name} is ${shown(now)} ${this.#within()} ms after the ${arrival.mode} mode request (${arrival.how})${why}`);
     }
   }
 
@@ -142,8 +130,8 @@ export class ModeMachine {
       if (back === 'safe') return { through: 'safe' };
     }
     if (from === 'safe' && want === 'normal') {
-      const boot = this.#usb.boots.current;
-      const modules = boot && (await this.#usb.moduleInfo(boot, signal).catch(() => undefined));
+      const boot = this.#reach.usb.boots.current;
+      const modules = boot && (await this.#reach.usb.moduleInfo(boot, signal).catch(() => undefined));
       if (modules && safeByModules(modules)) {
         return {
           impossible: `${failing(modules)}, and Device OS boots into safe mode until its modules pass`,
@@ -156,10 +144,10 @@ export class ModeMachine {
 
   /** The mode Device OS goes back to when it leaves listening mode: the one it was in, safe or normal. */
   async #modeOutsideListening(signal?: AbortSignal): Promise<'normal' | 'safe'> {
-    const boot = this.#usb.boots.current;
+    const boot = this.#reach.usb.boots.current;
     if (!boot) return 'normal';
-    if (this.#state.safeByRequest(boot)) return 'safe';
-    const modules = await this.#usb.moduleInfo(boot, signal).catch(() => undefined);
+    if (this.#reach.state.safeByRequest(boot)) return 'safe';
+    const modules = await this.#reach.usb.moduleInfo(boot, signal).catch(() => undefined);
     return modules && safeByModules(modules) ? 'safe' : 'normal';
   }
 
@@ -176,20 +164,20 @@ export class ModeMachine {
 
   /** Into the DFU bootloader: request 50, else the 14400-baud trick. The board restarts. */
   enterDfu(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
-    return this.#usb.startingBoot('mode', async () => {
-      const how = await this.#ask(from, { usb: (c) => c.enterDfuMode(signal), serial: () => dfuByBaud(this.#serial, { signal }) }, signal);
+    return this.#reach.usb.startingBoot('mode', async () => {
+      const how = await this.#ask(from, { usb: (c) => c.enterDfuMode(signal), serial: () => dfuByBaud(this.#reach.serial, { signal }) }, signal);
       return this.#arrival('dfu', how, signal);
     }, (a) => a.reached);
   }
 
   /** Out of DFU mode into the firmware: the DfuSe leave (a reset request in DFU mode). The board restarts. */
   leaveDfu(signal?: AbortSignal): Promise<Arrival> {
-    return this.#usb.startingBoot('mode', async () => this.#arrival('normal', await this.#ask('dfu', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
+    return this.#reach.usb.startingBoot('mode', async () => this.#arrival('normal', await this.#ask('dfu', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
   }
 
   /** Listening mode, in place: request 70, else the 28800-baud trick (gone in Device OS 6). */
   async enterListening(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
-    const how = await this.#ask(from, { usb: (c) => c.enterListeningMode(signal), serial: () => listeningByBaud(this.#serial, { signal }) }, signal);
+    const how = await this.#ask(from, { usb: (c) => c.enterListeningMode(signal), serial: () => listeningByBaud(this.#reach.serial, { signal }) }, signal);
     return this.#arrival('listening', how, signal);
   }
 
@@ -199,7 +187,7 @@ export class ModeMachine {
     const how = await this.#ask('listening', {
       usb: (c) => c.leaveListeningMode(signal),
       serial: async () => {
-        await this.#serial.use((port) => leaveListening(port), { signal });
+        await this.#reach.serial.use((port) => leaveListening(port), { signal });
         return true;
       },
     }, signal);
@@ -212,31 +200,31 @@ export class ModeMachine {
    * then says normal, so the rig keeps that it asked for the boot it sees next.
    */
   enterSafe(from: BoardPresence, signal?: AbortSignal): Promise<Arrival> {
-    return this.#usb.startingBoot('mode', async () => {
-      const before = this.#usb.boots.current;
+    return this.#reach.usb.startingBoot('mode', async () => {
+      const before = this.#reach.usb.boots.current;
       const how = await this.#ask(from, {
         usb: (c) => c.enterSafeMode(signal),
         serial: async () => {
-          if (from !== 'listening' && !(await listeningByBaud(this.#serial, { signal }))) return false;
-          await this.#serial.use((port) => enterSafeModeKey(port), { signal });
+          if (from !== 'listening' && !(await listeningByBaud(this.#reach.serial, { signal }))) return false;
+          await this.#reach.serial.use((port) => enterSafeModeKey(port), { signal });
           return true;
         },
       }, signal);
-      const back = await this.#usb.waitForBoot(before, { serial: true, withinMs: this.#within(), signal });
+      const back = await this.#reach.usb.waitForBoot(before, { serial: true, withinMs: this.#within(), signal });
       if (!back) return { mode: 'safe', reached: false, how };
-      this.#state.cameBackInSafeMode(back.boot);
+      this.#reach.state.cameBackInSafeMode(back.boot);
       return this.#arrival('safe', how, signal);
     }, (a) => a.reached);
   }
 
   /** Out of safe mode: a reset, which boots the firmware when its modules pass their checks. */
   leaveSafe(signal?: AbortSignal): Promise<Arrival> {
-    return this.#usb.startingBoot('mode', async () => this.#arrival('normal', await this.#ask('safe', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
+    return this.#reach.usb.startingBoot('mode', async () => this.#arrival('normal', await this.#ask('safe', { usb: (c) => c.reset({ signal }) }, signal), signal), (a) => a.reached);
   }
 
   /** Whether the board shows `mode` within the time a board takes to re-enumerate. */
   async #arrival(mode: BoardMode, how: Arrival['how'], signal?: AbortSignal): Promise<Arrival> {
-    return { mode, how, reached: await this.#usb.waitForPresence(mode, { withinMs: this.#within(), signal }) };
+    return { mode, how, reached: await this.#reach.usb.waitForPresence(mode, { withinMs: this.#within(), signal }) };
   }
 
   /**
@@ -247,7 +235,7 @@ export class ModeMachine {
    */
   async #ask(from: BoardPresence, request: ModeRequest, signal?: AbortSignal): Promise<Arrival['how']> {
     try {
-      await withUsbControl(this.#bus, this.#id, { mode: from === 'dfu' ? 'dfu' : 'serial', timeoutMs: 3000, signal }, request.usb);
+      await withUsbControl(this.#reach.bus, this.#reach.id, { mode: from === 'dfu' ? 'dfu' : 'serial', timeoutMs: 3000, signal }, request.usb);
       return 'usb';
     } catch (err) {
       const serial = from === 'dfu' ? undefined : request.serial;
@@ -263,6 +251,6 @@ export class ModeMachine {
   }
 
   #within(): number {
-    return this.#clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    return this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
   }
 }

@@ -39,24 +39,10 @@ export interface RestartsReach {
 }
 
 export class Restarts {
-  readonly #name: string;
-  readonly #id: DeviceId;
-  readonly #bench: BenchBoard;
-  readonly #access: BenchAccess;
-  readonly #bus: UsbBus;
-  readonly #clock: BenchClock;
-  readonly #events: CloudEventLog | undefined;
-  readonly #usb: BoardOnUsb;
+  readonly #reach: RestartsReach;
 
   constructor(reach: RestartsReach) {
-    this.#name = reach.name;
-    this.#id = reach.id;
-    this.#bench = reach.bench;
-    this.#access = reach.access;
-    this.#bus = reach.bus;
-    this.#clock = reach.clock;
-    this.#events = reach.events;
-    this.#usb = reach.usb;
+    this.#reach = reach;
   }
 
   /**
@@ -65,26 +51,26 @@ export class Restarts {
    * Done when the board is back on USB: a new boot.
    */
   async reset(kind: ResetKind, signal?: AbortSignal): Promise<void> {
-    const usb = this.#usb;
+    const usb = this.#reach.usb;
     const on = await usb.look(signal);
     const before = usb.boots.current;
-    if (kind !== 'power' && !on) throw new InfraError(`${this.#name} is not on USB: cannot send it a ${kind} reset`, 'is it plugged in and powered?');
-    const within = this.#clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    if (kind !== 'power' && !on) throw new InfraError(`${this.#reach.name} is not on USB: cannot send it a ${kind} reset`, 'is it plugged in and powered?');
+    const within = this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
     const back = await usb.startingBoot(kind === 'power' ? 'power' : 'reset', async () => {
       if (kind === 'power') await this.#switchPower('cycle', signal);
       else await this.#resetByUsb(kind, signal);
       return usb.waitForBoot(before, { withinMs: within, signal });
     }, (look) => look !== undefined);
-    if (!back) throw new InfraError(`${this.#name} was not back on USB ${within} ms after a ${kind} reset`, 'check the board and its USB cable');
+    if (!back) throw new InfraError(`${this.#reach.name} was not back on USB ${within} ms after a ${kind} reset`, 'check the board and its USB cable');
   }
 
   async #resetByUsb(kind: 'soft' | 'pin', signal?: AbortSignal): Promise<void> {
     try {
-      await withUsbControl(this.#bus, this.#id, { timeoutMs: 3000, signal }, (c) => c.reset({ force: kind === 'pin', signal }));
+      await withUsbControl(this.#reach.bus, this.#reach.id, { timeoutMs: 3000, signal }, (c) => c.reset({ force: kind === 'pin', signal }));
     } catch (err) {
       // A pin reset is what a bench's reset line does: use it when USB control cannot be had.
-      if (kind !== 'pin' || signal?.aborted || !(err instanceof InfraError) || !this.#access.control) throw err;
-      await requireBenchControl(this.#access.control, `reset of ${this.#name}`).fault(this.#id, { kind: 'reset' }, signal);
+      if (kind !== 'pin' || signal?.aborted || !(err instanceof InfraError) || !this.#reach.access.control) throw err;
+      await requireBenchControl(this.#reach.access.control, `reset of ${this.#reach.name}`).fault(this.#reach.id, { kind: 'reset' }, signal);
     }
   }
 
@@ -94,31 +80,31 @@ export class Restarts {
    * it starts (on, cycle) is the next one the rig sees.
    */
   power(action: PowerAction, signal?: AbortSignal): Promise<void> {
-    return this.#usb.startingBoot('power', () => this.#switchPower(action, signal));
+    return this.#reach.usb.startingBoot('power', () => this.#switchPower(action, signal));
   }
 
   async #switchPower(action: PowerAction, signal?: AbortSignal): Promise<void> {
-    if (this.#bench.power?.uhubctl) {
-      await switchPower(this.#access, this.#bench, action, { signal });
+    if (this.#reach.bench.power?.uhubctl) {
+      await switchPower(this.#reach.access, this.#reach.bench, action, { signal });
       return;
     }
-    if (!this.#access.control) {
-      throw new UnsupportedError(`power ${action} of ${this.#name}: the bench names no uhubctl port for it and has no bench control service`);
+    if (!this.#reach.access.control) {
+      throw new UnsupportedError(`power ${action} of ${this.#reach.name}: the bench names no uhubctl port for it and has no bench control service`);
     }
-    await benchControl(this.#access.control.api).power(this.#id, action, signal);
+    await benchControl(this.#reach.access.control.api).power(this.#reach.id, action, signal);
   }
 
   /** The last reset reason the cloud reported, if any. */
   lastResetReason(): ResetReason | undefined {
-    const e = this.#events?.latest(RESET_EVENT);
+    const e = this.#reach.events?.latest(RESET_EVENT);
     return e && e.name === RESET_EVENT ? (e.data.trim() as ResetReason) : undefined;
   }
 
   /** Imposes a fault now, or arms it for a moment of the next transfer. A power cut or reset now restarts the board. */
   async fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void> {
-    const control = requireBenchControl(this.#access.control, `a ${'at' in f ? f.fault.kind : f.kind} fault on ${this.#name}`);
+    const control = requireBenchControl(this.#reach.access.control, `a ${'at' in f ? f.fault.kind : f.kind} fault on ${this.#reach.name}`);
     const why = 'at' in f ? undefined : FAULT_BOOTS[f.kind];
-    if (why) await this.#usb.startingBoot(why, () => control.fault(this.#id, f, signal));
-    else await control.fault(this.#id, f, signal);
+    if (why) await this.#reach.usb.startingBoot(why, () => control.fault(this.#reach.id, f, signal));
+    else await control.fault(this.#reach.id, f, signal);
   }
 }
