@@ -29,14 +29,18 @@ export function parseLocatedYaml(text: string, file: string, what: string): Loca
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
   const places = new PlaceFinder(file, doc, lines);
-  // After the first syntax error the parser is lost, and what it reports next is mostly echo of it.
-  const first = doc.errors[0];
-  if (first) {
-    const more = doc.errors.length - 1;
-    const problem = syntaxError(first, text, places);
+  // Duplicate keys stand alone, each worth saying; after the first other syntax error the parser
+  // is lost, and what it reports next is mostly echo of it.
+  const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  const others = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY');
+  const problems = duplicates.map((e) => syntaxError(e, text, places));
+  if (others[0]) {
+    const more = others.length - 1;
+    const problem = syntaxError(others[0], text, places);
     if (more > 0) problem.message += ` (and ${more} more problem${more === 1 ? '' : 's'} after it, likely caused by this one)`;
-    throw problem;
+    problems.push(problem);
   }
+  throwProblems(problems.sort((a, b) => (a.place?.line ?? 0) - (b.place?.line ?? 0) || (a.place?.column ?? 0) - (b.place?.column ?? 0)));
   // An unknown tag (!foo) is a warning to the parser; in a plan it is a typo or a misunderstanding.
   throwProblems(doc.warnings.map((w) => new InputError(`YAML: ${firstSentence(w.message)}`, places.placeOfOffset(w.pos[0]), 'remove the tag: plans use no YAML tags')));
   if (doc.contents === null) {
