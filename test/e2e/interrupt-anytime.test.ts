@@ -49,11 +49,12 @@ t.test('interrupted at any moment of its first 10 s, a run stops cleanly', async
     // Ctrl-C and SIGTERM (a CI job cancelled, a lab host shutting down) take turns.
     const sig = i % 2 === 0 ? 'SIGINT' : 'SIGTERM';
     await t.test(`${sig} at ${atMs} ms`, async (t) => {
-      const dir = t.testdir({ 'plan.yaml': PLAN });
+      // A bench file of its own: other tests look for processes by their bench's path.
+      const dir = t.testdir({ 'plan.yaml': PLAN, 'bench.yaml': readFileSync(BENCH, 'utf8') });
       const locks = mkdtempSync(join(tmpdir(), 'rig-locks-'));
       const marker = `RIG_INTERRUPT_TEST=${process.pid}-${atMs}`;
       const out = join(dir, 'out');
-      const child = spawn(process.execPath, [RIG, 'run', join(dir, 'plan.yaml'), '--bench', BENCH, '--report-dir', out], {
+      const child = spawn(process.execPath, [RIG, 'run', join(dir, 'plan.yaml'), '--bench', join(dir, 'bench.yaml'), '--report-dir', out], {
         cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RIG_LOCK_DIR: locks, [marker.split('=')[0]!]: marker.split('=')[1] },
       });
       let stderr = '';
