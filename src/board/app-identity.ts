@@ -1,7 +1,8 @@
 // Which modules a board has and which app it runs. USB module info first;
 // the serial `s` command (in listening mode, entered and left for it) where
-// USB does not say; the cloud's spark/device/app-hash where it is from the
-// board's current boot. The hash is the one honest proof of an update. What
+// USB does not say; the cloud's spark/device/app-hash only where it is from
+// the board's current boot, read once the board is back on USB (off USB it
+// runs nothing the rig can vouch for). The hash is the one honest proof of an update. What
 // a boot runs cannot change before the next boot, so each answer is asked
 // once per boot and kept with it (in the board's state). Given the board's
 // looks (BoardOnUsb), its mode machine (to visit listening mode), the serial
@@ -59,27 +60,25 @@ export class AppIdentity {
    */
   async runningApp(signal?: AbortSignal, o: { cloudWaitMs?: number } = {}): Promise<RunningApp> {
     const { mode, modules, boot } = await this.#reach.usb.read(signal);
-    if (mode === 'absent' || !boot) {
-      // Off USB (unplugged) is not off the air: the cloud may still know.
-      const hash = this.#cloudHash(undefined);
-      if (hash) return { hash, source: 'cloud', mode };
-      throw this.#notOnUsb('its running app');
-    }
+    // Evidence belongs to a boot: a board off USB (off, unplugged, restarting)
+    // is in no boot the rig can see, so whatever the cloud said before is no
+    // word on what it runs now. It runs nothing the rig can vouch for until it is back.
+    if (mode === 'absent' || !boot) throw this.#notOnUsb('its running app');
     // Only normal mode runs the user part: DFU, safe and listening mode do not.
-    if (mode !== 'normal') return { hash: undefined, source: 'usb', mode };
+    if (mode !== 'normal') return { hash: undefined, source: 'usb', mode, boot };
     const user = modules && mainUserPart(modules);
-    if (modules && !user) return { hash: undefined, source: 'usb', mode };
-    if (user?.hash) return { hash: user.hash, source: 'usb', mode };
+    if (modules && !user) return { hash: undefined, source: 'usb', mode, boot };
+    if (user?.hash) return { hash: user.hash, source: 'usb', mode, boot };
     // Device OS before 5.6 does not put the hash in USB module info.
     const fresh = this.#cloudHash(boot);
-    if (fresh) return { hash: fresh, source: 'cloud', mode };
+    if (fresh) return { hash: fresh, source: 'cloud', mode, boot };
     // Listening mode takes the board off the cloud: ask it once per boot, not at every look.
     const kept = this.#reach.state.serialInfo(boot);
-    if (kept) return { hash: mainUserPart(kept.modules)?.hash, source: 'serial', mode };
+    if (kept) return { hash: mainUserPart(kept.modules)?.hash, source: 'serial', mode, boot };
     const heard = await this.#awaitCloudHash(boot, o.cloudWaitMs ?? 0, signal);
-    if (heard) return { hash: heard, source: 'cloud', mode };
+    if (heard) return { hash: heard, source: 'cloud', mode, boot };
     const info = await this.#serialInfo(mode, boot, signal);
-    return { hash: mainUserPart(info.modules)?.hash, source: 'serial', mode };
+    return { hash: mainUserPart(info.modules)?.hash, source: 'serial', mode, boot };
   }
 
   /**
@@ -101,11 +100,11 @@ export class AppIdentity {
     return info;
   }
 
-  /** The latest app hash the cloud reported, if it is from `boot` (from any boot: undefined). */
-  #cloudHash(boot: Boot | undefined): string | undefined {
+  /** The latest app hash the cloud reported, if it is from `boot`, the board's current one. */
+  #cloudHash(boot: Boot): string | undefined {
     const e = this.#reach.events?.latest(APP_HASH);
     if (!e || e.name !== APP_HASH) return undefined;
-    return !boot || this.#reach.usb.boots.bootOf(e) === boot ? e.data.trim().toLowerCase() : undefined;
+    return this.#reach.usb.boots.bootOf(e) === boot ? e.data.trim().toLowerCase() : undefined;
   }
 
   /**

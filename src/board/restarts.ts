@@ -19,8 +19,10 @@ import type { BoardOnUsb } from './on-usb.js';
 import { REENUMERATE_BOARD_MS } from './timing.js';
 
 const RESET_EVENT = 'spark/device/last_reset';
-/** Faults that restart the board, and what the boot after them is named for. */
-const FAULT_BOOTS: Partial<Record<FaultSpec['kind'], BootCause>> = { 'power-cut': 'power', reset: 'reset' };
+/** Faults now that take the board off USB, and what the boot after them is named for (the next one the rig sees). */
+const TAKES_AWAY: Partial<Record<FaultSpec['kind'], BootCause>> = { 'power-cut': 'power', 'usb-unplug': 'replug' };
+/** Faults now that bring the board back (from off USB, or through a restart), and what that boot is named for. */
+const BRINGS_BACK: Partial<Record<FaultSpec['kind'], BootCause>> = { 'usb-replug': 'replug', reset: 'reset' };
 
 /** What Restarts is given. */
 export interface RestartsReach {
@@ -76,11 +78,35 @@ export class Restarts {
 
   /**
    * A uhubctl port when the bench names one, else the bench control service,
-   * else the bench cannot (UnsupportedError). Returns once switched; the boot
-   * it starts (on, cycle) is the next one the rig sees.
+   * else the bench cannot (UnsupportedError). Off: returns once the board is
+   * off USB. On (from off) and cycle: returns once it is back on USB, in a new
+   * boot dated from the switch, so nothing it said before counts for that boot;
+   * a board not back in time is InfraError. On for a board already on USB
+   * starts nothing.
    */
-  power(action: PowerAction, signal?: AbortSignal): Promise<void> {
-    return this.#reach.usb.startingBoot('power', () => this.#switchPower(action, signal));
+  async power(action: PowerAction, signal?: AbortSignal): Promise<void> {
+    const usb = this.#reach.usb;
+    const on = await usb.look(signal);
+    const before = usb.boots.current;
+    const within = this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    if (action === 'on' && on) {
+      await this.#switchPower('on', signal);
+      return;
+    }
+    if (action === 'off') {
+      // Taken away: whatever boot comes next is dated from this switch.
+      const gone = await usb.startingBoot('power', async () => {
+        await this.#switchPower('off', signal);
+        return !on || (await usb.waitForPresence('absent', { withinMs: within, signal }));
+      }, (off) => off);
+      if (!gone) throw new InfraError(`${this.#reach.name} was still on USB ${within} ms after power off`, 'check that the hub port really switches its power');
+      return;
+    }
+    const back = await usb.startingBoot('power', async () => {
+      await this.#switchPower(action, signal);
+      return usb.waitForBoot(before, { withinMs: within, signal });
+    });
+    if (!back) throw new InfraError(`${this.#reach.name} was not back on USB ${within} ms after power ${action}`, 'check its power supply and USB cable');
   }
 
   async #switchPower(action: PowerAction, signal?: AbortSignal): Promise<void> {
@@ -100,11 +126,40 @@ export class Restarts {
     return e && e.name === RESET_EVENT ? (e.data.trim() as ResetReason) : undefined;
   }
 
-  /** Imposes a fault now, or arms it for a moment of the next transfer. A power cut or reset now restarts the board. */
+  /**
+   * Imposes a fault now, or arms it for a moment of the next transfer (when
+   * it fires is the board's to tell: absent from USB, a new enumeration).
+   * A fault now that takes the board away (power-cut, usb-unplug) returns once
+   * it is off USB, and the next boot is dated from it: nothing the board said
+   * before counts for any later boot. One that brings it back (usb-replug, a
+   * reset of a board on USB) returns once it is back, in a new boot; a board
+   * that does not come back in time is InfraError.
+   */
   async fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void> {
     const control = requireBenchControl(this.#reach.access.control, `a ${'at' in f ? f.fault.kind : f.kind} fault on ${this.#reach.name}`);
-    const why = 'at' in f ? undefined : FAULT_BOOTS[f.kind];
-    if (why) await this.#reach.usb.startingBoot(why, () => control.fault(this.#reach.id, f, signal));
-    else await control.fault(this.#reach.id, f, signal);
+    const impose = (): Promise<void> => control.fault(this.#reach.id, f, signal);
+    if ('at' in f) return impose();
+    const usb = this.#reach.usb;
+    const within = this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    const taking = TAKES_AWAY[f.kind];
+    const bringing = BRINGS_BACK[f.kind];
+    if (taking) {
+      const gone = await usb.startingBoot(taking, async () => {
+        await impose();
+        return usb.waitForPresence('absent', { withinMs: within, signal });
+      }, (off) => off);
+      if (!gone) throw new InfraError(`${this.#reach.name} was still on USB ${within} ms after a ${f.kind}`, 'check the bench control service');
+      return;
+    }
+    if (!bringing) return impose();
+    const on = await usb.look(signal);
+    const before = usb.boots.current;
+    // A cable already in, or a reset of a board that is off: nothing comes back, nothing to wait for.
+    if ((f.kind === 'usb-replug') === (on !== undefined)) return impose();
+    const back = await usb.startingBoot(bringing, async () => {
+      await impose();
+      return usb.waitForBoot(before, { withinMs: within, signal });
+    });
+    if (!back) throw new InfraError(`${this.#reach.name} was not back on USB ${within} ms after a ${f.kind}`, f.kind === 'usb-replug' ? 'is it powered? A board with its own power that was cut needs power: on' : 'check the board and its USB cable');
   }
 }

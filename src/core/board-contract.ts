@@ -108,19 +108,22 @@ export interface ArmedFault {
 }
 
 
-/** The app a board runs as the rig read it: its SHA-256 (none outside normal mode), from where, in which mode. */
+/** The app a board runs as the rig read it: its SHA-256 (none outside normal mode), from where, in which mode and boot. */
 export interface RunningApp {
   hash: string | undefined;
   source: 'usb' | 'serial' | 'cloud';
   mode: BoardPresence;
+  /** The boot the reading belongs to: the board's current one (a cloud app-hash of an older boot is never taken). */
+  boot?: Boot;
 }
 /**
- * Why a boot began, as far as the rig can tell: its own reset, power action,
- * flash or mode change; 'enumeration' when the board came back on USB of its
- * own accord (an OTA update applied, a crash, a cable put back); 'found' for
- * the boot the board was already in when the rig first looked.
+ * Why a boot began, as far as the rig can tell: its own reset, power action
+ * (a power cut, a power switch), flash or mode change, or the USB cable it
+ * put back ('replug'); 'enumeration' when the board came back on USB of its
+ * own accord (an OTA update applied, a crash, a cable put back by hand);
+ * 'found' for the boot the board was already in when the rig first looked.
  */
-export type BootCause = 'found' | 'enumeration' | 'reset' | 'power' | 'flash' | 'mode';
+export type BootCause = 'found' | 'enumeration' | 'reset' | 'power' | 'replug' | 'flash' | 'mode';
 
 /**
  * One boot of a board: from a (re)start to the next. The rig sees a boot as a
@@ -175,20 +178,33 @@ export interface Board {
   waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean>;
   /** Enters the mode and verifies it. */
   enterMode(mode: BoardMode, signal?: AbortSignal): Promise<void>;
+  /** Resets it; returns once it is back on USB, in a new boot (InfraError when it is not back in time). */
   reset(kind: ResetKind, signal?: AbortSignal): Promise<void>;
+  /**
+   * Switches its power. `off` returns once it is off USB; `on` (from off) and
+   * `cycle` once it is back, in a new boot; InfraError when it is not in time.
+   * Evidence from before the switch belongs to no later boot.
+   */
   power(action: PowerAction, signal?: AbortSignal): Promise<void>;
   flash(fw: FirmwareImage, via: FlashMethod, o?: { signal?: AbortSignal; onProgress?: (p: FlashProgress) => void }): Promise<FlashReport>;
   /** The modules the board reports. */
   modules(signal?: AbortSignal): Promise<BoardModule[]>;
   /**
    * SHA-256 (lower-case) of the running user part, where the rig read it, and
-   * the mode the board was in. `cloudWaitMs`: where only serial would tell,
-   * wait that long for the cloud's app-hash of this boot first.
+   * the mode and boot the board was in. Only evidence of the board's current
+   * boot counts: a board not on USB throws InfraError (what the cloud said
+   * before is no word on it now). `cloudWaitMs`: where only serial would
+   * tell, wait that long for the cloud's app-hash of this boot first.
    */
   runningApp(signal?: AbortSignal, o?: { cloudWaitMs?: number }): Promise<RunningApp>;
   /** The last reset reason the board or the cloud reported, if any. */
   lastResetReason(): ResetReason | undefined;
-  /** Imposes a fault now, or arms it for a moment of the next transfer. */
+  /**
+   * Imposes a fault now, or arms it for a moment of the next transfer. One
+   * that takes the board away (power-cut, usb-unplug) returns once it is off
+   * USB, and what it did before belongs to no later boot; usb-replug returns
+   * once the board is back, in a new boot (InfraError when it is not in time).
+   */
   fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

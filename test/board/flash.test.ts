@@ -69,13 +69,13 @@ t.test('every way, proven by the running app', async (t) => {
     const report = await argon.flash(fw, 'usb', { onProgress: (p) => seen.push(p.percent ?? -1) });
     t.equal(report.method, 'usb');
     t.equal(seen.at(-1), 100);
-    t.same(await argon.runningApp(), { hash: fw.info.sha256, source: 'usb', mode: 'normal' }, 'Device OS 5.6 says the hash over USB');
+    t.same(await argon.runningApp(), { hash: fw.info.sha256, source: 'usb', mode: 'normal', boot: argon.boots.current }, 'Device OS 5.6 says the hash over USB');
   });
 
   t.test('DFU on Gen3, proven over USB', async (t) => {
     const fw = firmware('argon', 15, { depends: 5600 });
     await argon.flash(fw, 'dfu');
-    t.same(await argon.runningApp(), { hash: fw.info.sha256, source: 'usb', mode: 'normal' });
+    t.same(await argon.runningApp(), { hash: fw.info.sha256, source: 'usb', mode: 'normal', boot: argon.boots.current });
   });
 
   t.test('an image for another platform is refused before anything is sent', async (t) => {
@@ -117,7 +117,7 @@ t.test('without a cloud', async (t) => {
   t.test('the running app is read with `s` in listening mode when USB does not say it', async (t) => {
     const fw = firmware('photon', 21);
     await photon.flash(fw, 'dfu');
-    t.same(await photon.runningApp(), { hash: fw.info.sha256, source: 'serial', mode: 'normal' });
+    t.same(await photon.runningApp(), { hash: fw.info.sha256, source: 'serial', mode: 'normal', boot: photon.boots.current });
     t.equal(await photon.presence(), 'normal', 'and the board is back in normal mode');
     t.equal(photon.lastResetReason(), undefined, 'no cloud, no reset reason');
   });

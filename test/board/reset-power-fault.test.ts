@@ -51,18 +51,37 @@ t.test('resets, power and faults on a bench with control and cloud', async (t) =
     await board.power('off');
     t.equal(await board.presence(), 'absent');
     await t.rejects(board.reset('soft'), { name: 'InfraError', message: /not on USB/ });
+    const off = board.boots.current;
     await board.power('on');
+    t.not(await board.presence(), 'absent', 'power on returns once the board is back on USB');
+    t.not(board.boots.current, off, 'in a new boot');
+    t.equal(board.boots.current?.why, 'power');
     t.equal(await board.waitForPresence('normal', { withinMs: 3000 }), true);
+    const again = board.boots.current;
+    await board.power('on');
+    t.equal(board.boots.current, again, 'on for a board already on starts no boot');
   });
 
   t.test('a fault now: the USB cable pulled and put back', async (t) => {
     await board.fault({ kind: 'usb-unplug' });
     t.equal(await board.presence(), 'absent');
     t.equal(sim.mode, 'normal', 'the board runs on');
-    const app = await board.runningApp();
-    t.equal(app.source, 'cloud', 'off USB, the cloud still says which app runs');
+    // It runs on, but the rig cannot see which boot: what the cloud said before is no evidence.
+    await t.rejects(board.runningApp(), { name: 'InfraError', message: /not on USB/ }, 'off USB, no running app is vouched for');
+    const unplugged = board.boots.current;
     await board.fault({ kind: 'usb-replug' });
+    t.not(await board.presence(), 'absent', 'usb-replug returns once the board is back on USB');
+    t.equal(board.boots.current?.why, 'replug', 'a new enumeration: a boot, though this board did not restart');
+    t.not(board.boots.current, unplugged);
     t.equal(await board.waitForPresence('normal', { withinMs: 3000 }), true);
+    const app = await board.runningApp();
+    t.equal(app.boot, board.boots.current, 'the running app is read in the boot after the replug');
+  });
+
+  t.test('usb-replug of a board whose cable is in: nothing to wait for', async (t) => {
+    const before = board.boots.current;
+    await board.fault({ kind: 'usb-replug' });
+    t.equal(board.boots.current, before);
   });
 
   t.test('a reset armed at 40 % of an OTA: the update does not take', async (t) => {

@@ -1,7 +1,10 @@
 // expect-app: the running user part's SHA-256 is the firmware's (compared
 // case-insensitively: Device OS prints it upper-case). Polled until `within`,
 // or 30 s of board time when the plan gives none, so a board still booting
-// after a flash is not judged early; a match ends the wait at once.
+// after a flash is not judged early; a match ends the wait at once. Only the
+// board's current boot counts, once it is on USB: a board that is off or
+// unplugged runs nothing the rig can vouch for (what the cloud heard before
+// it went away is no evidence), and stays so to the end: infrastructure.
 import type { RunningApp } from '../../core/board-contract.js';
 import { InfraError } from '../../core/errors.js';
 import type { ExpectAppStep } from '../../plan/steps-expect.js';
@@ -35,7 +38,9 @@ export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
     { withinMs: ctx.clock.wallMs(withinMs), intervalMs: ctx.clock.pollMs(), signal: ctx.signal },
   );
   const update = await lastUpdate(ctx, r.value);
-  const details = { source: r.value.source, reads: r.reads, ...(update ? { update } : {}) };
+  // The reading's boot: evidence counts only from the board's current boot, and the report says which.
+  const boot = r.value.boot && { number: r.value.boot.number, why: r.value.boot.why };
+  const details = { source: r.value.source, ...(boot ? { boot } : {}), reads: r.reads, ...(update ? { update } : {}) };
   if (r.satisfied) return pass({ actual: want, details, ...(update?.diagnosis ? { diagnosis: update.diagnosis } : {}) });
   // A board gone from the bench cannot be judged: an old app-hash from the cloud is no verdict on the firmware.
   if ((await ctx.board.presence(ctx.signal)) === 'absent') {
