@@ -139,3 +139,20 @@ t.test('fault: power-cut for a while: the undo (power on) waits for the board to
   t.equal(app.status, 'pass', app.diagnosis ?? '');
   t.match(app.details, { boot: { number: board.boots.current?.number } });
 });
+
+t.test('a board that does not come back is infrastructure, with the reason', async (t) => {
+  // On its own power: putting the cable back after a power cut does not bring it back.
+  const { board } = await simBoard(t, { platform: 'photon', deviceOs: '1.5.2', sim: 'power: external' });
+  const old = appFor('old', { platform: 'photon', version: 27 });
+  const ctx = context(board, { firmware: [old], timeScale: 50 });
+  t.equal((await runStep(step({ fault: 'power-cut' }), ctx)).status, 'pass');
+  const before = board.boots.current;
+  const replug = await runStep(step({ fault: 'usb-replug' }), ctx);
+  t.equal(replug.status, 'infra', 'not a pass: the board is not back');
+  t.match(JSON.stringify(replug), /was not back on USB .* after a usb-replug/);
+  t.equal(board.boots.current, before, 'no boot was seen');
+  const app = await runStep(step({ 'expect-app': 'old', within: '1s' }), ctx);
+  t.equal(app.status, 'infra', 'nor does expect-app pass on what it said before the cut');
+  t.equal((await runStep(step({ power: 'on' }), ctx)).status, 'pass', 'power: on brings it back');
+  t.not(await board.presence(), 'absent');
+});
