@@ -78,6 +78,16 @@ t.test('resets, power and faults on a bench with control and cloud', async (t) =
     t.equal(app.boot, board.boots.current, 'the running app is read in the boot after the replug');
   });
 
+  t.test('a reset now through the bench: returns once the board is back, in a new boot', async (t) => {
+    const before = board.boots.current;
+    const seen = resetSeen(t, 'pin_reset');
+    await board.fault({ kind: 'reset' });
+    t.not(board.boots.current, before);
+    t.equal(board.boots.current?.why, 'reset');
+    t.not(await board.presence(), 'absent');
+    await seen;
+  });
+
   t.test('usb-replug of a board whose cable is in: nothing to wait for', async (t) => {
     const before = board.boots.current;
     await board.fault({ kind: 'usb-replug' });
