@@ -7,7 +7,7 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { readTap } from '../e2e/run-report.js';
-import { BENCH, ownLockDir, plan, runPlans } from './fixtures/run.js';
+import { ownBench, ownLockDir, plan, runPlans } from './fixtures/run.js';
 
 const locks = ownLockDir();
 
@@ -19,10 +19,13 @@ function processesOf(marker: string): string[] {
 t.test('stopped in the middle of a step: skipped with the reason, the rest not run, the report bails out', async (t) => {
   const stop = new AbortController();
   const notes: string[] = [];
+  // Its own copy of the bench file: the other runner tests' benches, running meanwhile, are not this run's.
+  const benchFile = ownBench(t);
   const run = await runPlans(t, {
     'long.yaml': plan('long', ['  - expect-mode: normal', '  - wait: 30m', '    timeout: 1h', '  - expect-mode: normal']),
     'later.yaml': plan('later', ['  - expect-mode: normal']),
   }, {
+    benchFile,
     signal: stop.signal,
     watch: {
       note: (board, text) => {
@@ -45,7 +48,7 @@ t.test('stopped in the middle of a step: skipped with the reason, the rest not r
   t.equal(tap.bailout, 'interrupted by SIGINT', 'tap-parser reads the bail-out');
   t.match(tap.text, /ok 1 - expect-mode normal/, 'what was done before is kept');
   t.same(readdirSync(locks), [], 'the board is unlocked');
-  t.same(processesOf(BENCH), [], 'the simulated bench the run started is gone');
+  t.same(processesOf(benchFile), [], 'the simulated bench the run started is gone');
 });
 
 t.test('stopped before it began: every board bails out, nothing is run', async (t) => {
