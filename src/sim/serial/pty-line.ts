@@ -123,7 +123,9 @@ export class PtyLine {
   /**
    * The board is gone: the line takes nothing more, either way. The host's
    * port hangs up a moment later, and no sooner than LAST_OUTPUT_READ_MS
-   * after the board's last byte, so a host that is late to read still gets it.
+   * after the board's last byte, so a host that is late to read still gets
+   * it (a host that watches the port's path, as the rig does, leaves it as
+   * soon as it has read it).
    */
   hangUp(): void {
     this.#hungUp = true;
@@ -133,7 +135,8 @@ export class PtyLine {
     // Hang up once the host's read has parked in poll(): serialport reports
     // a hung-up PTY as a disconnect there, but a read() already in flight
     // gets EOF and serialport retries it forever at full CPU.
-    const ms = Math.max(HANGUP_DELAY_MS, this.#lastOutputAt + LAST_OUTPUT_READ_MS - Date.now());
+    // With no host there is nobody to wait for.
+    const ms = this.#hostSeen ? Math.max(HANGUP_DELAY_MS, this.#lastOutputAt + LAST_OUTPUT_READ_MS - Date.now()) : HANGUP_DELAY_MS;
     setTimeout(() => {
       this.#reader.destroy(); // closes the master fd: the host's port hangs up
       closeSync(this.#keepAliveFd);
