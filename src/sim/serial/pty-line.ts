@@ -12,18 +12,6 @@ import { IDLE_BAUD, type PtyPair } from './pty-alloc.js';
 export const HANGUP_DELAY_MS = 20;
 
 /**
- * The least wall time a host gets to read the board's last output before
- * its port hangs up (wall ms, from the board's last byte). A hang-up flushes
- * what the host has not read yet. A real board's last lines (a YMODEM
- * verdict, a panic) reach the host's kernel long before the reset that
- * follows them reaches the host, in real milliseconds; a simulated board
- * resets in board time, 20 times faster on the default bench, while the
- * host, sharing its computer with the simulator, can be hundreds of ms late
- * to read (the rig's event loop with 32 boards: p99 53-69 ms, max 400 ms).
- */
-export const LAST_OUTPUT_READ_MS = 1000;
-
-/**
  * A host that opens a port within this long of its appearing gets what the
  * board printed since (wall ms). A host reconnects after a reset in about
  * this time whatever the board's clock; a board running many times faster
@@ -50,8 +38,6 @@ export class PtyLine {
   readonly #reader: ReadStream;
   readonly #on: LineHandlers;
   readonly #createdAt = Date.now();
-  /** When the port last took board output (wall ms). */
-  #lastOutputAt = 0;
   /** A host has opened the port: a status report (termios change, flush) or bytes from it. */
   #hostSeen = false;
   #hungUp = false;
@@ -116,17 +102,10 @@ export class PtyLine {
         break;
       }
     }
-    if (done > 0) this.#lastOutputAt = Date.now();
     return done;
   }
 
-  /**
-   * The board is gone: the line takes nothing more, either way. The host's
-   * port hangs up a moment later, and no sooner than LAST_OUTPUT_READ_MS
-   * after the board's last byte, so a host that is late to read still gets
-   * it (a host that watches the port's path, as the rig does, leaves it as
-   * soon as it has read it).
-   */
+  /** Stops at once; the host's port hangs up a moment later. */
   hangUp(): void {
     this.#hungUp = true;
     this.watch.stop();
@@ -135,12 +114,10 @@ export class PtyLine {
     // Hang up once the host's read has parked in poll(): serialport reports
     // a hung-up PTY as a disconnect there, but a read() already in flight
     // gets EOF and serialport retries it forever at full CPU.
-    // With no host there is nobody to wait for.
-    const ms = this.#hostSeen ? Math.max(HANGUP_DELAY_MS, this.#lastOutputAt + LAST_OUTPUT_READ_MS - Date.now()) : HANGUP_DELAY_MS;
     setTimeout(() => {
       this.#reader.destroy(); // closes the master fd: the host's port hangs up
       closeSync(this.#keepAliveFd);
-    }, ms).unref(); // a simulator that ends takes its ports with it
+    }, HANGUP_DELAY_MS);
   }
 
   /** One packet from the host: bytes for the board, or a status report (its termios change or flush). */

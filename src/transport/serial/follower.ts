@@ -6,16 +6,14 @@
 // so bytes that arrive during a session are still delivered.
 // A port can also go without a `close`: a tty hung up while serialport's
 // read is in flight reads end-of-file, which serialport retries for ever
-// (bindings-cpp unixRead) and never reports, and a port can stay a while
-// after its board went (the simulated bench keeps it until the host had time
-// to read the board's last bytes). So while it holds a port, the follower
-// also watches the path it opened: once the path names a new node (udev, or
-// the simulated bench, made it for the board's next enumeration) or none,
+// (bindings-cpp unixRead) and never reports. So while it holds a port, the
+// follower also watches the path it opened: once the path names a new node
+// (udev, or the simulated bench, made it for the board's next enumeration)
 // and the held port has said nothing for a moment, that port is not the
-// board's any more: the follower closes it and follows the board. The moment
-// of quiet lets a port that is going away deliver its last lines first; it
-// counts only while this process was free to read them (a stalled event
-// loop restarts it).
+// board's any more: the follower closes it and follows the board to the new
+// one. The moment of quiet lets a port that is going away deliver its last
+// lines and its own close first; it counts only while this process was free
+// to read them (a stalled event loop restarts it).
 import type { SerialPort } from 'serialport';
 import { lstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,13 +39,12 @@ export interface PortFollowerOptions {
 /** How often the path of a held port is looked at (wall ms): a stat, cheap. */
 export const PATH_CHECK_MS = 20;
 /**
- * How long a held port must be quiet, its path naming a new node or none,
- * before the follower leaves it (wall ms): long enough for a responsive
- * process to read what the port holds, short beside a board's boot, whose
- * first lines a late reopen loses (serialport flushes what a port holds
- * when it opens it).
+ * How long a held port must be quiet, its path naming a new node, before
+ * the follower leaves it (wall ms): longer than a going port takes to hang
+ * up, short beside a board's boot, whose first lines a late reopen loses
+ * (serialport flushes what a port holds when it opens it).
  */
-export const STALE_QUIET_MS = 20;
+export const STALE_QUIET_MS = 50;
 /**
  * A path check this much later than the one before (wall ms) was held up:
  * this process was too busy to read its ports, so a port's quiet until then
@@ -152,9 +149,9 @@ export class PortFollower implements SerialLine {
         // bytes it has not read yet, so its quiet counts from the end of the stall.
         if (at - lastLookAt > STALL_MS) quietSince = at;
         lastLookAt = at;
-        // A new node, or none: the board this port belonged to has gone.
-        const gone = nodeOf(path) !== node;
-        if (gone && at - quietSince >= STALE_QUIET_MS) void closeSerialPort(port);
+        const now = nodeOf(path);
+        const replaced = now !== undefined && now !== node;
+        if (replaced && at - quietSince >= STALE_QUIET_MS) void closeSerialPort(port);
       }, PATH_CHECK_MS);
       port.once('close', (err: (Error & { disconnected?: boolean }) | null) => {
         clearInterval(watch);
