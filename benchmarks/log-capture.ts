@@ -45,16 +45,6 @@ export const MAX_LOG_RATE = 1000;
 /** The capture's throughput against the plain reader's, at least. */
 export const CAPTURE_RATIO_TARGET = 0.9;
 
-/**
- * Wall ms between the simulated port's appearance and the first reader's
- * open. The simulator takes a host's first termios change on a port younger
- * than ~100 ms, while its event loop is busy, for the echo of its own set-up
- * (src/sim/serial/baud-watch.ts SELF_EVENT_GRACE_MS): the port then never
- * counts as opened and takes no output past its first second. A real board
- * has no such window; waiting it out keeps the benchmark about the reader.
- */
-const FIRST_OPEN_DELAY_MS = 300;
-
 export interface CaptureOptions {
   /** Time scales to try: the wall rate is 1000 lines/s times the scale. */
   scales: number[];
@@ -177,7 +167,6 @@ async function measure(work: WorkDir, scale: number, o: CaptureOptions): Promise
     if (!board || !id) throw new Error('the simulated bench listed no board');
     const bus = new SocketUsbBus(sim.usb.socket);
     const usb = (fn: (c: UsbControl) => Promise<void>) => withUsbControl(bus, id, { timeoutMs: 20_000 }, fn);
-    await sleep(FIRST_OPEN_DELAY_MS);
 
     const windows = { rig: [] as WindowCount[], plain: [] as WindowCount[] };
     let n = 0;

@@ -6,6 +6,7 @@ import { CAPTURE_RATIO_TARGET, type CaptureRow } from './log-capture.js';
 import type { OtaRow } from './ota.js';
 import { OVERHEAD_TARGET_MS, type OverheadResult } from './overhead.js';
 import { PARALLEL_TARGET_RATIO, type ParallelResult } from './parallel.js';
+import { SOAK_INFRA_TARGET, SOAK_MIN_RUNS, type SoakResult } from './soak.js';
 import { formatTable, judged, type Verdict } from './lib/table.js';
 
 export function overheadText(r: OverheadResult, ownScale: number, scales: [number, number]): string {
@@ -64,8 +65,7 @@ export function captureText(rows: CaptureRow[]): string {
     'asks). It writes a batch per 4 ms tick; whatever the PTY (~16 KB) cannot hold when the reader is not scheduled in time is dropped board',
     'side, so load on the machine (load = 1-min load average, 2 CPUs) costs bytes whoever reads. missing lines = app lines absent from the',
     'rig\'s capture by their 1 ms board-time stamps. A row where no bytes flowed, or where the plain reader itself lost bytes, is NOT MEASURED.',
-    'Readers first open the port 300 ms after it appears: a host that opens a younger port while the simulator is busy is taken for the',
-    'simulator\'s own set-up, and the port takes no output once it is a second old (why x200 or x1000 used to show `sent 0 ... MET`).',
+    'Readers open the port as soon as the simulator is up: a simulated port serves whoever opens it, whenever, as a board\'s USB serial does.',
   ].join('\n');
 }
 
@@ -101,12 +101,37 @@ export function otaText(rows: OtaRow[]): string {
   ].join('\n');
 }
 
+export function soakText(r: SoakResult): string {
+  const table = r.runs.map((x) => [x.run, round1s(x.wallMs), x.boards, x.passed, x.failed, x.infra, x.exitCode, x.error ? 'NO REPORT' : '']);
+  const problems = r.runs.flatMap((x) => [
+    ...(x.error ? [`  run ${x.run}: the run could not finish: ${x.error}`] : []),
+    ...x.problems.map((p) => `  run ${x.run}: ${p.board} ${p.status.toUpperCase()} at ${p.step}: ${p.why}`),
+  ]);
+  return [
+    `SOAK: the smoke plan (as shipped) on ${r.boards} simulated boards, ${r.runs.length} runs (target: ${SOAK_INFRA_TARGET} boards ending as infrastructure, over at least ${SOAK_MIN_RUNS} runs)`,
+    r.hostLoad
+      ? `host load: the rig's event loop held ${r.hostLoad.heldMs} ms every ${r.hostLoad.everyMs} ms (BENCH_SOAK_HOST_LOAD), as on a busy bench computer`
+      : 'host load: none added (BENCH_SOAK_HOST_LOAD=60/200 holds the rig\'s event loop 60 ms every 200 ms, as a busy bench computer does)',
+    formatTable(['run', 'wall s', 'boards', 'passed', 'failed', 'infra', 'exit', ''], table),
+    ...(problems.length ? ['boards that did not pass, and why:', ...problems] : ['every board of every run passed']),
+    `infra over all runs: ${r.infraTotal}  ${r.verdict}${r.why ? ` (${r.why})` : ''};  failed: ${r.failedTotal};  wall per run: median ${round1s(r.wallMedianMs)} s, max ${round1s(r.wallMaxMs)} s`,
+    'wall = spawn to exit of `node bin/rig.js run plans/smoke.yaml --bench B` (the simulator started by the run, 8 copies of each board of',
+    'rig/sim.yaml, DFU, serial YMODEM and OTA flashes, safe mode and back); pass / fail / infra per board from its report.json. A failed',
+    "board is the plan's verdict on the firmware (or a limit of the plan's that ran out); infra is the rig losing its reach to a board.",
+  ].join('\n');
+}
+
+function round1s(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
+
 export interface Summary {
   overhead?: OverheadResult;
   parallel?: ParallelResult;
   dfu?: DfuRow[];
   ota?: OtaRow[];
   logCapture?: CaptureRow[];
+  soak?: SoakResult;
   errors: Record<string, string>;
 }
 
@@ -156,6 +181,15 @@ export function targetStatuses(s: Summary): Record<string, TargetStatus> {
       target: `>= ${CAPTURE_RATIO_TARGET} x plain reader and 0 B lost, where the plain reader loses none`,
       status: overRows(rows.map((r) => r.verdict)),
       ...(notMeasured.length || missed.length ? { note: [missed.length ? `missed at ${missed.join(', ')}` : '', notMeasured.length ? `not measured at ${notMeasured.join(', ')}` : ''].filter(Boolean).join('; ') } : {}),
+    };
+  }
+  if (s.soak) {
+    const k = s.soak;
+    t.soakInfra = {
+      value: k.infraTotal,
+      target: `${SOAK_INFRA_TARGET} infra boards in >= ${SOAK_MIN_RUNS} runs of ${k.boards}`,
+      status: k.verdict,
+      note: `${k.runs.length} runs, ${k.failedTotal} failed boards, median ${round1s(k.wallMedianMs)} s per run${k.hostLoad ? `, rig held ${k.hostLoad.heldMs}/${k.hostLoad.everyMs} ms` : ''}${k.why ? `; ${k.why}` : ''}`,
     };
   }
   return t;

@@ -6,9 +6,11 @@
 // MISSED / NOT MEASURED against the issue's targets (never MET on nothing),
 // then a summary and one JSON line with every figure. Exit 0 whether targets
 // are met or not; 1 only when a benchmark could not be measured at all.
-// Usage: npm run bench [-- overhead parallel dfu ota log-capture] [--keep]   (default: all;
+// Usage: npm run bench [-- overhead parallel dfu ota log-capture soak] [--keep]   (default: all;
 // --keep leaves the generated benches, plans and reports in place and says where)
-// BENCH_CAPTURE_SCALES=5,20 limits the log-capture rates (for iterating).
+// BENCH_CAPTURE_SCALES=5,20 limits the log-capture rates, BENCH_SOAK_RUNS=3 the soak's runs (for iterating;
+// fewer than 10 soak runs are NOT MEASURED); BENCH_SOAK_HOST_LOAD=60/200 holds the rig's event loop 60 ms
+// every 200 ms during the soak, as a busy bench computer does.
 import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { benchDfu } from './dfu.js';
@@ -16,7 +18,8 @@ import { benchLogCapture, type CaptureRow } from './log-capture.js';
 import { benchOta } from './ota.js';
 import { benchOverhead } from './overhead.js';
 import { benchParallel } from './parallel.js';
-import { captureText, dfuText, otaText, overheadText, parallelText, summaryJson, summaryText, type Summary } from './report.js';
+import { captureText, dfuText, otaText, overheadText, parallelText, soakText, summaryJson, summaryText, type Summary } from './report.js';
+import { benchSoak, parseHostLoad } from './soak.js';
 import { readSimBench } from './lib/bench-files.js';
 import { staleBuildWarning } from './lib/build-check.js';
 import { makeWorkDir } from './lib/paths.js';
@@ -29,7 +32,10 @@ import { makeWorkDir } from './lib/paths.js';
  */
 const CAPTURE_SCALES = (process.env.BENCH_CAPTURE_SCALES ?? '2,5,20,50,200,1000').split(',').map(Number);
 
-const NAMES = ['overhead', 'parallel', 'dfu', 'ota', 'log-capture'] as const;
+/** Runs of the soak: the smoke plan on 32 boards, as a nightly runs it, looking for infrastructure failures no board caused. */
+const SOAK_RUNS = Number(process.env.BENCH_SOAK_RUNS ?? 10);
+
+const NAMES = ['overhead', 'parallel', 'dfu', 'ota', 'log-capture', 'soak'] as const;
 type Name = (typeof NAMES)[number];
 
 function selected(argv: string[]): Set<Name> {
@@ -94,6 +100,11 @@ async function main(): Promise<number> {
       const rows: CaptureRow[] = await benchLogCapture(work, { scales: CAPTURE_SCALES, board: 'photon-1', windowMs: 2000, rounds: 2, log: progress });
       summary.logCapture = rows;
       section(captureText(rows));
+    });
+    await attempt('soak', async () => {
+      const hostLoad = parseHostLoad(process.env.BENCH_SOAK_HOST_LOAD);
+      summary.soak = await benchSoak(work, { runs: SOAK_RUNS, copiesOfEach: 8, ...(hostLoad ? { hostLoad } : {}), log: progress });
+      section(soakText(summary.soak));
     });
   } finally {
     if (process.argv.includes('--keep')) process.stderr.write(`bench: generated benches, plans and reports kept in ${work.dir}\n`);

@@ -4,7 +4,7 @@
 // for ever), the follower notices the new node, drops the old port and reads
 // the new one.
 import t from 'tap';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimPty } from '../../src/sim/serial/pty.js';
 import { PortFollower } from '../../src/transport/serial/follower.js';
@@ -49,4 +49,41 @@ t.test('a path made again for a new port: the follower leaves the old port and r
   first.write('old port again\n');
   await new Promise((r) => setTimeout(r, 100));
   t.notMatch(received, /old port again/, 'nothing is read from the old port any more');
+});
+
+t.test('a busy rig reads the old port\'s last bytes before it leaves the port for the new one', async (t) => {
+  // The board prints its last line and resets; its next port appears at the
+  // same path at once (15 ms at x20). A rig whose event loop is held right
+  // then (a loaded bench computer) has not read that line yet when it next
+  // looks at the path: the old port has been "quiet" only because nobody read it.
+  const dir = t.testdir({});
+  const link = join(dir, 'photon-1.tty');
+  const first = new SimPty({ linkPath: link });
+  t.teardown(() => first.close());
+  await first.open();
+  const second = new SimPty({ linkPath: join(dir, 'next.tty') });
+  t.teardown(() => second.close());
+  await second.open();
+  let received = '';
+  const opened: string[] = [];
+  const follower = new PortFollower({
+    board: 'photon-1',
+    locate: async () => (existsSync(link) ? link : undefined),
+    onData: (chunk) => void (received += chunk.toString('latin1')),
+    onOpen: (path) => void opened.push(path),
+  });
+  follower.start();
+  t.teardown(() => follower.stop());
+  await until(() => follower.port?.isOpen === true, 'the first port open');
+  first.write('first port\n');
+  await until(() => received.includes('first port\n'), "the first port's line");
+  await new Promise((r) => setTimeout(r, 100)); // the old port is quiet by now
+
+  first.write('last line before the reset\n');
+  renameSync(join(dir, 'next.tty'), link); // the board's next port, at the same path
+  const end = performance.now() + 150;
+  while (performance.now() < end);
+
+  await until(() => opened.length === 2, 'the follower on the new port');
+  t.match(received, /last line before the reset\n/, "the old port's last line was read before the follower left it");
 });

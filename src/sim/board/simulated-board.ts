@@ -13,7 +13,7 @@ import type { BoardMode, DeviceId, LedState, ResetReason } from '../../core/doma
 import type { PlatformInfo } from '../../core/platform.js';
 import type { LinkOptions, NetworkLink } from '../network/link.js';
 import { AppRun, behaviourOf } from './app.js';
-import { INSTALL_RESET_MS, REENUMERATE_MS, SOS_MS } from './board-durations.js';
+import { INSTALL_RESET_MS, REENUMERATE_MS, SERIAL_INSTALL_RESET_WALL_MS, SOS_MS } from './board-durations.js';
 import type { BootDecision, BootTarget } from './boot.js';
 import { CloudSession } from './cloud-session.js';
 import type { FunctionCallResult, InstallResult, OtaProgress, SimBoard, SimBoardEvents, SimClock, SimModuleSlot, UsbPresence } from './contract.js';
@@ -361,8 +361,9 @@ export class SimulatedBoard extends EventEmitter<SimBoardEvents> implements SimB
     const r = this.modules.check(image);
     if (!r.ok) return r;
     this.modules.install(r.slot, r.module);
-    // Reset a moment later: the endpoint still prints its closing lines on this port.
-    this.lifetime.after(INSTALL_RESET_MS, () => this.restart('update', 'normal'));
+    // Reset a moment later: the endpoint still prints its closing lines on this port, for a host to read.
+    const wallFloor = via === 'serial' ? SERIAL_INSTALL_RESET_WALL_MS * this.clock.scale : 0; // as board ms
+    this.lifetime.after(Math.max(INSTALL_RESET_MS, wallFloor), () => this.restart('update', 'normal'));
     return { ok: true, info: r.module.info };
   }
 

@@ -10,8 +10,12 @@
 //   a 20 ms poll everywhere costs ~7% of a core; this watch ~0.5% over an
 //   idle Node process (1 s backstop poll, no wake-ups).
 // A host's open() clears EXTPROC, so once the line goes quiet the watch
-// re-arms it (restoring the port's initial termios, speed included) and
-// ignores the status byte that its own re-arm causes.
+// re-arms it (restoring the port's initial termios, speed included).
+// The status byte is a bit mask the kernel merges until the master reads it,
+// so the simulator's own termios changes and a host's can arrive as one
+// byte: counting bytes cannot tell them apart. The port (PtyLine) therefore
+// reads the reports its own changes cause synchronously, right after making
+// them, and every report the watch is told about is the host's.
 
 export interface BaudWatchTiming {
   /** Poll period right after the host touched the line (wall ms). */
@@ -26,25 +30,23 @@ export const DEFAULT_BAUD_WATCH_TIMING: BaudWatchTiming = { activePollMs: 10, id
 
 export interface BaudWatchPort {
   readSpeed(): Promise<number>;
-  /** Restores the initial termios (EXTPROC set, speed `initialBaud`). */
-  rearm(): void;
+  /**
+   * Restores the initial termios (EXTPROC set, speed `initialBaud`) and takes
+   * the status report that causes. Returns false, and restores nothing, when
+   * a report of the host's was waiting: the host is busy with the line.
+   */
+  rearm(): boolean;
   initialBaud: number;
 }
 
 export type HostActivity = 'termios' | 'flush' | 'data';
 
-// The status byte a re-arm causes arrives within milliseconds; past this the
-// watch stops expecting it so a real host change is never swallowed for long.
-const SELF_EVENT_GRACE_MS = 100;
-
 export class BaudWatch {
   #last: number;
   #activeUntil = 0;
   #timer: NodeJS.Timeout | undefined;
-  #selfEventTimer: NodeJS.Timeout | undefined;
   #reading = false;
   #stopped = false;
-  #expectSelfEvent = true; // allocation and the initial raw-mode snapshot each cause one
   #rearmNeeded = false;
 
   constructor(
@@ -53,7 +55,6 @@ export class BaudWatch {
     private readonly timing: BaudWatchTiming = DEFAULT_BAUD_WATCH_TIMING,
   ) {
     this.#last = port.initialBaud;
-    this.#armSelfEventGrace();
     this.#schedule();
   }
 
@@ -61,25 +62,18 @@ export class BaudWatch {
     return this.#last;
   }
 
-  /** Returns true when a termios change came from the host (an open, or a new speed). */
-  hostActivity(kind: HostActivity): boolean {
-    if (this.#stopped) return false;
-    // A status byte our own re-arm caused must not cause another re-arm (that
-    // would loop); it still wakes the poll, which costs one short fast spell.
-    let byHost = false;
-    if (kind === 'termios') {
-      if (this.#expectSelfEvent) this.#expectSelfEvent = false;
-      else byHost = this.#rearmNeeded = true;
-    }
+  /** The host touched the line: a termios change (an open, a new speed), a flush, or bytes. */
+  hostActivity(kind: HostActivity): void {
+    if (this.#stopped) return;
+    // A host's tcsetattr() may have cleared EXTPROC: re-arm once the line is quiet.
+    if (kind === 'termios') this.#rearmNeeded = true;
     this.#activeUntil = Date.now() + this.timing.activeWindowMs;
     this.#poll();
-    return byHost;
   }
 
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    clearTimeout(this.#selfEventTimer);
   }
 
   #schedule(): void {
@@ -112,17 +106,9 @@ export class BaudWatch {
       this.onChange(baud);
       if (this.#stopped) return;
     }
-    if (this.#rearmNeeded && Date.now() >= this.#activeUntil) {
+    if (this.#rearmNeeded && Date.now() >= this.#activeUntil && this.port.rearm()) {
       this.#rearmNeeded = false;
-      this.#armSelfEventGrace();
-      this.port.rearm();
       this.#last = this.port.initialBaud;
     }
-  }
-
-  #armSelfEventGrace(): void {
-    this.#expectSelfEvent = true;
-    clearTimeout(this.#selfEventTimer);
-    this.#selfEventTimer = setTimeout(() => (this.#expectSelfEvent = false), SELF_EVENT_GRACE_MS);
   }
 }

@@ -20,6 +20,8 @@ export interface SerialEndpointOptions {
   /** Stable port path, e.g. <runDir>/<board>.tty. */
   linkPath: string;
   timing?: BaudWatchTiming;
+  /** The least wall time the board's YMODEM receiver waits for a packet (wall ms). Default a real board's 5 s. */
+  ymodemWaitWallMs?: number;
   /** Where a port that cannot be created is reported. Default: stderr. */
   onError?: (error: Error) => void;
 }
@@ -45,9 +47,11 @@ export class SerialEndpoint {
   #offered = 0;
   #sent = 0;
   readonly #onError: (error: Error) => void;
+  readonly #ymodemWaitWallMs: number | undefined;
 
   constructor(options: SerialEndpointOptions) {
     this.board = options.board;
+    this.#ymodemWaitWallMs = options.ymodemWaitWallMs;
     this.pty = new SimPty({ linkPath: options.linkPath, timing: options.timing });
     this.#onError = options.onError ?? ((e) => process.stderr.write(`${this.board.name}: serial port: ${e.message}\n`));
     this.board.on('usbChange', this.#onUsb);
@@ -131,7 +135,7 @@ export class SerialEndpoint {
 
   #onMode = (mode: string): void => {
     if (mode !== 'listening') return this.#endSession();
-    this.#session ??= new ListeningSession(this.board, (bytes) => this.#write(bytes));
+    this.#session ??= new ListeningSession(this.board, (bytes) => this.#write(bytes), this.#ymodemWaitWallMs);
   };
 
   #onBaud = (baud: number): void => {

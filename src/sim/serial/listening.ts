@@ -23,6 +23,8 @@ export class ListeningSession {
   constructor(
     private readonly board: SerialBoard,
     private readonly write: SerialWrite,
+    /** The least wall time the YMODEM receiver waits for a packet; default a real board's 5 s. */
+    private readonly packetWaitWallMs?: number,
   ) {}
 
   get receiving(): boolean {
@@ -73,6 +75,7 @@ export class ListeningSession {
       maxLength: largestDownload(this.board),
       progress: (received, total) => this.board.transferProgress?.('serial', total > 0 ? (received * 100) / total : 100),
       done: (outcome) => this.#received(outcome),
+      ...(this.packetWaitWallMs === undefined ? {} : { packetWaitWallMs: this.packetWaitWallMs }),
     });
     this.#receiver.start();
   }

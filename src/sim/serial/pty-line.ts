@@ -5,7 +5,7 @@ import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { BaudWatch, type BaudWatchTiming } from './baud-watch.js';
 import { readLineSpeed } from './line-coding.js';
-import { decodePacket } from './packet.js';
+import { decodePacket, type PtyPacket } from './packet.js';
 import { IDLE_BAUD, type PtyPair } from './pty-alloc.js';
 
 /** Quiet time between the board going away and the host's port hanging up (wall ms). */
@@ -26,6 +26,9 @@ export interface LineHandlers {
   baud(baud: number): void;
 }
 
+/** For reads of the master out of the reader's turn: big enough for any one packet-mode read. */
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
 export class PtyLine {
   readonly slavePath: string;
   readonly watch: BaudWatch;
@@ -33,14 +36,17 @@ export class PtyLine {
   /** Without a slave fd of our own the master reads EIO whenever no host has the port open. */
   readonly #keepAliveFd: number;
   readonly #reader: ReadStream;
+  readonly #on: LineHandlers;
   readonly #createdAt = Date.now();
-  /** A host has opened the port (any termios change or byte from it). */
+  /** A host has opened the port: a status report (termios change, flush) or bytes from it. */
   #hostSeen = false;
+  #hungUp = false;
 
   constructor(pair: PtyPair, timing: BaudWatchTiming, on: LineHandlers) {
     const { O_RDWR, O_NOCTTY, O_NONBLOCK } = constants;
     this.slavePath = pair.slavePath;
     this.#masterFd = pair.masterFd;
+    this.#on = on;
     try {
       this.#keepAliveFd = openSync(pair.slavePath, O_RDWR | O_NOCTTY | O_NONBLOCK);
     } catch (e) {
@@ -52,22 +58,21 @@ export class PtyLine {
     // The first raw-mode switch snapshots the termios the allocator set
     // (raw, EXTPROC, IDLE_BAUD); toggling back restores it: that is the re-arm.
     reader.setRawMode(true);
+    // The allocator's settings and the raw-mode switch left a status report
+    // on the master. Take it now: the port's link is published only after
+    // this constructor, so no host can have touched the line yet, and from
+    // here on every report is the host's, however late the reader gets to it.
+    this.#readPending(() => undefined);
     this.watch = new BaudWatch(
-      { readSpeed: () => readLineSpeed(pair.masterFd), rearm: () => reader.setRawMode(false).setRawMode(true), initialBaud: IDLE_BAUD },
-      on.baud,
+      { readSpeed: () => readLineSpeed(pair.masterFd), rearm: () => this.#rearm(), initialBaud: IDLE_BAUD },
+      (baud) => {
+        // Only a host changes the speed.
+        this.#sawHost();
+        on.baud(baud);
+      },
       timing,
     );
-    reader.on('data', (chunk: Buffer) => {
-      const packet = decodePacket(chunk);
-      if (packet.kind === 'data') {
-        this.#hostSeen = true;
-        this.watch.hostActivity('data');
-        on.data(packet.bytes);
-      } else if (this.watch.hostActivity(packet.kind)) {
-        this.#hostSeen = true;
-        if (!this.#fresh()) this.#drainStale();
-      }
-    });
+    reader.on('data', (chunk: Buffer) => this.#packet(decodePacket(chunk)));
     // With our own slave fd open the master never reads EIO; anything else is
     // the fd going away under us, which hangUp() already handles.
     reader.on('error', () => undefined);
@@ -79,7 +84,12 @@ export class PtyLine {
 
   /** Writes to the host; returns how many bytes the PTY took. */
   write(buf: Buffer): number {
-    if (!this.#hostSeen && !this.#fresh()) return 0;
+    if (this.#hungUp) return 0;
+    if (!this.#hostSeen && !this.#fresh()) {
+      // A host may have opened the port since the reader last looked (a busy simulator reads late): look now.
+      this.#readPending((p) => this.#packet(p));
+      if (!this.#hostSeen) return 0;
+    }
     let done = 0;
     while (done < buf.length) {
       try {
@@ -97,6 +107,7 @@ export class PtyLine {
 
   /** Stops at once; the host's port hangs up a moment later. */
   hangUp(): void {
+    this.#hungUp = true;
     this.watch.stop();
     this.#reader.removeAllListeners('data');
     this.#reader.on('data', () => undefined); // host bytes from now on go nowhere
@@ -109,10 +120,57 @@ export class PtyLine {
     }, HANGUP_DELAY_MS);
   }
 
+  /** One packet from the host: bytes for the board, or a status report (its termios change or flush). */
+  #packet(p: PtyPacket): void {
+    this.#sawHost();
+    this.watch.hostActivity(p.kind);
+    if (p.kind === 'data') this.#on.data(p.bytes);
+  }
+
+  #sawHost(): void {
+    if (this.#hostSeen) return;
+    this.#hostSeen = true;
+    if (!this.#fresh()) this.#drainStale();
+  }
+
+  /** The watch's re-arm: the initial termios again, its status report taken here (see the constructor). */
+  #rearm(): boolean {
+    // A report already waiting is the host's; it must not be taken for the echo of the re-arm.
+    if (this.#readPending((p) => this.#packet(p)) > 0) return false;
+    this.#reader.setRawMode(false).setRawMode(true);
+    // The host may have written meanwhile: its bytes still go to the board.
+    this.#readPending((p) => {
+      if (p.kind === 'data') this.#packet(p);
+    });
+    return true;
+  }
+
   /**
-   * A host just opened the port (or changed its settings): board output
-   * queued while nobody was reading is dropped, as a board's USB serial drops
-   * output no host asked for, so the host does not get old lines as new ones.
+   * Reads what the master holds right now, without waiting, and hands each
+   * packet to `take`; returns how many status reports there were. The
+   * reader's own reads see nothing of these: a read takes a packet off the
+   * master whoever makes it.
+   */
+  #readPending(take: (p: PtyPacket) => void): number {
+    let reports = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(this.#masterFd, scratch, 0, scratch.length, null);
+      } catch {
+        return reports; // EAGAIN: nothing (more) waiting
+      }
+      if (n <= 0) return reports;
+      const p = decodePacket(Buffer.from(scratch.subarray(0, n)));
+      if (p.kind !== 'data') reports++;
+      take(p);
+    }
+  }
+
+  /**
+   * A host just opened a port no longer fresh: board output queued while
+   * nobody was reading is dropped, as a board's USB serial drops output no
+   * host asked for, so the host does not get old lines as new ones.
    * Reading our own slave fd takes them off the queue.
    */
   #drainStale(): void {

@@ -4,6 +4,10 @@
 // (the CRC is not), NAK for a bad packet, 5 s of board time per packet,
 // give up after more than 5 errors in a row, CA CA from the host cancels,
 // `a` aborts, EOT is ACKed and an empty header ends the session.
+// The packet wait is the one the host must keep up with: it never runs
+// shorter than a real board's 5 s of wall time, whatever the board's clock
+// (at x20 its 5 s of board time would be 250 ms, less than a loaded host
+// can promise between two packets).
 // Push-driven: the endpoint feeds host bytes as they arrive.
 import { ACK, CA, CRC_REQUEST, EOT, LARGE_BLOCK, NAK, PACKET_HEAD, PACKET_TAIL, SMALL_BLOCK, SOH, STX } from '../../protocol/ymodem.js';
 import type { SimClock } from '../board/contract.js';
@@ -22,9 +26,14 @@ export interface YmodemReceiverOptions {
   maxLength: number;
   progress?(received: number, total: number): void;
   done(outcome: ReceiveOutcome): void;
+  /** The least wall time a packet wait lasts (wall ms). Default PACKET_WAIT_WALL_MS. */
+  packetWaitWallMs?: number;
 }
 
+/** How long the board waits for each packet (board ms). */
 export const PACKET_WAIT_MS = 5000;
+/** ...and never less than a real board does in wall time (wall ms). */
+export const PACKET_WAIT_WALL_MS = 5000;
 export const MAX_ERRORS = 5;
 const ABORT_KEYS = new Set([0x41, 0x61]); // 'A', 'a'
 
@@ -145,7 +154,8 @@ export class YmodemReceiver {
 
   #arm(): void {
     clearTimeout(this.#timer);
-    this.#timer = this.o.clock.setTimeout(() => this.#timeout(), PACKET_WAIT_MS);
+    const floor = (this.o.packetWaitWallMs ?? PACKET_WAIT_WALL_MS) * this.o.clock.scale; // as board ms
+    this.#timer = this.o.clock.setTimeout(() => this.#timeout(), Math.max(PACKET_WAIT_MS, floor));
   }
 
   #timeout(): void {

@@ -12,7 +12,8 @@
 // and the held port has said nothing for a moment, that port is not the
 // board's any more: the follower closes it and follows the board to the new
 // one. The moment of quiet lets a port that is going away deliver its last
-// lines and its own close first.
+// lines and its own close first; it counts only while this process was free
+// to read them (a stalled event loop restarts it).
 import type { SerialPort } from 'serialport';
 import { lstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,6 +45,13 @@ export const PATH_CHECK_MS = 20;
  * (serialport flushes what a port holds when it opens it).
  */
 export const STALE_QUIET_MS = 50;
+/**
+ * A path check this much later than the one before (wall ms) was held up:
+ * this process was too busy to read its ports, so a port's quiet until then
+ * says nothing (a loaded bench computer holds the rig's event loop for
+ * hundreds of ms at times).
+ */
+export const STALL_MS = 2 * PATH_CHECK_MS;
 
 /**
  * The node a path names right now (the link itself, not its target), or
@@ -127,16 +135,23 @@ export class PortFollower implements SerialLine {
   /** Reads the port until it closes, or until its path no longer names the node it was opened through. */
   #hold(port: SerialPort, path: string, node: string | undefined): Promise<void> {
     return new Promise((resolve) => {
-      let lastDataAt = Date.now();
+      /** Since when the held port has said nothing that this process could have read (wall ms). */
+      let quietSince = Date.now();
+      let lastLookAt = quietSince;
       const onData = (chunk: Buffer): void => {
-        lastDataAt = Date.now();
-        this.#o.onData(chunk, lastDataAt);
+        quietSince = Date.now();
+        this.#o.onData(chunk, quietSince);
       };
       port.on('data', onData);
       const watch = setInterval(() => {
+        const at = Date.now();
+        // A look that comes late means this process was busy: the port may hold
+        // bytes it has not read yet, so its quiet counts from the end of the stall.
+        if (at - lastLookAt > STALL_MS) quietSince = at;
+        lastLookAt = at;
         const now = nodeOf(path);
         const replaced = now !== undefined && now !== node;
-        if (replaced && Date.now() - lastDataAt >= STALE_QUIET_MS) void closeSerialPort(port);
+        if (replaced && at - quietSince >= STALE_QUIET_MS) void closeSerialPort(port);
       }, PATH_CHECK_MS);
       port.once('close', (err: (Error & { disconnected?: boolean }) | null) => {
         clearInterval(watch);

@@ -17,6 +17,20 @@ t.test('a valid image over serial: accepted, reset with reason update, new app r
   t.same(rec.log.slice(m).filter((r) => r.t === 'usb').map((r) => (r as { v: string }).v), ['absent', 'serial']);
 });
 
+t.test('after a serial install the reset waits at least 1 s of wall time, however fast the board clock', async (t) => {
+  // 200 board ms is 1 ms at x200: the host would have no time to read the
+  // board's verdict before the reset takes its port away (issue 11).
+  const { board, rec } = startBoard(t, { scale: 200 });
+  await online(rec);
+  const started = Date.now();
+  t.match(board.installImage(makeTestApp({ platform: 'photon', version: 5 }), 'serial'), { ok: true });
+  await new Promise((r) => setTimeout(r, 800));
+  t.equal(board.usb, 'serial', 'still on its port 800 ms later');
+  const m = rec.mark();
+  await rec.untilEvent('spark/device/last_reset', 'update', m);
+  t.ok(Date.now() - started >= 1000, `reset after ${Date.now() - started} ms`);
+});
+
 t.test('invalid images are refused with the board messages and change nothing', async (t) => {
   const { board, rec } = startBoard(t);
   await online(rec);

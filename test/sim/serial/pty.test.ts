@@ -140,3 +140,26 @@ t.test('board output nobody read is not replayed to a host that opens later', as
   await host.waitFor('fresh\r\n');
   t.equal(host.text(), 'fresh\r\n', 'only output written after the open arrives');
 });
+
+t.test('a host that opens the port while the simulator is busy is the host, however soon after the port appeared', async (t) => {
+  // The host's open (serialport: tcsetattr, flush) runs on a worker thread
+  // while this thread spins, before the simulator's reader has read the
+  // status report of its own set-up: the kernel merges both into one byte.
+  // Past the port's fresh second the board's output must still reach it.
+  for (const busyMs of [0, 20, 50, 90, 150]) {
+    const pty = await openPty(t);
+    const opening = openHost(pty.linkPath, 9600);
+    const end = performance.now() + busyMs;
+    while (performance.now() < end);
+    const host = await opening;
+    t.teardown(() => host.close());
+    await delay(FRESH_PORT_MS + 150);
+    t.ok(pty.write(`late ${busyMs}\r\n`) > 0, `busy ${busyMs} ms: the port takes output once it is a second old`);
+    await host.waitFor(`late ${busyMs}\r\n`, 2000).then(
+      () => t.pass(`busy ${busyMs} ms: the host gets it`),
+      (e: Error) => t.fail(`busy ${busyMs} ms: ${e.message}`),
+    );
+    await host.close();
+    pty.close();
+  }
+});

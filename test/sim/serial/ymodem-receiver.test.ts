@@ -13,8 +13,8 @@ import { openHost, type Host } from './fixtures/host.js';
 const C = 0x43;
 
 /** A Photon in listening mode that has printed its prompt and its first 'C' after `f`. */
-async function receiving(t: Test, scale = 20): Promise<{ board: SimulatedBoard; host: Host }> {
-  const { board, path } = await startSerialBench(t, { platform: 'photon', scale });
+async function receiving(t: Test, scale = 20, ymodemWaitWallMs?: number): Promise<{ board: SimulatedBoard; host: Host }> {
+  const { board, path } = await startSerialBench(t, { platform: 'photon', scale, ...(ymodemWaitWallMs === undefined ? {} : { ymodemWaitWallMs }) });
   const host = await openHost(path, 28800);
   t.teardown(() => host.close());
   await until(() => board.mode === 'listening', 3000, 'listening');
@@ -78,8 +78,8 @@ t.test('EOT is ACKed and the empty header ends the session; the image is install
 });
 
 t.test('silence after the header: C every 5 s of board time, then give up after more than 5 errors', async (t) => {
-  // 5 s of board time is 25 ms at scale 200: six waits take a fraction of a second.
-  const { board, host } = await receiving(t, 200);
+  // 5 s of board time is 25 ms at scale 200 (with the wall-time floor off): six waits take a fraction of a second.
+  const { board, host } = await receiving(t, 200, 0);
   const from = host.received().length;
   await host.write(header(5000));
   await host.waitFor('Failed to receive the file!\r\n', 5000, from);
@@ -90,6 +90,17 @@ t.test('silence after the header: C every 5 s of board time, then give up after 
     "ACK and C for the header, a 'C' per timeout, and the sixth error ends it with CA CA",
   );
   t.equal(board.mode, 'listening');
+});
+
+t.test('the packet wait is never shorter than a real board\'s 5 s of wall time, however fast the board clock', async (t) => {
+  // At x200 5 s of board time is 25 ms: a host 1.2 s late between packets
+  // (a loaded bench computer) would have seen "Failed to receive the file!".
+  const { host } = await receiving(t, 200);
+  t.same(await exchange(host, header(300), 2), [ACK, C]);
+  const from = host.received().length;
+  await new Promise((r) => setTimeout(r, 1200));
+  t.equal(host.received().subarray(from).toString('latin1'), '', "no 'C' asked again, no error counted");
+  t.same(await exchange(host, buildPacket(1, Buffer.alloc(128, 1), SMALL_BLOCK), 1), [ACK], 'the late packet is taken');
 });
 
 t.test('an empty header before any file ends the session without an install', async (t) => {
