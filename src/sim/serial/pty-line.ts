@@ -191,6 +191,7 @@ export class PtyLine {
   /** A host changed the line's settings: its open may flush its input next; what was kept waits for that, a moment. */
   #hostOpening(): void {
     if (this.#host !== 'none') return;
+    this.#firstSeen();
     this.#host = 'opening';
     this.#openTimer = setTimeout(() => this.#hostOpen(), OPEN_FLUSH_WAIT_MS);
   }
@@ -198,6 +199,7 @@ export class PtyLine {
   /** The host is there: what was kept for it goes out first, in order. */
   #hostOpen(): void {
     if (this.#host === 'open') return;
+    if (this.#host === 'none') this.#firstSeen();
     this.#host = 'open';
     clearTimeout(this.#openTimer);
     const kept = this.#kept;
@@ -205,6 +207,13 @@ export class PtyLine {
     this.#keptBytes = 0;
     if (this.#hungUp) return;
     for (const chunk of kept) if (this.#put(chunk) < chunk.length) break; // the PTY is full: the rest is lost, as any output would be
+  }
+
+  /** A host that comes after the port's first second gets nothing older than its open: a board's USB serial drops output no host asked for. */
+  #firstSeen(): void {
+    if (this.#fresh()) return;
+    this.#kept = [];
+    this.#keptBytes = 0;
   }
 
   /** The watch's re-arm: the initial termios again, its status report taken here (see the constructor). */

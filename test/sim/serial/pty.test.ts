@@ -206,3 +206,14 @@ print(repr(out), flush=True)
   pty.close(); // the board resets
   t.equal((await lines.next()).value, String.raw`b'Restarting system to apply firmware update...\r\n'`, 'the host read the line after the board was gone');
 });
+
+t.test('a host that opens a port after its first second does not get what the board printed in it', async (t) => {
+  const pty = await openPty(t);
+  t.ok(pty.write('0000000100 [system] INFO: booted\r\n') > 0, 'kept for a host that comes soon');
+  await delay(FRESH_PORT_MS + 150); // the board says nothing more meanwhile
+  const host = await openHost(pty.linkPath, 28800); // no flush: anything left for it would arrive
+  t.teardown(() => host.close());
+  pty.write('fresh\r\n');
+  await host.waitFor('fresh\r\n');
+  t.equal(host.text(), 'fresh\r\n', 'only output written after the open arrives');
+});
