@@ -66,8 +66,8 @@ export class SerialLogCapture implements LogCapture, SerialLine {
         this.#take(this.#assembler.feed(chunk, at));
       },
       // The board's next output after it comes back starts a new line.
-      onClose: () => {
-        this.#portGoneAt = Date.now();
+      onClose: (_disconnected, goneAt) => {
+        this.#portGoneAt = goneAt;
         this.#take(this.#assembler.flush());
       },
       onOpen: () => {

@@ -4,7 +4,7 @@
 // for ever), the follower notices the new node, drops the old port and reads
 // the new one.
 import t from 'tap';
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimPty } from '../../src/sim/serial/pty.js';
 import { PortFollower } from '../../src/transport/serial/follower.js';
@@ -86,4 +86,50 @@ t.test('a busy rig reads the old port\'s last bytes before it leaves the port fo
 
   await until(() => opened.length === 2, 'the follower on the new port');
   t.match(received, /last line before the reset\n/, "the old port's last line was read before the follower left it");
+});
+
+t.test('a path that names nothing any more: the follower leaves the port once it is quiet', async (t) => {
+  // The board went to DFU mode or off USB; its port may stay a moment (the
+  // simulated bench keeps it until the host had time to read it): the rig
+  // does not wait for the hang-up to know the board has gone.
+  const link = join(t.testdir({}), 'photon-1.tty');
+  const pty = new SimPty({ linkPath: link });
+  t.teardown(() => pty.close());
+  await pty.open();
+  const closed: boolean[] = [];
+  const follower = new PortFollower({
+    board: 'photon-1',
+    locate: async () => (existsSync(link) ? link : undefined),
+    onData: () => undefined,
+    onClose: (disconnected) => void closed.push(disconnected),
+  });
+  follower.start();
+  t.teardown(() => follower.stop());
+  await until(() => follower.port?.isOpen === true, 'the port open');
+  unlinkSync(link); // the port itself stays: only its path is gone
+  await until(() => closed.length === 1, 'the follower leaves the port', 1000);
+  t.same(closed, [false], 'the follower closed it itself');
+});
+
+t.test('a session never gets a port whose path has moved on', async (t) => {
+  // Right after a reset the old port may still be open (the simulated bench
+  // keeps it for a late reader): a listening-mode command sent there would
+  // reach no board. The session waits for the board's next port.
+  const dir = t.testdir({});
+  const link = join(dir, 'photon-1.tty');
+  const first = new SimPty({ linkPath: link });
+  t.teardown(() => first.close());
+  await first.open();
+  const follower = new PortFollower({ board: 'photon-1', locate: async () => (existsSync(link) ? link : undefined), onData: () => undefined });
+  follower.start();
+  t.teardown(() => follower.stop());
+  await until(() => follower.port?.isOpen === true, 'the first port open');
+  const old = follower.port;
+  first.write('the old boot, still talking\n'); // not quiet: the follower keeps the old port a while
+  unlinkSync(link);
+  const second = new SimPty({ linkPath: link });
+  t.teardown(() => second.close());
+  await second.open();
+  const got = await follower.use(async (port) => port, { timeoutMs: 3000 });
+  t.not(got, old, 'the session got the new port, not the old one');
 });

@@ -9,12 +9,12 @@ import type { PlatformName } from '../../src/core/platform.js';
 import type { SimulatedBoard } from '../../src/sim/board/simulated-board.js';
 import { sendYmodem, YmodemAbortedError, YmodemLinkError, YmodemRejectedError, type YmodemProgress } from '../../src/transport/ymodem.js';
 import { startSerialBench, until } from '../sim/serial/fixtures/bench.js';
-import { openHost, type Host } from '../sim/serial/fixtures/host.js';
+import { openHost, openSettledHost, type Host } from '../sim/serial/fixtures/host.js';
 
 /** A board put in listening mode by opening its port at 28800, the port left open for the transfer. */
 async function listeningBoard(t: Test, platform: PlatformName, deviceOs?: string): Promise<{ board: SimulatedBoard; host: Host }> {
   const { board, path } = await startSerialBench(t, { platform, ...(deviceOs ? { deviceOs } : {}) });
-  const host = await openHost(path, 28800);
+  const host = await openSettledHost(path, 28800);
   t.teardown(() => host.close());
   await until(() => board.mode === 'listening', 3000, `${board.name} is listening`);
   return { board, host };
@@ -109,7 +109,7 @@ t.test('an unplug in the middle of the transfer is an infrastructure error', asy
 t.test('Device OS 6.0 refuses: the sender reports it as unsupported', async (t) => {
   const { board, path } = await startSerialBench(t, { platform: 'p2', deviceOs: '6.0.0' });
   board.enterMode('listening');
-  const host = await openHost(path, 9600);
+  const host = await openSettledHost(path, 9600);
   t.teardown(() => host.close());
   const err = await sendYmodem(host.port, makeTestApp({ platform: 'p2' })).catch((e: unknown) => e);
   t.type(err, YmodemRejectedError);

@@ -11,18 +11,21 @@ const TIOCPKT_IOCTL = 0x40;
 
 export type PtyPacket =
   | { kind: 'data'; bytes: Buffer }
-  /** The host changed termios (speed, flow control...). */
-  | { kind: 'termios' }
+  /** The host changed termios (speed, flow control...), and maybe flushed too (reports merge until read). */
+  | { kind: 'termios'; inputFlushed: boolean }
   /** The host flushed its queues (serialport does on open at standard speeds). */
-  | { kind: 'flush' };
+  | { kind: 'flush'; inputFlushed: boolean };
 
 // libuv hands each read() to Node separately, and a packet-mode read never
 // mixes status and data, so one chunk is one packet.
+// FLUSHREAD: the host threw away its input, i.e. what the board had sent and
+// it had not read (tcflush(TCIFLUSH) on the slave); FLUSHWRITE: its output.
 export function decodePacket(chunk: Buffer): PtyPacket {
   const head = chunk[0] ?? TIOCPKT_DATA;
   if (head === TIOCPKT_DATA) return { kind: 'data', bytes: chunk.subarray(1) };
-  if (head & (TIOCPKT_IOCTL | TIOCPKT_NOSTOP | TIOCPKT_DOSTOP)) return { kind: 'termios' };
-  if (head & (TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE)) return { kind: 'flush' };
+  const inputFlushed = (head & TIOCPKT_FLUSHREAD) !== 0;
+  if (head & (TIOCPKT_IOCTL | TIOCPKT_NOSTOP | TIOCPKT_DOSTOP)) return { kind: 'termios', inputFlushed };
+  if (head & (TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE)) return { kind: 'flush', inputFlushed };
   // STOP/START (XON/XOFF state) say nothing about the line speed.
-  return { kind: 'flush' };
+  return { kind: 'flush', inputFlushed };
 }

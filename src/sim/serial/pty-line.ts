@@ -12,6 +12,20 @@ import { IDLE_BAUD, type PtyPair } from './pty-alloc.js';
 export const HANGUP_DELAY_MS = 20;
 
 /**
+ * A port whose host has not had this long (wall ms) since the board's last
+ * byte to it stays that much longer after its board went: a hang-up flushes
+ * what the host has not read. A real board's last lines (a YMODEM verdict,
+ * "no space left" before an update's restart) reach the host's kernel long
+ * before the reset that follows them reaches the host, in real time; a
+ * simulated board resets in board time (20 times faster on the default
+ * bench), while its host, sharing the computer with the simulator, can be
+ * hundreds of ms late to read (the rig's event loop with 32 boards: p99
+ * 53-69 ms, max 330-400 ms). The port's path goes at once, so a host that
+ * watches it (the rig's follower) leaves as soon as it has read the rest.
+ */
+export const LAST_OUTPUT_READ_MS = 1000;
+
+/**
  * A host that opens a port within this long of its appearing gets what the
  * board printed since (wall ms). A host reconnects after a reset in about
  * this time whatever the board's clock; a board running many times faster
@@ -20,6 +34,18 @@ export const HANGUP_DELAY_MS = 20;
  * no host asked for.
  */
 export const FRESH_PORT_MS = 1000;
+
+/**
+ * What a port keeps for a host that has not opened it yet goes out once the
+ * host's open is done: serialport's open at a standard speed (the log
+ * capture's 9600) ends by flushing the host's input, which would throw it
+ * away. A host seen by a settings change alone gets this long (wall ms) for
+ * that flush, which comes microseconds later in the same open; at a custom
+ * speed serialport makes none.
+ */
+export const OPEN_FLUSH_WAIT_MS = 10;
+/** At most this much output is kept for a host that has not opened the port yet (a USB CDC buffer's worth, generously). */
+export const KEPT_FOR_HOST_BYTES = 64 * 1024;
 
 export interface LineHandlers {
   data(bytes: Buffer): void;
@@ -38,8 +64,17 @@ export class PtyLine {
   readonly #reader: ReadStream;
   readonly #on: LineHandlers;
   readonly #createdAt = Date.now();
-  /** A host has opened the port: a status report (termios change, flush) or bytes from it. */
-  #hostSeen = false;
+  /**
+   * none: no host has shown itself; opening: a host changed the line's
+   * settings, and its open may flush its input next; open: output goes to
+   * it. Until then output is kept here, not in the PTY.
+   */
+  #host: 'none' | 'opening' | 'open' = 'none';
+  #kept: Buffer[] = [];
+  #keptBytes = 0;
+  #openTimer: NodeJS.Timeout | undefined;
+  /** When the PTY last took board output (wall ms). */
+  #lastOutputAt = 0;
   #hungUp = false;
 
   constructor(pair: PtyPair, timing: BaudWatchTiming, on: LineHandlers) {
@@ -67,7 +102,7 @@ export class PtyLine {
       { readSpeed: () => readLineSpeed(pair.masterFd), rearm: () => this.#rearm(), initialBaud: IDLE_BAUD },
       (baud) => {
         // Only a host changes the speed.
-        this.#sawHost();
+        this.#hostOpening();
         on.baud(baud);
       },
       timing,
@@ -82,14 +117,29 @@ export class PtyLine {
     return Date.now() - this.#createdAt < FRESH_PORT_MS;
   }
 
-  /** Writes to the host; returns how many bytes the PTY took. */
+  /**
+   * Writes to the host; returns how many bytes the port took: written to the
+   * PTY, or kept for a host that has not finished opening the port yet.
+   */
   write(buf: Buffer): number {
     if (this.#hungUp) return 0;
-    if (!this.#hostSeen && !this.#fresh()) {
-      // A host may have opened the port since the reader last looked (a busy simulator reads late): look now.
-      this.#readPending((p) => this.#packet(p));
-      if (!this.#hostSeen) return 0;
+    // A host may have opened the port since the reader last looked (a busy simulator reads late): look now.
+    if (this.#host !== 'open') this.#readPending((p) => this.#packet(p));
+    if (this.#host === 'open') return this.#put(buf);
+    if (this.#host === 'none' && !this.#fresh()) {
+      this.#kept = []; // nobody came for it
+      this.#keptBytes = 0;
+      return 0;
     }
+    const take = Math.min(buf.length, KEPT_FOR_HOST_BYTES - this.#keptBytes);
+    if (take <= 0) return 0;
+    this.#kept.push(Buffer.from(buf.subarray(0, take))); // a copy: the caller's buffer may be reused
+    this.#keptBytes += take;
+    return take;
+  }
+
+  /** Into the PTY, as much as it takes. */
+  #put(buf: Buffer): number {
     let done = 0;
     while (done < buf.length) {
       try {
@@ -102,35 +152,68 @@ export class PtyLine {
         break;
       }
     }
+    if (done > 0) this.#lastOutputAt = Date.now();
     return done;
   }
 
-  /** Stops at once; the host's port hangs up a moment later. */
+  /**
+   * The board is gone: the line takes nothing more, either way. The host's
+   * port hangs up a moment later, and no sooner than LAST_OUTPUT_READ_MS
+   * after the board's last byte to it.
+   */
   hangUp(): void {
     this.#hungUp = true;
+    clearTimeout(this.#openTimer);
+    this.#kept = [];
     this.watch.stop();
     this.#reader.removeAllListeners('data');
     this.#reader.on('data', () => undefined); // host bytes from now on go nowhere
     // Hang up once the host's read has parked in poll(): serialport reports
     // a hung-up PTY as a disconnect there, but a read() already in flight
     // gets EOF and serialport retries it forever at full CPU.
+    const ms = Math.max(HANGUP_DELAY_MS, this.#lastOutputAt + LAST_OUTPUT_READ_MS - Date.now());
     setTimeout(() => {
       this.#reader.destroy(); // closes the master fd: the host's port hangs up
       closeSync(this.#keepAliveFd);
-    }, HANGUP_DELAY_MS);
+    }, ms).unref(); // a simulator that ends takes its ports with it
   }
 
   /** One packet from the host: bytes for the board, or a status report (its termios change or flush). */
   #packet(p: PtyPacket): void {
-    this.#sawHost();
     this.watch.hostActivity(p.kind);
-    if (p.kind === 'data') this.#on.data(p.bytes);
+    if (p.kind === 'data') {
+      this.#hostOpen(); // a host that writes is past its open
+      this.#on.data(p.bytes);
+    } else if (p.inputFlushed) this.#hostOpen(); // it threw away what it had: what was kept for it comes now
+    else this.#hostOpening();
   }
 
-  #sawHost(): void {
-    if (this.#hostSeen) return;
-    this.#hostSeen = true;
-    if (!this.#fresh()) this.#drainStale();
+  /** A host changed the line's settings: its open may flush its input next; what was kept waits for that, a moment. */
+  #hostOpening(): void {
+    if (this.#host !== 'none') return;
+    this.#firstSeen();
+    this.#host = 'opening';
+    this.#openTimer = setTimeout(() => this.#hostOpen(), OPEN_FLUSH_WAIT_MS);
+  }
+
+  /** The host is there: what was kept for it goes out first, in order. */
+  #hostOpen(): void {
+    if (this.#host === 'open') return;
+    if (this.#host === 'none') this.#firstSeen();
+    this.#host = 'open';
+    clearTimeout(this.#openTimer);
+    const kept = this.#kept;
+    this.#kept = [];
+    this.#keptBytes = 0;
+    if (this.#hungUp) return;
+    for (const chunk of kept) if (this.#put(chunk) < chunk.length) break; // the PTY is full: the rest is lost, as any output would be
+  }
+
+  /** A host that comes after the port's first second gets nothing older than its open: a board's USB serial drops output no host asked for. */
+  #firstSeen(): void {
+    if (this.#fresh()) return;
+    this.#kept = [];
+    this.#keptBytes = 0;
   }
 
   /** The watch's re-arm: the initial termios again, its status report taken here (see the constructor). */
@@ -164,21 +247,6 @@ export class PtyLine {
       const p = decodePacket(Buffer.from(scratch.subarray(0, n)));
       if (p.kind !== 'data') reports++;
       take(p);
-    }
-  }
-
-  /**
-   * A host just opened a port no longer fresh: board output queued while
-   * nobody was reading is dropped, as a board's USB serial drops output no
-   * host asked for, so the host does not get old lines as new ones.
-   * Reading our own slave fd takes them off the queue.
-   */
-  #drainStale(): void {
-    const sink = Buffer.alloc(4096);
-    try {
-      while (readSync(this.#keepAliveFd, sink, 0, sink.length, null) > 0);
-    } catch {
-      // EAGAIN: nothing (more) queued. Best effort: a failed drain only means stale output.
     }
   }
 }

@@ -6,14 +6,16 @@
 // so bytes that arrive during a session are still delivered.
 // A port can also go without a `close`: a tty hung up while serialport's
 // read is in flight reads end-of-file, which serialport retries for ever
-// (bindings-cpp unixRead) and never reports. So while it holds a port, the
+// (bindings-cpp unixRead) and never reports, and a port can stay a moment
+// after its board went (the simulated bench keeps it until its host has had
+// time to read the board's last bytes). So while it holds a port, the
 // follower also watches the path it opened: once the path names a new node
 // (udev, or the simulated bench, made it for the board's next enumeration)
-// and the held port has said nothing for a moment, that port is not the
-// board's any more: the follower closes it and follows the board to the new
-// one. The moment of quiet lets a port that is going away deliver its last
-// lines and its own close first; it counts only while this process was free
-// to read them (a stalled event loop restarts it).
+// or none, that port is not the board's any more: no session gets it, and
+// once it has said nothing for a moment the follower closes it and follows
+// the board. The moment of quiet lets a port that is going away deliver its
+// last lines first; it counts only while this process was free to read them
+// (a stalled event loop restarts it).
 import type { SerialPort } from 'serialport';
 import { lstatSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,8 +31,13 @@ export interface PortFollowerOptions {
   baudRate?: number;
   /** Every chunk, with Date.now() at its arrival. */
   onData(chunk: Buffer, at: number): void;
-  /** The port went away (disconnected = true) or was closed by the rig. */
-  onClose?(disconnected: boolean): void;
+  /**
+   * The port went away (disconnected = true) or was closed by the rig.
+   * `goneAt` (Date.now() time): when the follower saw its path move on
+   * (the board had gone by then), if it did before the port closed; else
+   * the close itself.
+   */
+  onClose?(disconnected: boolean, goneAt: number): void;
   onOpen?(path: string): void;
   /** Backoff between attempts to find and open the port (wall ms). Default 10 -> 200. */
   retry?: { minMs: number; maxMs: number };
@@ -39,12 +46,16 @@ export interface PortFollowerOptions {
 /** How often the path of a held port is looked at (wall ms): a stat, cheap. */
 export const PATH_CHECK_MS = 20;
 /**
- * How long a held port must be quiet, its path naming a new node, before
- * the follower leaves it (wall ms): longer than a going port takes to hang
- * up, short beside a board's boot, whose first lines a late reopen loses
- * (serialport flushes what a port holds when it opens it).
+ * How long a held port must be quiet, its path naming a new node or none,
+ * before the follower leaves it (wall ms). Quiet is only what this process
+ * has been handed: a read can wait in libuv's thread pool behind other
+ * boards' work while the event loop runs on (20 ms lost a board's last
+ * lines now and then with 32 boards). A real board's tty closes as it goes,
+ * before its next port appears; a simulated port keeps the board's output
+ * for a host that opens it within a second, so waiting here loses nothing
+ * of the next boot.
  */
-export const STALE_QUIET_MS = 50;
+export const STALE_QUIET_MS = 100;
 /**
  * A path check this much later than the one before (wall ms) was held up:
  * this process was too busy to read its ports, so a port's quiet until then
@@ -76,6 +87,8 @@ export class PortFollower implements SerialLine {
   #loop: Promise<void> | undefined;
   /** Why the last attempt to open the port failed: said when a session cannot get it. */
   #lastOpenError: Error | undefined;
+  /** The path the held port was opened through, and the node it named then. */
+  #heldAt: { path: string; node: string | undefined } | undefined;
 
   constructor(o: PortFollowerOptions) {
     this.#o = o;
@@ -138,6 +151,8 @@ export class PortFollower implements SerialLine {
       /** Since when the held port has said nothing that this process could have read (wall ms). */
       let quietSince = Date.now();
       let lastLookAt = quietSince;
+      /** The first look that found the path naming another node or none (wall ms): the board had gone by then. */
+      let movedOnAt: number | undefined;
       const onData = (chunk: Buffer): void => {
         quietSince = Date.now();
         this.#o.onData(chunk, quietSince);
@@ -149,18 +164,21 @@ export class PortFollower implements SerialLine {
         // bytes it has not read yet, so its quiet counts from the end of the stall.
         if (at - lastLookAt > STALL_MS) quietSince = at;
         lastLookAt = at;
-        const now = nodeOf(path);
-        const replaced = now !== undefined && now !== node;
-        if (replaced && at - quietSince >= STALE_QUIET_MS) void closeSerialPort(port);
+        // A new node, or none: the board this port belonged to has gone.
+        const gone = nodeOf(path) !== node;
+        if (gone) movedOnAt ??= at;
+        if (gone && at - quietSince >= STALE_QUIET_MS) void closeSerialPort(port);
       }, PATH_CHECK_MS);
       port.once('close', (err: (Error & { disconnected?: boolean }) | null) => {
         clearInterval(watch);
         port.off('data', onData);
         this.#port = undefined;
-        this.#o.onClose?.(Boolean(err?.disconnected));
+        this.#heldAt = undefined;
+        this.#o.onClose?.(Boolean(err?.disconnected), movedOnAt ?? Date.now());
         resolve();
       });
       this.#port = port;
+      this.#heldAt = { path, node };
       this.#o.onOpen?.(path);
       for (const wake of [...this.#openWaiters]) wake();
       if (this.#stop.signal.aborted) void closeSerialPort(port);
@@ -176,7 +194,9 @@ export class PortFollower implements SerialLine {
       const check = (): void => {
         if (this.#stop.signal.aborted) return reject(new InfraError(`${this.#o.board}: the serial port was released (the capture stopped)`));
         const port = this.#port;
-        if (port?.isOpen) resolve(port);
+        // A port whose path has moved on belongs to a board that has gone: wait for the next one.
+        const current = this.#heldAt !== undefined && nodeOf(this.#heldAt.path) === this.#heldAt.node;
+        if (port?.isOpen && current) resolve(port);
       };
       this.#openWaiters.add(check);
       check();

@@ -3,7 +3,7 @@ import t from 'tap';
 import type { PlatformName } from '../../../src/core/platform.js';
 import type { SimulatedBoard } from '../../../src/sim/board/simulated-board.js';
 import { IDS, startSerialBench, until } from './fixtures/bench.js';
-import { delay, openHost, type Host } from './fixtures/host.js';
+import { delay, openHost, openSettledHost, type Host } from './fixtures/host.js';
 
 /** A board in listening mode (entered through 28800 baud) and a host on its port at 9600. */
 async function listening(t: Test, platform: PlatformName, deviceOs?: string): Promise<{ board: SimulatedBoard; host: Host }> {
@@ -11,7 +11,7 @@ async function listening(t: Test, platform: PlatformName, deviceOs?: string): Pr
   const trigger = await openHost(path, 28800);
   await until(() => board.mode === 'listening', 3000, `${platform} is listening`);
   await trigger.close();
-  const host = await openHost(path, 9600);
+  const host = await openSettledHost(path, 9600);
   t.teardown(() => host.close());
   return { board, host };
 }
@@ -116,7 +116,7 @@ t.test('f starts a YMODEM receive; a is abort', async (t) => {
 t.test('Device OS 6.0 refuses serial flashing', async (t) => {
   const { board, path } = await startSerialBench(t, { platform: 'p2', deviceOs: '6.0.0' });
   board.enterMode('listening'); // 28800 no longer works; a control request or the button does
-  const host = await openHost(path, 9600);
+  const host = await openSettledHost(path, 9600);
   t.teardown(() => host.close());
   t.equal(await ask(host, 'f', /\x18\x18$/), 'Serial/YModem flashing is no longer supported\r\n\x18\x18');
 });

@@ -1,5 +1,7 @@
 import type { Test } from 'tap';
+import { spawn } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import t from 'tap';
 import { FRESH_PORT_MS } from '../../../src/sim/serial/pty-line.js';
@@ -117,15 +119,22 @@ t.test('a close while open() is still allocating cancels the open', async (t) =>
   t.notOk(existsSync(pty.linkPath));
 });
 
-t.test('a host that opens a fresh port at once gets what the board printed since it appeared', async (t) => {
-  const pty = await openPty(t);
-  t.ok(pty.write('0000000100 [system] INFO: booted\r\n') > 0);
-  const host = await openHost(pty.linkPath, 28800);
-  t.teardown(() => host.close());
-  pty.write('fresh\r\n');
-  await host.waitFor('fresh\r\n');
-  t.equal(host.text(), '0000000100 [system] INFO: booted\r\nfresh\r\n', 'the boot line is not lost to the reconnect');
-});
+for (const baud of [28800, 9600]) {
+  t.test(`a host that opens a fresh port gets what the board printed since it appeared (${baud} baud)`, async (t) => {
+    // At a standard speed serialport's open ends by flushing the host's input;
+    // the port keeps the board's output until that is done (9600 is the log
+    // capture's speed: before, a reconnecting capture lost every boot's first lines).
+    const pty = await openPty(t);
+    t.ok(pty.write('0000000100 [system] INFO: booted\r\n') > 0);
+    await delay(300); // the host reconnects late, as after a reset on a busy machine
+    t.ok(pty.write('0000006000 [system] INFO: still booting\r\n') > 0);
+    const host = await openHost(pty.linkPath, baud);
+    t.teardown(() => host.close());
+    pty.write('fresh\r\n');
+    await host.waitFor('fresh\r\n');
+    t.equal(host.text(), '0000000100 [system] INFO: booted\r\n0000006000 [system] INFO: still booting\r\nfresh\r\n', 'the boot lines are not lost to the reconnect');
+  });
+}
 
 t.test('board output nobody read is not replayed to a host that opens later', async (t) => {
   const pty = await openPty(t);
@@ -162,4 +171,49 @@ t.test('a host that opens the port while the simulator is busy is the host, howe
     await host.close();
     pty.close();
   }
+});
+
+t.test('a port that goes away leaves the board\'s last output to a host that reads it late', async (t) => {
+  // A hang-up flushes what the host has not read. The host here is another
+  // process that opens the port, then reads only 300 ms after the board wrote
+  // its last line and went away (a busy rig); before, the port hung up 20 ms
+  // after the board went and the line was lost.
+  const pty = await openPty(t);
+  const reader = spawn('python3', ['-c', `
+import os, sys, termios, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+a = termios.tcgetattr(fd); a[3] = 0; termios.tcsetattr(fd, termios.TCSANOW, a)
+print('open', flush=True)
+sys.stdin.readline()
+time.sleep(0.3)
+out = b''
+try:
+  while not out.endswith(b'\\n'):
+    d = os.read(fd, 4096)
+    if not d: break
+    out += d
+except OSError:
+  pass
+print(repr(out), flush=True)
+`, pty.linkPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+  t.teardown(() => void reader.kill());
+  const lines = createInterface({ input: reader.stdout! })[Symbol.asyncIterator]();
+  t.equal((await lines.next()).value, 'open');
+  await delay(50);
+  reader.stdin!.write('go\n');
+  t.ok(pty.write('Restarting system to apply firmware update...\r\n') > 0);
+  await delay(10);
+  pty.close(); // the board resets
+  t.equal((await lines.next()).value, String.raw`b'Restarting system to apply firmware update...\r\n'`, 'the host read the line after the board was gone');
+});
+
+t.test('a host that opens a port after its first second does not get what the board printed in it', async (t) => {
+  const pty = await openPty(t);
+  t.ok(pty.write('0000000100 [system] INFO: booted\r\n') > 0, 'kept for a host that comes soon');
+  await delay(FRESH_PORT_MS + 150); // the board says nothing more meanwhile
+  const host = await openHost(pty.linkPath, 28800); // no flush: anything left for it would arrive
+  t.teardown(() => host.close());
+  pty.write('fresh\r\n');
+  await host.waitFor('fresh\r\n');
+  t.equal(host.text(), 'fresh\r\n', 'only output written after the open arrives');
 });
