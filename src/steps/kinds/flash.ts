@@ -9,7 +9,7 @@
 import { type FlashProgress, type FlashReport } from '../../core/board-contract.js';
 import { FlashRejectedError } from '../../core/errors.js';
 import type { FlashStep } from '../../plan/steps-board.js';
-import { marksNow, type StepContext } from '../context.js';
+import { flashStart, type StepContext } from '../context.js';
 import { EVENT } from '../judging/evidence.js';
 import { pass, type KindRunner, type StepBody, fail } from '../result.js';
 import type { UpdateVerdict } from '../../plan/vocabulary.js';
@@ -37,14 +37,14 @@ function appLastSeen(events: readonly { name: string; data: string }[]): string 
 export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): Promise<StepBody> => {
   const fw = ctx.firmware(step.firmware);
   const { board } = ctx;
-  const marks = marksNow(board);
+  const start = flashStart(board);
   const appBefore = appLastSeen(board.events?.events() ?? []);
   // An OTA reaches the board in the mode it is in; wired flashes choose their own.
   const modeBefore = step.via === 'ota' ? await board.presence(ctx.signal).catch(() => undefined) : undefined;
   ctx.note(`flash ${step.firmware} via ${step.via}`);
   const remember = (report: FlashReport, refused: boolean): void => {
     ctx.lastFlash = {
-      firmware: step.firmware, via: step.via, report, ...marks, sha256: fw.info.sha256.toLowerCase(), appBefore,
+      firmware: step.firmware, via: step.via, report, ...start, sha256: fw.info.sha256.toLowerCase(), appBefore,
       needs: fw.info.dependencies, ...(refused ? { refused } : {}), ...(modeBefore ? { modeBefore } : {}),
     };
   };
