@@ -43,7 +43,7 @@ const FaultBody = z
     if (v.at && v.for !== undefined) {
       ctx.issues.push({
         code: 'custom', input: v, path: ['for'],
-        message: withFix(`cannot follow a fault armed at ${v.at.transfer} ${v.at.percent}%: when it fires is the board's to tell`, 'undo it with a later step (power: on, fault: usb-replug)'),
+        message: withFix(`cannot follow a fault armed at ${v.at.transfer} ${v.at.percent}%: when it fires is the board's to tell`, 'undo it with a later step: power: on, or fault: usb-replug'),
       });
     }
     if (v.at && v.within !== undefined) {
