@@ -139,10 +139,12 @@ export class Restarts {
     await benchControl(this.#reach.access.control.api).power(this.#reach.id, action, signal);
   }
 
-  /** The last reset reason the cloud reported, if any. */
+  /** The reset reason the cloud reported for the board's current boot, if any: one from an earlier boot is no word on this one. */
   lastResetReason(): ResetReason | undefined {
     const e = this.#reach.events?.latest(RESET_EVENT);
-    return e && e.name === RESET_EVENT ? (e.data.trim() as ResetReason) : undefined;
+    const boot = this.#reach.usb.boots.current;
+    if (!e || e.name !== RESET_EVENT || (boot && e.at < boot.startedAt)) return undefined;
+    return e.data.trim() as ResetReason;
   }
 
   /**

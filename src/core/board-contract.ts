@@ -209,7 +209,7 @@ export interface Board {
    * tell, wait that long for the cloud's app-hash of this boot first.
    */
   runningApp(signal?: AbortSignal, o?: { cloudWaitMs?: number }): Promise<RunningApp>;
-  /** The last reset reason the board or the cloud reported, if any. */
+  /** The reset reason reported for the board's current boot, if any (one from an earlier boot never counts). */
   lastResetReason(): ResetReason | undefined;
   /**
    * Imposes a fault now, or arms it for a moment of the next transfer. One
