@@ -52,6 +52,9 @@ export const BenchSchema = z
     usb: z.strictObject({
       socket: z.string().min(1).meta({ description: 'Unix socket of a USB bus reached instead of native libusb' }),
     }).optional(),
+    control: z.strictObject({
+      api: z.url({ protocol: /^https?$/, error: (iss) => withFix(`'${String(iss.input)}' is not an http(s) URL`, 'e.g. http://127.0.0.1:8090') }).meta({ description: 'base URL of the bench control service (power, faults)' }),
+    }).optional().meta({ description: 'the bench control service that switches power and imposes faults (docs/design.md, "Bench control")' }),
     boards: z.array(BenchBoardSchema).min(1),
   })
   .transform((v) => ({
@@ -60,6 +63,7 @@ export const BenchSchema = z
     simulator: v.simulator ?? false,
     cloud: v.cloud,
     usb: v.usb,
+    control: v.control,
     boards: v.boards,
   }))
   .meta({ title: 'particle-rig bench' });

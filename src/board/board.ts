@@ -14,7 +14,7 @@
 import type { BenchBoard } from '../bench/schema.js';
 import type { BenchAccess } from '../core/bench-access.js';
 import type {
-  ArmedFault, Board, BoardModule, BoardPresence, BootHistory, CloudFunctions, FaultSpec, FirmwareImage, FlashReport, PowerAction, ResetKind, RunningApp,
+  ArmableTransfer, ArmedFault, ArmedFaultStatus, Board, BoardModule, BoardPresence, BootHistory, CloudFunctions, FaultSpec, FirmwareImage, FlashReport, PowerAction, ResetKind, RunningApp,
 } from '../core/board-contract.js';
 import type { BenchClock } from '../core/clock.js';
 import type { BoardMode, DeviceId, FlashMethod, ResetReason } from '../core/domain.js';
@@ -27,7 +27,7 @@ import { Flasher, type FlashOptions } from './flashing.js';
 import type { SerialLogCapture } from './log-capture.js';
 import { ModeMachine } from './modes.js';
 import { BoardOnUsb } from './on-usb.js';
-import { Restarts } from './restarts.js';
+import { Restarts, type WaitFor } from './restarts.js';
 
 /** How the rig reaches one board: its bench entry, the bench, the bench's time, the USB bus, its captures. */
 export interface BoardReach {
@@ -91,9 +91,12 @@ export class RigBoard implements Board {
   modules(signal?: AbortSignal): Promise<BoardModule[]> { return this.#app.modules(signal); }
   runningApp(signal?: AbortSignal, o?: { cloudWaitMs?: number }): Promise<RunningApp> { return this.#app.runningApp(signal, o); }
   flash(fw: FirmwareImage, via: FlashMethod, o?: FlashOptions): Promise<FlashReport> { return this.#flasher.flash(fw, via, o); }
-  reset(kind: ResetKind, signal?: AbortSignal): Promise<void> { return this.#restarts.reset(kind, signal); }
-  power(action: PowerAction, signal?: AbortSignal): Promise<void> { return this.#restarts.power(action, signal); }
-  fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void> { return this.#restarts.fault(f, signal); }
+  reset(kind: ResetKind, signal?: AbortSignal, o?: WaitFor): Promise<void> { return this.#restarts.reset(kind, signal, o); }
+  power(action: PowerAction, signal?: AbortSignal, o?: WaitFor): Promise<void> { return this.#restarts.power(action, signal, o); }
+  fault(f: FaultSpec | ArmedFault, signal?: AbortSignal, o?: WaitFor): Promise<void> { return this.#restarts.fault(f, signal, o); }
+  armedFaults(signal?: AbortSignal): Promise<ArmedFaultStatus[]> { return this.#restarts.armedFaults(signal); }
+  disarm(transfer: ArmableTransfer, signal?: AbortSignal): Promise<ArmedFaultStatus[]> { return this.#restarts.disarm(transfer, signal); }
+  restore(signal?: AbortSignal, o?: WaitFor): Promise<string[]> { return this.#restarts.restore(signal, o); }
   lastResetReason(): ResetReason | undefined { return this.#restarts.lastResetReason(); }
 
   /** Stops the event stream and the log capture (trace.log and events.ndjson stay complete), and lets go of its USB device. Idempotent. */

@@ -4,10 +4,13 @@
 // a power cut and a reset among them. Each of those that restarts the board
 // starts a boot, named for it. Also the reason of the last reset, as the
 // cloud reported it. Given the board's looks and waits (BoardOnUsb) and the
-// transports that reach its reset and power.
+// transports that reach its reset and power. It remembers what it left
+// undone on the bench (power off, the cable out, the link changed, a fault
+// armed), so that when a plan ends the bench can be put back (restore).
 import type { BenchBoard } from '../bench/schema.js';
 import type { BenchAccess } from '../core/bench-access.js';
-import type { ArmedFault, BootCause, FaultSpec, PowerAction, ResetKind } from '../core/board-contract.js';
+import { armedFaultWords, reachWords } from '../core/armed-fault.js';
+import type { ArmableTransfer, ArmedFault, ArmedFaultStatus, BootCause, FaultSpec, PowerAction, ResetKind } from '../core/board-contract.js';
 import type { BenchClock } from '../core/clock.js';
 import type { DeviceId, ResetReason } from '../core/domain.js';
 import { InfraError, UnsupportedError } from '../core/errors.js';
@@ -40,11 +43,24 @@ export interface RestartsReach {
   usb: BoardOnUsb;
 }
 
+/** How long to wait for the board: wall ms (default: a board's re-enumeration, with the rig's own work). */
+export interface WaitFor {
+  withinMs?: number;
+}
+
+/** What the rig left changed on the bench, to be put back when a plan ends. */
+type Disturbance = 'power-off' | 'unplugged' | 'link' | 'armed';
+
 export class Restarts {
   readonly #reach: RestartsReach;
+  readonly #disturbed = new Set<Disturbance>();
 
   constructor(reach: RestartsReach) {
     this.#reach = reach;
+  }
+
+  #within(o: WaitFor | undefined): number {
+    return o?.withinMs ?? this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
   }
 
   /**
@@ -52,12 +68,12 @@ export class Restarts {
    * or the bench's reset line when USB control cannot be had. Power: a cycle.
    * Done when the board is back on USB: a new boot.
    */
-  async reset(kind: ResetKind, signal?: AbortSignal): Promise<void> {
+  async reset(kind: ResetKind, signal?: AbortSignal, o?: WaitFor): Promise<void> {
     const usb = this.#reach.usb;
     const on = await usb.look(signal);
     const before = usb.boots.current;
     if (kind !== 'power' && !on) throw new InfraError(`${this.#reach.name} is not on USB: cannot send it a ${kind} reset`, 'is it plugged in and powered?');
-    const within = this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    const within = this.#within(o);
     const back = await usb.startingBoot(kind === 'power' ? 'power' : 'reset', async () => {
       if (kind === 'power') await this.#switchPower('cycle', signal);
       else await this.#resetByUsb(kind, signal);
@@ -84,19 +100,21 @@ export class Restarts {
    * a board not back in time is InfraError. On for a board already on USB
    * starts nothing.
    */
-  async power(action: PowerAction, signal?: AbortSignal): Promise<void> {
+  async power(action: PowerAction, signal?: AbortSignal, o?: WaitFor): Promise<void> {
     const usb = this.#reach.usb;
     const on = await usb.look(signal);
     const before = usb.boots.current;
-    const within = this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    const within = this.#within(o);
     if (action === 'on' && on) {
       await this.#switchPower('on', signal);
+      this.#disturbed.delete('power-off');
       return;
     }
     if (action === 'off') {
       // Taken away: whatever boot comes next is dated from this switch.
       const gone = await usb.startingBoot('power', async () => {
         await this.#switchPower('off', signal);
+        this.#disturbed.add('power-off');
         return !on || (await usb.waitForPresence('absent', { withinMs: within, signal }));
       }, (off) => off);
       if (!gone) throw new InfraError(`${this.#reach.name} was still on USB ${within} ms after power off`, 'check that the hub port really switches its power');
@@ -104,9 +122,10 @@ export class Restarts {
     }
     const back = await usb.startingBoot('power', async () => {
       await this.#switchPower(action, signal);
+      this.#disturbed.delete('power-off');
       return usb.waitForBoot(before, { withinMs: within, signal });
     });
-    if (!back) throw new InfraError(`${this.#reach.name} was not back on USB ${within} ms after power ${action}`, 'check its power supply and USB cable');
+    if (!back) throw new InfraError(`${this.#reach.name} was not back on USB ${within} ms after power ${action}`, this.#disturbed.has('unplugged') ? 'its USB cable was unplugged by a fault: fault: usb-replug brings it back' : 'check its power supply and USB cable');
   }
 
   async #switchPower(action: PowerAction, signal?: AbortSignal): Promise<void> {
@@ -120,10 +139,12 @@ export class Restarts {
     await benchControl(this.#reach.access.control.api).power(this.#reach.id, action, signal);
   }
 
-  /** The last reset reason the cloud reported, if any. */
+  /** The reset reason the cloud reported for the board's current boot, if any: one from an earlier boot is no word on this one. */
   lastResetReason(): ResetReason | undefined {
     const e = this.#reach.events?.latest(RESET_EVENT);
-    return e && e.name === RESET_EVENT ? (e.data.trim() as ResetReason) : undefined;
+    const boot = this.#reach.usb.boots.current;
+    if (!e || e.name !== RESET_EVENT || (boot && e.at < boot.startedAt)) return undefined;
+    return e.data.trim() as ResetReason;
   }
 
   /**
@@ -135,12 +156,15 @@ export class Restarts {
    * reset of a board on USB) returns once it is back, in a new boot; a board
    * that does not come back in time is InfraError.
    */
-  async fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void> {
+  async fault(f: FaultSpec | ArmedFault, signal?: AbortSignal, o?: WaitFor): Promise<void> {
     const control = requireBenchControl(this.#reach.access.control, `a ${'at' in f ? f.fault.kind : f.kind} fault on ${this.#reach.name}`);
-    const impose = (): Promise<void> => control.fault(this.#reach.id, f, signal);
+    const impose = async (): Promise<void> => {
+      await control.fault(this.#reach.id, f, signal);
+      this.#noteDisturbance(f);
+    };
     if ('at' in f) return impose();
     const usb = this.#reach.usb;
-    const within = this.#reach.clock.wallMsWithRigWork(REENUMERATE_BOARD_MS);
+    const within = this.#within(o);
     const taking = TAKES_AWAY[f.kind];
     const bringing = BRINGS_BACK[f.kind];
     if (taking) {
@@ -161,5 +185,83 @@ export class Restarts {
       return usb.waitForBoot(before, { withinMs: within, signal });
     });
     if (!back) throw new InfraError(`${this.#reach.name} was not back on USB ${within} ms after a ${f.kind}`, f.kind === 'usb-replug' ? 'is it powered? A board with its own power that was cut needs power: on' : 'check the board and its USB cable');
+  }
+
+  #noteDisturbance(f: FaultSpec | ArmedFault): void {
+    if ('at' in f) return void this.#disturbed.add('armed');
+    switch (f.kind) {
+      case 'power-cut': return void this.#disturbed.add('power-off');
+      case 'usb-unplug': return void this.#disturbed.add('unplugged');
+      case 'usb-replug': return void this.#disturbed.delete('unplugged');
+      case 'link': return void this.#disturbed.add('link');
+      case 'link-restore': return void this.#disturbed.delete('link');
+      default: return;
+    }
+  }
+
+  /** The faults armed on the board since the last disarm, as the bench tells them (none on a bench without a control service). */
+  async armedFaults(signal?: AbortSignal): Promise<ArmedFaultStatus[]> {
+    const control = this.#reach.access.control;
+    if (!control || !this.#disturbed.has('armed')) return [];
+    return benchControl(control.api).armedFaults(this.#reach.id, signal);
+  }
+
+  /** Disarms the faults armed at one transfer (a flash that ended before they fired); returns them as they stood. */
+  async disarm(transfer: ArmableTransfer, signal?: AbortSignal): Promise<ArmedFaultStatus[]> {
+    const control = this.#reach.access.control;
+    if (!control || !this.#disturbed.has('armed')) return [];
+    return benchControl(control.api).disarm(this.#reach.id, { transfer, signal });
+  }
+
+  /**
+   * Puts back what the rig changed on the bench (armed faults disarmed, the
+   * link restored, power on, the cable plugged in) and waits for the board on
+   * USB, so the next plan starts clean. Returns what it did, in words; an
+   * InfraError when the board is not back in time.
+   */
+  async restore(signal?: AbortSignal, o?: WaitFor): Promise<string[]> {
+    const done: string[] = [];
+    const { access, id } = this.#reach;
+    const control = access.control ? benchControl(access.control.api) : undefined;
+    if (this.#disturbed.delete('armed') && control) {
+      for (const a of await control.disarm(id, { signal })) {
+        if (!a.fired) done.push(`disarmed ${armedFaultWords(a)}: it never fired (${reachWords(a)})`);
+        else if (a.fault.kind === 'power-cut') this.#disturbed.add('power-off');
+        else if (a.fault.kind === 'usb-unplug') this.#disturbed.add('unplugged');
+      }
+    }
+    if (this.#disturbed.has('link') && control) {
+      await control.fault(id, { kind: 'link-restore' }, signal);
+      this.#disturbed.delete('link');
+      done.push('link restored');
+    }
+    const usb = this.#reach.usb;
+    // A board on USB is powered and plugged in, whatever the plan did to it on the way.
+    if (await usb.look(signal)) {
+      this.#disturbed.delete('power-off');
+      this.#disturbed.delete('unplugged');
+      return done;
+    }
+    const off = this.#disturbed.has('power-off');
+    const out = this.#disturbed.has('unplugged');
+    const within = this.#within(o);
+    if (!off && !out) {
+      // Nothing to switch: a board that restarts of itself (a reset fault that fired) is waited for.
+      if (!(await usb.waitForBoot(undefined, { withinMs: within, signal }))) throw new InfraError(`${this.#reach.name} was not back on USB within ${within} ms when the plan ended`, 'check the board and its USB cable');
+      return done;
+    }
+    const before = usb.boots.current;
+    // Both switched before waiting: a board both off and unplugged comes back only with both.
+    const back = await usb.startingBoot(off ? 'power' : 'replug', async () => {
+      if (off) await this.#switchPower('on', signal);
+      if (out) await requireBenchControl(access.control, `plugging ${this.#reach.name} back in`).fault(id, { kind: 'usb-replug' }, signal);
+      this.#disturbed.delete('power-off');
+      this.#disturbed.delete('unplugged');
+      return usb.waitForBoot(before, { withinMs: within, signal });
+    }, (look) => look !== undefined);
+    if (off) done.push('power on');
+    if (out) done.push('USB plugged back in');
+    if (!back) throw new InfraError(`${this.#reach.name} was not back on USB ${within} ms after the bench was restored${done.length ? ` (${done.join(', ')})` : ''}`, 'check the board, its power and its USB cable');
+    return done;
   }
 }

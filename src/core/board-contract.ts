@@ -102,9 +102,20 @@ export type FaultSpec =
   | { kind: 'link'; bandwidthBps?: number; latencyMs?: number; lossPercent?: number }
   | { kind: 'fs-fill'; fillPercent: number };
 
+/** The transfers a fault can be armed at: a flash's `via`. */
+export type ArmableTransfer = 'ota' | 'dfu' | 'serial' | 'usb';
+
 export interface ArmedFault {
   fault: FaultSpec;
-  at: { transfer: 'ota' | 'dfu' | 'serial'; percent: number };
+  at: { transfer: ArmableTransfer; percent: number };
+}
+
+/** A fault armed at a transfer as the bench tells it back: how far its transfer got, and whether and where it fired. */
+export interface ArmedFaultStatus extends ArmedFault {
+  /** The furthest the transfer got while the fault was armed (0-100); undefined when it never began. */
+  reachedPercent?: number;
+  /** Where it fired: the transfer's percentage then, and the wall ms (Date.now()). */
+  fired?: { percent: number; atMs: number };
 }
 
 
@@ -178,14 +189,15 @@ export interface Board {
   waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean>;
   /** Enters the mode and verifies it. */
   enterMode(mode: BoardMode, signal?: AbortSignal): Promise<void>;
-  /** Resets it; returns once it is back on USB, in a new boot (InfraError when it is not back in time). */
-  reset(kind: ResetKind, signal?: AbortSignal): Promise<void>;
+  /** Resets it; returns once it is back on USB, in a new boot (InfraError when it is not back within `withinMs`, wall ms; default a re-enumeration's time). */
+  reset(kind: ResetKind, signal?: AbortSignal, o?: { withinMs?: number }): Promise<void>;
   /**
    * Switches its power. `off` returns once it is off USB; `on` (from off) and
    * `cycle` once it is back, in a new boot; InfraError when it is not in time.
-   * Evidence from before the switch belongs to no later boot.
+   * Evidence from before the switch belongs to no later boot. `withinMs`
+   * (wall ms) bounds the wait.
    */
-  power(action: PowerAction, signal?: AbortSignal): Promise<void>;
+  power(action: PowerAction, signal?: AbortSignal, o?: { withinMs?: number }): Promise<void>;
   flash(fw: FirmwareImage, via: FlashMethod, o?: { signal?: AbortSignal; onProgress?: (p: FlashProgress) => void }): Promise<FlashReport>;
   /** The modules the board reports. */
   modules(signal?: AbortSignal): Promise<BoardModule[]>;
@@ -197,15 +209,26 @@ export interface Board {
    * tell, wait that long for the cloud's app-hash of this boot first.
    */
   runningApp(signal?: AbortSignal, o?: { cloudWaitMs?: number }): Promise<RunningApp>;
-  /** The last reset reason the board or the cloud reported, if any. */
+  /** The reset reason reported for the board's current boot, if any (one from an earlier boot never counts). */
   lastResetReason(): ResetReason | undefined;
   /**
    * Imposes a fault now, or arms it for a moment of the next transfer. One
    * that takes the board away (power-cut, usb-unplug) returns once it is off
    * USB, and what it did before belongs to no later boot; usb-replug returns
-   * once the board is back, in a new boot (InfraError when it is not in time).
+   * once the board is back, in a new boot (InfraError when it is not within
+   * `withinMs`, wall ms).
    */
-  fault(f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void>;
+  fault(f: FaultSpec | ArmedFault, signal?: AbortSignal, o?: { withinMs?: number }): Promise<void>;
+  /** The faults armed on its transfers since the bench last disarmed them: waiting, or fired and where. */
+  armedFaults(signal?: AbortSignal): Promise<ArmedFaultStatus[]>;
+  /** Disarms the faults armed at one transfer (one that ended before they fired); returns them as they stood. */
+  disarm(transfer: ArmableTransfer, signal?: AbortSignal): Promise<ArmedFaultStatus[]>;
+  /**
+   * Puts the bench back as it was before the plan (armed faults disarmed,
+   * link restored, power on, cable in) and waits for the board on USB;
+   * returns what it restored, in words. InfraError when the board is not back.
+   */
+  restore(signal?: AbortSignal, o?: { withinMs?: number }): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -3,17 +3,20 @@ import { z } from 'zod';
 import { withFix, quote } from '../yaml/describe.js';
 import type { BoardMode, FlashMethod, ResetReason } from '../core/domain.js';
 import { Duration } from './duration.js';
-import { common, commonShape, FirmwareRef } from './step-common.js';
+import { checkWithinOnce, common, commonShape, FirmwareRef, within } from './step-common.js';
 import { FLASH_METHODS, MODES, POWER_ACTIONS, RESET_HOWS, RESET_REASONS, UPDATE_VERDICTS, type PowerAction, type ResetHow, type UpdateVerdict } from './vocabulary.js';
 
 const Verdict = z.enum(UPDATE_VERDICTS);
+
+/** How long a step that takes the board away or brings it back waits for it (board time; default 30 s, a re-enumeration). */
+const BackWithin = Duration.optional().meta({ description: 'how long to wait for the board to be back (or gone) (board time, default 30s)' });
 
 export const FlashStepSchema = z
   .strictObject({
     flash: FirmwareRef.meta({ description: 'name of a firmware entry; the binary is checked against the board before sending' }),
     via: z.enum(FLASH_METHODS).optional().meta({ description: 'how the binary reaches the board (default dfu)' }),
     expect: z.union([Verdict, z.array(Verdict).min(1)]).optional()
-      .meta({ description: 'the update verdict(s) to wait for and accept: applied, reported-success-not-applied, failed, timed-out, pending; a refused image then counts as failed, not as a failed step' }),
+      .meta({ description: 'the update verdict(s) to wait for and accept: applied, reported-success-not-applied, failed, timed-out, pending, interrupted (a fault the plan armed fired during the transfer); a refused image then counts as failed, not as a failed step' }),
     within: Duration.optional().meta({ description: 'with expect: how long the update may take to settle (board time, default 10m)' }),
     ...commonShape,
   })
@@ -43,22 +46,26 @@ export const ResetStepSchema = z
       z.strictObject({
         kind: ResetHowSchema,
         'expect-reason': z.enum(RESET_REASONS).optional().meta({ description: 'reset reason the board must report afterwards' }),
+        within: BackWithin,
       }),
     ]).meta({ description: 'soft (reset request), pin (reset-pin-style USB request) or power (power cycle)' }),
+    within: BackWithin,
     ...commonShape,
   })
+  .check((ctx) => checkWithinOnce(ctx, 'reset'))
   .transform((v) => {
     const body = typeof v.reset === 'string' ? { kind: v.reset } : v.reset;
     const expectReason: ResetReason | undefined = 'expect-reason' in body ? body['expect-reason'] : undefined;
-    return { kind: 'reset' as const, how: body.kind as ResetHow, expectReason, ...common(v) };
+    return { kind: 'reset' as const, how: body.kind as ResetHow, expectReason, withinMs: within('within' in body ? body.within : undefined, v.within), ...common(v) };
   });
 
 export const PowerStepSchema = z
   .strictObject({
-    power: z.enum(POWER_ACTIONS).meta({ description: 'switch the board\'s power (uhubctl on a real bench)' }),
+    power: z.enum(POWER_ACTIONS).meta({ description: 'switch the board\'s power (uhubctl on a real bench); on and cycle return once the board is back, in a new boot' }),
+    within: BackWithin,
     ...commonShape,
   })
-  .transform((v) => ({ kind: 'power' as const, action: v.power as PowerAction, ...common(v) }));
+  .transform((v) => ({ kind: 'power' as const, action: v.power as PowerAction, withinMs: v.within, ...common(v) }));
 
 export const WaitStepSchema = z
   .strictObject({ wait: Duration, ...commonShape })

@@ -28,16 +28,18 @@ export type PowerAction = (typeof POWER_ACTIONS)[number];
 export const FAULT_KINDS = ['power-cut', 'reset', 'usb-unplug', 'usb-replug', 'link', 'link-restore', 'fs-fill'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export const TRANSFERS = ['ota', 'dfu', 'serial'] as const;
+export const TRANSFERS = ['ota', 'dfu', 'serial', 'usb'] as const;
 export type Transfer = (typeof TRANSFERS)[number];
 
 /**
  * What became of an update, judged by the app hash the board runs against
  * the image the rig sent: applied; reported-success-not-applied (the cloud or
  * the tool said success, the old app or none runs); failed (reported failed
- * or refused); timed-out (update_timeout reset); pending (held by the app).
+ * or refused); timed-out (update_timeout reset); pending (held by the app);
+ * interrupted (a fault the plan armed fired during the transfer: the
+ * diagnosis says where, and what the board did next).
  */
-export const UPDATE_VERDICTS = ['applied', 'reported-success-not-applied', 'failed', 'timed-out', 'pending'] as const;
+export const UPDATE_VERDICTS = ['applied', 'reported-success-not-applied', 'failed', 'timed-out', 'pending', 'interrupted'] as const;
 export type UpdateVerdict = (typeof UPDATE_VERDICTS)[number];
 
 export const MODULE_FUNCTIONS = ['bootloader', 'system-part', 'user-part'] as const;

@@ -46,6 +46,7 @@ function boardJson(b: BoardReport): Plain {
     ['artifacts', ordered([['trace', b.artifacts.trace], ['events', b.artifacts.events]])],
     ['steps', b.steps.map(stepJson)],
     ['updates', updatesJson(b)],
+    ['restored', b.restored ? ordered([['done', [...b.restored.done]], ['problem', b.restored.problem]]) : undefined],
   ]);
 }
 

@@ -41,6 +41,12 @@ export interface BoardReport {
   /** The bench host that drove the board, when several hosts share a run. */
   host?: string;
   steps: ReportStep[];
+  /**
+   * What the bench put back after the plan, so the next plan starts clean
+   * (armed faults disarmed, link restored, power on, USB plugged in), and why
+   * the board was not back if it was not. Absent when nothing needed it.
+   */
+  restored?: { done: string[]; problem?: string };
   artifacts: BoardArtifacts;
 }
 

@@ -63,6 +63,8 @@ export function boardTap(board: BoardReport, n: number): string {
   let out = `# Subtest: ${oneLine(title)}\n` + pointsText(steps, board, INDENT);
   // The board's updates side by side: what was claimed against what runs.
   for (const row of updateRows(board)) out += `${INDENT}# update ${oneLine(updateLine(row))}\n`;
+  if (board.restored?.done.length) out += `${INDENT}# restored after the plan: ${oneLine(board.restored.done.join('; '))}\n`;
+  if (board.restored?.problem) out += `${INDENT}# not restored: ${oneLine(board.restored.problem)}\n`;
   if (verdict === 'skip') {
     const reason = board.diagnosis ?? steps.find((s) => s.skipReason)?.skipReason ?? 'skipped';
     return out + `ok ${n} - ${escapeTap(title)} # SKIP ${escapeTap(reason)}\n`;

@@ -35,6 +35,7 @@ export async function openBenchSession(loaded: LoadedBench): Promise<BenchSessio
       timeScale: bench.timeScale,
       ...(bench.cloud && token !== undefined ? { cloud: { api: bench.cloud.api, token } } : {}),
       usb: bench.usb ? { kind: 'socket', socket: bench.usb.socket } : { kind: 'native' },
+      ...(bench.control ? { control: bench.control } : {}),
     },
     boards: bench.boards,
     close: async () => {},

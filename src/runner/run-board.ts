@@ -2,8 +2,11 @@
 // step's own (limits.ts, the one owner of both), and the run's cancellation.
 // A step that runs past a limit the plan set fails; a plan that runs out
 // fails the step it interrupted and skips the rest. A failed step stops the
-// board unless it says continue-on-failure; what was not run is reported as
-// skipped, with why.
+// board unless it says continue-on-failure (whatever its status: a plan that
+// recovers a board must get to try); what was not run is reported as skipped,
+// with why. When the plan ends, the bench is put back as it was (armed faults
+// disarmed, link restored, power on, cable in) and the board waited for, so
+// the next plan starts clean; the report says what was restored.
 import type { Board, FirmwareImage } from '../core/board-contract.js';
 import { BenchClock } from '../core/clock.js';
 import type { StepResult } from '../core/domain.js';
@@ -83,12 +86,14 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
       results.push(result);
       input.onStep?.({ board: board.name, index, total: plan.steps.length, title, result });
       stopReason = whyStop(input.signal, limits);
-      if (!stopReason && result.status === 'infra') stopReason = 'not run: the rig lost its reach to the board (see the infrastructure failure above)';
-      else if (!stopReason && result.status === 'fail' && !step.continueOnFailure) stopReason = `not run: step ${index + 1} (${title}) failed`;
+      if (stopReason || step.continueOnFailure) continue;
+      if (result.status === 'infra') stopReason = 'not run: the rig lost its reach to the board (see the infrastructure failure above)';
+      else if (result.status === 'fail') stopReason = `not run: step ${index + 1} (${title}) failed`;
     }
   } finally {
     limits.clear();
   }
+  const restored = input.signal.aborted ? undefined : await restoreBench(board, input.signal);
   return {
     name: board.name,
     platform: board.platform.name,
@@ -98,8 +103,20 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     steps: results,
+    ...(restored ? { restored } : {}),
     artifacts: { trace: board.log.file, ...(board.events ? { events: board.events.file } : {}) },
   };
+}
+
+/** Puts the bench back after a plan; what it did, or why the board is not back (the next plan's first step will say so too). */
+async function restoreBench(board: Board, signal: AbortSignal): Promise<BoardReport['restored']> {
+  try {
+    const done = await board.restore(signal);
+    return done.length ? { done } : undefined;
+  } catch (err) {
+    if (signal.aborted) return undefined;
+    return { done: [], problem: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** Why no further step runs on this board whatever the last one did: the run was stopped, or the plan's time ran out. */

@@ -3,7 +3,7 @@
 // last flash, where the plan and the last action began in the captures,
 // what the last symptom expectation matched), which expectations and
 // diagnoses rest on.
-import type { Board, BoardPresence, FirmwareImage, FlashReport } from '../core/board-contract.js';
+import type { ArmedFaultStatus, Board, BoardPresence, FirmwareImage, FlashReport } from '../core/board-contract.js';
 import type { BenchClock, Deadline } from '../core/clock.js';
 import type { FlashMethod, ModuleDependency, StepResult } from '../core/domain.js';
 import type { Step } from '../plan/steps.js';
@@ -47,6 +47,8 @@ export interface LastFlash extends FlashStart {
   modeBefore?: BoardPresence;
   /** What the image needs of the board (its prefix dependencies). */
   needs?: readonly ModuleDependency[];
+  /** The fault the plan armed at this transfer, which fired during it (the verdict is then `interrupted`). */
+  interruptedBy?: ArmedFaultStatus;
 }
 
 /** The two captures a symptom is found in. */

@@ -1,9 +1,10 @@
 // Client of a bench control service (HTTP JSON on loopback): what faults it
 // can impose, power for a board, faults now or armed at a transfer
-// percentage. A bench without one, or one that cannot do a kind of fault,
+// percentage, read back (waiting, or fired and where) and disarmed. A
+// bench without one, or one that cannot do a kind of fault,
 // is an UnsupportedError (the step is a SKIP); a service that does not
 // answer is an InfraError.
-import { type ArmedFault, type FaultSpec, type PowerAction } from '../core/board-contract.js';
+import { type ArmableTransfer, type ArmedFault, type ArmedFaultStatus, type FaultSpec, type PowerAction } from '../core/board-contract.js';
 import { UnsupportedError, InfraError } from '../core/errors.js';
 import type { DeviceId } from '../core/domain.js';
 
@@ -15,9 +16,13 @@ export interface BenchControl {
   capabilities(signal?: AbortSignal): Promise<string[]>;
   power(id: DeviceId, action: PowerAction, signal?: AbortSignal): Promise<void>;
   fault(id: DeviceId, f: FaultSpec | ArmedFault, signal?: AbortSignal): Promise<void>;
+  /** The faults armed on the board since the last disarm: waiting, or fired and where. */
+  armedFaults(id: DeviceId, signal?: AbortSignal): Promise<ArmedFaultStatus[]>;
+  /** Disarms what still waits and forgets what fired (of one transfer, or all); returns those faults as they stood. */
+  disarm(id: DeviceId, o?: { transfer?: ArmableTransfer; signal?: AbortSignal }): Promise<ArmedFaultStatus[]>;
 }
 
-async function call(api: string, method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+async function call(api: string, method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
   const url = `${api.replace(/\/$/, '')}${path}`;
   const timeout = AbortSignal.timeout(CONTROL_CALL_MS);
   let res: Response;
@@ -79,7 +84,25 @@ export function benchControl(api: string): BenchControl {
       if (armed) await require('armed', `the bench cannot arm a ${fault.kind} fault at ${f.at.percent} % of a ${f.at.transfer} transfer`, signal);
       await call(api, 'POST', boardPath(id, 'faults'), armed ? { fault, at: f.at } : { fault }, signal);
     },
+    async armedFaults(id, signal) {
+      return statusList(api, await call(api, 'GET', boardPath(id, 'faults'), undefined, signal), 'armed');
+    },
+    async disarm(id, o) {
+      const path = `${boardPath(id, 'faults')}${o?.transfer ? `?transfer=${o.transfer}` : ''}`;
+      return statusList(api, await call(api, 'DELETE', path, undefined, o?.signal), 'disarmed');
+    },
   };
+}
+
+/** The armed faults in a reply, checked enough that a wrong service is an InfraError, not a crash later. */
+function statusList(api: string, body: unknown, key: 'armed' | 'disarmed'): ArmedFaultStatus[] {
+  const list = body && typeof body === 'object' && key in body ? (body as Record<string, unknown>)[key] : undefined;
+  const wellFormed = Array.isArray(list) && list.every((a: unknown) => {
+    const r = a as Partial<ArmedFaultStatus> | null;
+    return !!r && typeof r.fault?.kind === 'string' && typeof r.at?.transfer === 'string' && typeof r.at.percent === 'number';
+  });
+  if (!wellFormed) throw new InfraError(`the bench control service at ${api} answered its armed faults without a '${key}' list of faults and transfers`);
+  return list as ArmedFaultStatus[];
 }
 
 /** The control of a bench, or an UnsupportedError that says why there is none. */

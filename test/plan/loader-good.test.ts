@@ -49,9 +49,9 @@ t.test('every step kind, in every form, normalises', async (t) => {
 
   const byIndex = (i: number): Step => plan.steps[i]!;
   t.match(byIndex(1), { kind: 'flash', via: 'serial', name: 'serial flash', timeoutMs: 300_000, continueOnFailure: true });
-  t.match(byIndex(3), { kind: 'reset', how: 'pin', expectReason: undefined });
-  t.match(byIndex(4), { kind: 'reset', how: 'power', expectReason: 'power_down' });
-  t.match(byIndex(5), { kind: 'power', action: 'cycle' });
+  t.match(byIndex(3), { kind: 'reset', how: 'pin', expectReason: undefined, withinMs: undefined });
+  t.match(byIndex(4), { kind: 'reset', how: 'power', expectReason: 'power_down', withinMs: 45_000 });
+  t.match(byIndex(5), { kind: 'power', action: 'cycle', withinMs: 60_000 });
   t.match(byIndex(7), { kind: 'expect-mode', mode: 'safe', withinMs: 30_000 });
   t.same((byIndex(8) as Step & { kind: 'expect-modules' }).modules.map((m) => m.version), [
     { op: '>=', value: 1406 }, { op: '=', value: 3 }, { op: '<', value: 1000 },
@@ -67,9 +67,10 @@ t.test('every step kind, in every form, normalises', async (t) => {
 
   const untilFailure = byIndex(17) as Step & { kind: 'repeat' };
   t.match(untilFailure, { kind: 'repeat', until: 'failure', count: 20 }, 'until without max tries 20 times');
-  t.match(untilFailure.steps[0], { kind: 'fault', fault: 'usb-unplug', at: { transfer: 'ota', percent: 40 }, forMs: 2000 });
-  t.match(untilFailure.steps[1], { kind: 'repeat', until: undefined, count: 2 });
-  t.same(loaded.stepPath(untilFailure.steps[1]!), ['steps', 17, 'repeat', 'steps', 1], 'nested steps keep their path');
+  t.match(untilFailure.steps[0], { kind: 'fault', fault: 'usb-unplug', at: { transfer: 'ota', percent: 40 }, forMs: undefined, withinMs: undefined });
+  t.match(untilFailure.steps[1], { kind: 'fault', fault: 'usb-unplug', at: undefined, forMs: 2000, withinMs: 60_000 });
+  t.match(untilFailure.steps[2], { kind: 'repeat', until: undefined, count: 2 });
+  t.same(loaded.stepPath(untilFailure.steps[2]!), ['steps', 17, 'repeat', 'steps', 2], 'nested steps keep their path');
   t.match(byIndex(18), { kind: 'repeat', count: 3 });
   t.match(byIndex(19), { kind: 'fault', fault: 'link', bandwidthBps: 2000, latencyMs: 300, lossPercent: 5, forMs: 3_600_000 });
   t.match(byIndex(20), { kind: 'fault', fault: 'link-restore' });

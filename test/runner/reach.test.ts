@@ -1,34 +1,87 @@
 // Infrastructure stays infrastructure: a board that vanishes in the middle
-// of a step, or is not there when a step needs it, ends `infra` (exit 3)
-// whatever time limit the step had; a board another run holds bails the run
+// of a step by nobody the plan knows of, or is not there when a step needs
+// it, ends `infra` (exit 3) whatever time limit the step had (the same
+// unplug armed by the plan is its experiment: `interrupted`); a board another run holds bails the run
 // out with a row per board, before anything is touched.
 import t from 'tap';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadBench } from '../../src/bench/loader.js';
 import { lockBoard } from '../../src/runner/board-lock.js';
+import { startSimProcess } from '../../src/runner/sim-process.js';
 import type { DeviceId } from '../../src/core/domain.js';
 import { readTap } from '../e2e/run-report.js';
-import { ownLockDir, PHOTON, plan, runPlans } from './fixtures/run.js';
+import { BENCH, ownLockDir, PHOTON, plan, runPlans } from './fixtures/run.js';
 
 const locks = ownLockDir();
 
-t.test('a board unplugged in the middle of a DFU flash with a timeout is infrastructure, not a failure of the step', async (t) => {
+t.test('a board unplugged in the middle of a DFU flash by nobody the plan knows of is infrastructure, not a failure of the step', async (t) => {
+  // The simulated bench as a real bench is configured: its addresses in the bench file, its control service
+  // reachable by others too. Here the test, not the plan, pulls the cable once the DFU download is under way.
+  // Not t.testdir: runPlans makes the test's folder afresh.
+  const dir = mkdtempSync(join(tmpdir(), 'rig-reach-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const simFile = join(dir, 'sim.yaml');
+  copyFileSync(BENCH, simFile);
+  const sim = await startSimProcess(simFile);
+  t.teardown(() => sim.stop());
+  process.env.RIG_REACH_TEST_TOKEN = sim.cloud.token;
+  const served = await loadBench(simFile);
+  const benchFile = join(dir, 'bench.yaml');
+  writeFileSync(benchFile, stringify({
+    bench: 'reach', timeScale: served.bench.timeScale,
+    cloud: { api: sim.cloud.api, token: 'env:RIG_REACH_TEST_TOKEN' }, usb: { socket: sim.usb.socket }, control: sim.control,
+    boards: sim.boards.map((b) => ({ name: b.name, platform: b.platform, id: b.id, serial: b.serial })),
+  }));
+  let pulled = false;
   const run = await runPlans(t, {
     'unplugged.yaml': plan('unplugged', [
-      '  - fault: { kind: usb-unplug, at: { transfer: dfu, percent: 40% } }',
       '  - flash: app', '    via: dfu', '    timeout: 10m',
       '  - expect-app: app',
     ], ['firmware: { app: { make: { version: 9, size: 65536 } } }']),
+  }, {
+    benchFile,
+    watch: {
+      note: (_board, text) => {
+        if (pulled || !/via dfu: \d+%/.test(text)) return;
+        pulled = true;
+        void fetch(`${sim.control.api}/v1/boards/${PHOTON}/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fault: { kind: 'usb-unplug' } }) });
+      },
+    },
   });
+  t.ok(pulled, 'the cable was pulled during the download');
   t.equal(run.exitCode, 3, 'the rig lost its reach');
   const steps = run.steps('photon-1');
   t.same(steps.map(([name, status]) => [name, status]), [
-    ['fault usb-unplug at dfu 40%', 'pass'],
     ['flash app via dfu', 'infra'],
     ['expect-app app', 'skip'],
   ]);
-  t.notMatch(steps[1]?.[2], /timeout/, `the diagnosis is the lost board, not the limit: ${steps[1]?.[2]}`);
-  t.match(steps[2]?.[2], /the rig lost its reach to the board/);
+  t.notMatch(steps[0]?.[2], /timeout|interrupted/, `the diagnosis is the lost board, not the limit or a fault of the plan: ${steps[0]?.[2]}`);
+  t.match(steps[1]?.[2], /the rig lost its reach to the board/);
+});
+
+t.test('the same unplug armed by the plan is part of its experiment: the flash is interrupted, a failure of the step without expect, never infrastructure', async (t) => {
+  const run = await runPlans(t, {
+    'unplugged.yaml': plan('unplugged', [
+      '  - fault: { kind: usb-unplug, at: { transfer: dfu, percent: 40% } }',
+      '  - flash: app', '    via: dfu', '    timeout: 10m', '    continue-on-failure: true',
+      '  - fault: usb-replug',
+      '  - flash: app', '    via: dfu', '    expect: applied',
+    ], ['firmware: { app: { make: { version: 9, size: 65536 } } }']),
+  });
+  t.equal(run.exitCode, 1, 'a failure, not the bench');
+  const steps = run.steps('photon-1');
+  t.same(steps.map(([name, status]) => [name, status]), [
+    ['fault usb-unplug at dfu 40%', 'pass'],
+    ['flash app via dfu', 'fail'],
+    ['fault usb-replug', 'pass'],
+    ['flash app via dfu expecting applied', 'pass'],
+  ]);
+  t.match(steps[1]?.[2], /the plan's USB unplug interrupted the flash of app via dfu/);
+  t.match(steps[1]?.[2], /armed at 40% of the DFU download fired at 4\d(\.\d)?% \([\d,]+ of 65,536 bytes\)/);
+  t.equal(run.board('photon-1').steps[1]?.actual, 'interrupted');
 });
 
 t.test('a board that is not on USB when a step needs it is infrastructure, at once, whatever its timeout', async (t) => {

@@ -115,8 +115,8 @@ export interface SimBoard extends EventEmitter<SimBoardEvents> {
   // --- additions (optional, so in-test stand-ins need not implement them)
   /** Cloud-side "force enable OTA": a pending update goes ahead although the app disabled updates. */
   allowUpdates?(): void;
-  /** Endpoints report how far a DFU or serial transfer is (bytes written / image length, 0-100), so armed faults can fire. */
-  transferProgress?(transfer: 'dfu' | 'serial', percent: number): void;
+  /** Endpoints report how far a DFU, serial or USB transfer is (bytes written / image length, 0-100), so armed faults can fire. */
+  transferProgress?(transfer: 'dfu' | 'serial' | 'usb', percent: number): void;
   /** `{"p":<platform id>,"m":[<module JSON>...]}` as the `s` listening-mode command prints it. */
   systemInfo?(): string;
   /** The cloud functions the running app registered (Particle.function), as the cloud lists them. */

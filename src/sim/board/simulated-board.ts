@@ -128,6 +128,8 @@ export class SimulatedBoard extends EventEmitter<SimBoardEvents> implements SimB
       setLink: (l) => this.changeLink(l),
       fillFs: (percent) => this.fs.fill(percent),
       armAt: (transfer, percent, fault) => this.armed.arm(transfer, percent, fault),
+      armedFaults: () => this.armed.list(),
+      disarm: (transfer) => this.armed.disarm(transfer),
     };
   }
 
@@ -405,8 +407,8 @@ export class SimulatedBoard extends EventEmitter<SimBoardEvents> implements SimB
 
   // --- faults armed on a transfer
 
-  /** Endpoints report how far a DFU or serial transfer is (bytes written / image length). */
-  transferProgress(transfer: 'dfu' | 'serial', percent: number): void {
+  /** Endpoints report how far a DFU, serial or USB transfer is (bytes written / image length). */
+  transferProgress(transfer: 'dfu' | 'serial' | 'usb', percent: number): void {
     this.armed.reached(transfer, percent);
   }
 

@@ -1,10 +1,10 @@
 // Maps control-service requests onto a simulated board: power, faults now,
 // and faults armed at a transfer percentage. Bench units (bits/s, %) become
 // the link model's (bytes/s, probability).
-import type { FaultSpec, PowerAction } from '../../core/board-contract.js';
+import type { ArmableTransfer, ArmedFaultStatus, FaultSpec, PowerAction } from '../../core/board-contract.js';
 import type { LinkOptions } from '../board/create.js';
 import type { SimulatedBoard } from '../board/simulated-board.js';
-import type { TransferFault } from '../board/faults.js';
+import type { ArmedFaultRecord, TransferFault } from '../board/faults.js';
 import type { FaultRequest } from './requests.js';
 import type { SerialCounters } from '../serial/endpoint.js';
 
@@ -55,3 +55,21 @@ export function applyFaultRequest(b: ControlledBoard, r: FaultRequest): void {
   if (!armed) throw new UnsupportedFault(`a ${r.fault.kind} fault cannot be armed at a transfer percentage (armable: ${Object.keys(ARMABLE).join(', ')})`);
   b.handle.faults.armAt(r.at.transfer, r.at.percent, armed);
 }
+
+const FAULT_OF: Record<TransferFault, 'power-cut' | 'reset' | 'usb-unplug'> = { 'power-cut': 'power-cut', reset: 'reset', unplug: 'usb-unplug' };
+
+/** A board's armed fault in the control protocol's words. */
+function statusOf(r: ArmedFaultRecord): ArmedFaultStatus {
+  return {
+    fault: { kind: FAULT_OF[r.fault] },
+    at: { transfer: r.transfer, percent: r.percent },
+    ...(r.reachedPercent !== undefined ? { reachedPercent: r.reachedPercent } : {}),
+    ...(r.fired ? { fired: r.fired } : {}),
+  };
+}
+
+/** The faults armed on the board since the last disarm: waiting, or fired and where. */
+export const armedFaults = (b: ControlledBoard): ArmedFaultStatus[] => b.handle.faults.armedFaults().map(statusOf);
+
+/** Disarms what still waits and forgets what fired (of one transfer, or all); answers with those faults as they stood. */
+export const disarmFaults = (b: ControlledBoard, transfer?: ArmableTransfer): ArmedFaultStatus[] => b.handle.faults.disarm(transfer).map(statusOf);

@@ -1,7 +1,7 @@
 // The request bodies of the bench control service, checked at the door so a
 // bad body is a 400 that names the problem, never a half-applied fault.
 import { z } from 'zod';
-import type { ArmedFault as BoardArmedFault, FaultSpec, PowerAction } from '../../core/board-contract.js';
+import type { ArmableTransfer, ArmedFault as BoardArmedFault, FaultSpec, PowerAction } from '../../core/board-contract.js';
 
 const percent = z.number().min(0).max(100);
 
@@ -16,9 +16,12 @@ export const FaultSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fs-fill'), fillPercent: percent }),
 ]) satisfies z.ZodType<FaultSpec>;
 
+export const ARMABLE_TRANSFERS = ['ota', 'dfu', 'serial', 'usb'] as const satisfies readonly ArmableTransfer[];
+export const isArmableTransfer = (t: string): t is ArmableTransfer => (ARMABLE_TRANSFERS as readonly string[]).includes(t);
+
 const FaultRequestSchema = z.strictObject({
   fault: FaultSpecSchema,
-  at: z.strictObject({ transfer: z.enum(['ota', 'dfu', 'serial']), percent }).optional(),
+  at: z.strictObject({ transfer: z.enum(ARMABLE_TRANSFERS), percent }).optional(),
 });
 
 const PowerRequestSchema = z.strictObject({ action: z.enum(['off', 'on', 'cycle']) });

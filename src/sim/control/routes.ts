@@ -1,12 +1,14 @@
-// The control protocol's routes (see src/board/bench-access.ts for the
+// The control protocol's routes (see src/transport/bench-control.ts for the
 // client's view): capabilities, the board list, power and faults by device
-// ID (a board's name is accepted too). Errors: 404 unknown board or route,
-// 400 bad body, 405 wrong method, 501 what the simulator cannot do.
+// ID (a board's name is accepted too). POST faults imposes or arms one; GET
+// faults reads back the armed ones (waiting, or fired and where); DELETE
+// faults disarms them (?transfer=dfu: those of one transfer). Errors: 404 unknown board or route, 400 bad body,
+// 405 wrong method, 501 what the simulator cannot do.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SIM_CAPABILITIES } from './capabilities.js';
-import { applyFaultRequest, applyPower, UnsupportedFault, type ControlledBoard } from './apply.js';
+import { applyFaultRequest, applyPower, armedFaults, disarmFaults, UnsupportedFault, type ControlledBoard } from './apply.js';
 import { readJson, reply } from './json-body.js';
-import { parseFaultRequest, parsePowerRequest } from './requests.js';
+import { ARMABLE_TRANSFERS, isArmableTransfer, parseFaultRequest, parsePowerRequest } from './requests.js';
 
 const BOARD_ROUTE = /^\/v1\/boards\/([^/]+)\/(power|faults)$/;
 
@@ -17,7 +19,8 @@ export function createControlHandler(boards: readonly ControlledBoard[]) {
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = new URL(req.url ?? '/', 'http://control');
+    const path = url.pathname;
     if (path === '/v1/capabilities' || path === '/v1/boards') {
       if (req.method !== 'GET') return reply(res, 405, { error: `${path} takes GET` });
       if (path === '/v1/capabilities') return reply(res, 200, { faults: SIM_CAPABILITIES });
@@ -28,9 +31,16 @@ export function createControlHandler(boards: readonly ControlledBoard[]) {
     }
     const m = BOARD_ROUTE.exec(path);
     if (!m) return reply(res, 404, { error: `no route ${path}` });
-    if (req.method !== 'POST') return reply(res, 405, { error: `${path} takes POST` });
+    const methods = m[2] === 'faults' ? ['POST', 'GET', 'DELETE'] : ['POST'];
+    if (!methods.includes(req.method ?? '')) return reply(res, 405, { error: `${path} takes ${methods.join(', ')}` });
     const board = find(m[1] as string);
     if (!board) return reply(res, 404, { error: `no board ${decodeURIComponent(m[1] as string)} on this bench` });
+    if (req.method === 'GET') return reply(res, 200, { armed: armedFaults(board) });
+    if (req.method === 'DELETE') {
+      const transfer = url.searchParams.get('transfer') ?? undefined;
+      if (transfer !== undefined && !isArmableTransfer(transfer)) return reply(res, 400, { error: `no transfer '${transfer}': expected ${ARMABLE_TRANSFERS.join(', ')}` });
+      return reply(res, 200, { disarmed: disarmFaults(board, transfer) });
+    }
     const body = await readJson(req);
     if (!body.ok) return reply(res, 400, { error: body.error });
     if (m[2] === 'power') {

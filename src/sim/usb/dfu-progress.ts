@@ -7,10 +7,10 @@ import type { SimBoard } from '../board/contract.js';
 
 /** Boards that take transfer progress (the simulated board does; the contract leaves it optional). */
 interface TakesTransferProgress {
-  transferProgress(transfer: 'dfu' | 'serial', percent: number): void;
+  transferProgress(transfer: 'dfu' | 'serial' | 'usb', percent: number): void;
 }
 
-const takesProgress = (b: SimBoard): b is SimBoard & TakesTransferProgress =>
+export const takesProgress = (b: SimBoard): b is SimBoard & TakesTransferProgress =>
   typeof (b as Partial<TakesTransferProgress>).transferProgress === 'function';
 
 export class DfuProgressMeter {

@@ -5,6 +5,7 @@
 import type { SimBoard } from '../board/contract.js';
 import { decodeMessage, encodeMessage, SystemResult } from './protobuf.js';
 import type { RequestResult } from './control-requests.js';
+import { takesProgress } from './dfu-progress.js';
 
 const CHUNK_SIZE = 4096;
 
@@ -31,6 +32,8 @@ export class UsbFirmwareUpdate {
     if (this.received + chunk.length > this.expected) return { result: SystemResult.tooLarge };
     this.chunks.push(chunk);
     this.received += chunk.length;
+    // Reported after the chunk is taken, so a fault armed at N% can cut the transfer there.
+    if (takesProgress(this.board)) this.board.transferProgress('usb', (this.received / this.expected) * 100);
     return { result: SystemResult.ok };
   }
 

@@ -82,7 +82,7 @@ export async function judgeLastFlash(
 }
 
 /** "<cause>. Evidence: <what it rests on>." */
-function paragraph(text: string, basis: readonly string[]): string {
+export function paragraph(text: string, basis: readonly string[]): string {
   return `${text}. Evidence: ${basis.join('; ')}.`;
 }
 

@@ -5,17 +5,23 @@
 // whether it was applied is for expect-event / expect-app to prove. With
 // `expect`, the step waits for the update to settle and judges it by the app
 // the board runs (judging/update-check.ts): a refused image is then the verdict
-// `failed`, and any verdict but `applied` carries its diagnosis.
-import { type FlashProgress, type FlashReport } from '../../core/board-contract.js';
+// `failed`, and any verdict but `applied` carries its diagnosis. A fault the
+// plan armed at this transfer is part of the experiment: the step follows the
+// transfer until the fault fires or the transfer ends (an OTA's too, `expect`
+// or not); fired, the verdict is `interrupted` whatever the tool then said
+// (judging/interruption.ts); never fired, it is disarmed and said.
+import { type ArmedFaultStatus, type FlashProgress, type FlashReport } from '../../core/board-contract.js';
 import { FlashRejectedError } from '../../core/errors.js';
 import type { FlashStep } from '../../plan/steps-board.js';
-import { flashStart, type StepContext } from '../context.js';
+import { DEFAULT_WITHIN_MS, flashStart, type StepContext } from '../context.js';
 import { EVENT } from '../judging/evidence.js';
 import { pass, type KindRunner, type StepBody, fail } from '../result.js';
 import type { UpdateVerdict } from '../../plan/vocabulary.js';
 import { pollUntil } from '../poll.js';
-import { judgeLastFlash, updateSummary } from '../judging/update-check.js';
+import { judgeLastFlash, paragraph, updateSummary } from '../judging/update-check.js';
 import { FAILED_GRACE_MS, type Judgement } from '../judging/update-verdict.js';
+import { afterFault, armedAt, disarmUnfired, firedNow, firedWords } from '../judging/interruption.js';
+import { armedFaultWords, faultWords } from '../../core/armed-fault.js';
 
 function progressText(step: FlashStep, p: FlashProgress): string {
   const pct = p.percent !== undefined ? `${Math.round(p.percent)}%` : `${p.bytes}/${p.total} bytes`;
@@ -38,10 +44,14 @@ export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): P
   const fw = ctx.firmware(step.firmware);
   const { board } = ctx;
   const start = flashStart(board);
-  const appBefore = appLastSeen(board.events?.events() ?? []);
+  let appBefore = appLastSeen(board.events?.events() ?? []);
   // An OTA reaches the board in the mode it is in; wired flashes choose their own.
   const modeBefore = step.via === 'ota' ? await board.presence(ctx.signal).catch(() => undefined) : undefined;
-  ctx.note(`flash ${step.firmware} via ${step.via}`);
+  // Asked before the transfer: a fault armed at it fires while it runs.
+  const armed = await armedAt(board, step.via, ctx.signal);
+  // What ran before the cut is what "the old app" means afterwards: asked of the board when the cloud did not say.
+  if (armed && !appBefore) appBefore = (await board.runningApp(ctx.signal).catch(() => undefined))?.hash?.toLowerCase();
+  ctx.note(`flash ${step.firmware} via ${step.via}${armed ? ' (a fault is armed at it)' : ''}`);
   const remember = (report: FlashReport, refused: boolean): void => {
     ctx.lastFlash = {
       firmware: step.firmware, via: step.via, report, ...start, sha256: fw.info.sha256.toLowerCase(), appBefore,
@@ -49,24 +59,85 @@ export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): P
     };
   };
   const started = Date.now();
+  const detailsOf = (report: FlashReport): Record<string, unknown> => ({
+    firmware: step.firmware, source: fw.source, via: report.method, bytes: fw.image.length,
+    sha256: fw.info.sha256.toLowerCase(), flashMs: report.durationMs, messages: report.messages,
+  });
   let report: FlashReport;
   try {
     report = await board.flash(fw, step.via, { signal: ctx.signal, onProgress: (p) => ctx.note(progressText(step, p)) });
     remember(report, false);
   } catch (err) {
+    // Whatever the tool made of a cut the plan armed, the verdict is the cut's.
+    const fired = armed && !ctx.signal.aborted ? await firedNow(board, armed, ctx.signal) : undefined;
+    if (fired) {
+      report = { method: step.via, durationMs: Date.now() - started, messages: [(err as Error).message] };
+      remember(report, false);
+      return judgeInterrupted(step, ctx, fired, detailsOf(report));
+    }
     // A refused image is still the flash later steps are judged against.
     if (!(err instanceof FlashRejectedError)) throw err;
     report = { method: step.via, durationMs: Date.now() - started, messages: err.boardMessages };
     remember(report, true);
     if (!step.expect) throw err;
   }
-  const details = {
-    firmware: step.firmware, source: fw.source, via: report.method, bytes: fw.image.length,
-    sha256: fw.info.sha256.toLowerCase(), flashMs: report.durationMs, messages: report.messages,
-  };
+  const details = detailsOf(report);
+  if (armed) {
+    const fired = await followArmedTransfer(step, ctx, armed);
+    if (fired) return judgeInterrupted(step, ctx, fired, details);
+    const never = await disarmUnfired(board, armed, ctx.signal);
+    ctx.note(never);
+    details.fault = never;
+  }
   if (!step.expect) return pass({ details });
   return awaitVerdict(step, ctx, details);
 };
+
+/**
+ * The armed fault once the tool is done: a wired transfer is over, so it
+ * fired or never will; an OTA goes on after the cloud accepted it, so it is
+ * followed until the fault fires or the update settles (within `within`).
+ */
+async function followArmedTransfer(step: FlashStep, ctx: StepContext, armed: ArmedFaultStatus): Promise<ArmedFaultStatus | undefined> {
+  const flash = ctx.lastFlash;
+  if (step.via !== 'ota' || !flash || !ctx.board.events) return firedNow(ctx.board, armed, ctx.signal);
+  ctx.note(`following the OTA until ${armedFaultWords(armed)} fires or the update settles`);
+  const r = await pollUntil(async () => {
+    const fired = await firedNow(ctx.board, armed, ctx.signal);
+    return { fired, settled: fired ? true : (await judgeLastFlash(ctx, flash, { readBoard: false })).settled };
+  }, (v) => v.settled, { withinMs: ctx.clock.wallMs(step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(50, ctx.clock.pollMs()), signal: ctx.signal });
+  return r.value.fired ?? (await firedNow(ctx.board, armed, ctx.signal));
+}
+
+/**
+ * A flash the plan's fault cut: the verdict `interrupted`, with where the
+ * fault fired and what the board did next, held against the verdicts the
+ * plan accepts (without `expect`, `applied`: the step fails, not the bench).
+ */
+async function judgeInterrupted(step: FlashStep, ctx: StepContext, fired: ArmedFaultStatus, details: Record<string, unknown>): Promise<StepBody> {
+  const flash = ctx.lastFlash!;
+  const fw = ctx.firmware(step.firmware);
+  const where = firedWords(fired, fw.image.length);
+  ctx.note(where);
+  const next = await afterFault(ctx, fired, {
+    withinWallMs: ctx.clock.wallMsWithRigWork(step.withinMs ?? DEFAULT_WITHIN_MS), sent: flash.sha256 ?? '', appBefore: flash.appBefore,
+  });
+  ctx.lastFlash = { ...flash, interruptedBy: fired };
+  const summary = await updateSummary(ctx, ctx.lastFlash, { verdict: 'interrupted', settled: true, claims: [], running: next.running, mode: next.mode });
+  const toolSaid = flash.report.messages.at(-1);
+  // The board's own story after the cut is `next`; of the summary's evidence only the cloud's events since the flash add to it.
+  const basis = [
+    `the bench: ${where}`, `then: ${next.words}`,
+    ...(toolSaid ? [`the ${flash.via === 'ota' ? 'cloud' : 'tool'} said: ${toolSaid}`] : []),
+    ...(summary.basis ?? []).filter((b) => b.startsWith('events since the flash')),
+  ];
+  summary.diagnosis = paragraph(`the plan's ${faultWords(fired.fault.kind)} interrupted the flash of ${step.firmware} via ${step.via}; ${next.words}`, basis);
+  summary.basis = basis;
+  const fields = { details: { ...details, update: summary, fault: { ...fired, afterwards: next.words } }, diagnosis: summary.diagnosis };
+  const want: readonly UpdateVerdict[] = step.expect ?? ['applied'];
+  if (want.includes('interrupted')) return pass({ actual: 'interrupted', ...fields });
+  return fail(want.length === 1 ? want[0] : want, 'interrupted', fields);
+}
 
 // flash with `expect`: waits (within `within`, default 10 m of board time)
 // for the update to settle, then holds its verdict against the ones the plan

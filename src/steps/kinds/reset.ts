@@ -10,10 +10,10 @@ import { fail, pass, type KindRunner } from '../result.js';
 export const runReset: KindRunner<ResetStep> = async (step, ctx) => {
   const marks = marksNow(ctx.board);
   ctx.note(`reset (${step.how})`);
-  await ctx.board.reset(step.how, ctx.signal);
+  await ctx.board.reset(step.how, ctx.signal, step.withinMs !== undefined ? { withinMs: ctx.clock.wallMsWithRigWork(step.withinMs) } : undefined);
   if (!step.expectReason) return pass();
   ctx.note(`waiting for reset reason ${step.expectReason}`);
-  const seen = await waitForResetReason(ctx, step.expectReason, { fromEventSeq: marks.eventSeq, withinWallMs: ctx.clock.wallMs(DEFAULT_WITHIN_MS) });
+  const seen = await waitForResetReason(ctx, step.expectReason, { fromEventSeq: marks.eventSeq, withinWallMs: ctx.clock.wallMs(step.withinMs ?? DEFAULT_WITHIN_MS) });
   if (seen.found) return pass({ actual: step.expectReason, details: { source: seen.source } });
   const d = await diagnoseFailure(ctx, seen.latest ? { resetReason: seen.latest } : {});
   const what = seen.latest ? `the board reported reset reason ${seen.latest}` : 'the board reported no reset reason';

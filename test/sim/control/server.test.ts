@@ -94,6 +94,42 @@ t.test('an armed power-cut fires when the transfer reaches its percentage', asyn
   t.equal(photon.usb, 'absent', 'power cut at 41%');
 });
 
+t.test('armed faults read back: how far the transfer got, whether and where it fired; DELETE disarms, per transfer or all', async (t) => {
+  const { control, photon } = await startControl(t);
+  const read = async (method: 'GET' | 'DELETE', query = ''): Promise<{ status: number; json: unknown }> => {
+    const res = await fetch(`${faultUrl(control, PHOTON)}${query}`, { method });
+    return { status: res.status, json: await res.json() };
+  };
+  t.same(await read('GET'), { status: 200, json: { armed: [] } }, 'none armed');
+  t.equal((await post(faultUrl(control, PHOTON), { fault: { kind: 'reset' }, at: { transfer: 'usb', percent: 50 } })).status, 204, 'usb is a transfer too');
+  t.equal((await post(faultUrl(control, PHOTON), { fault: { kind: 'usb-unplug' }, at: { transfer: 'serial', percent: 90 } })).status, 204);
+  const before = Date.now();
+  photon.transferProgress('usb', 20);
+  photon.transferProgress('usb', 55);
+  photon.transferProgress('serial', 12.5);
+  const after = await read('GET');
+  t.match(after.json, {
+    armed: [
+      { fault: { kind: 'reset' }, at: { transfer: 'usb', percent: 50 }, reachedPercent: 55, fired: { percent: 55 } },
+      { fault: { kind: 'usb-unplug' }, at: { transfer: 'serial', percent: 90 }, reachedPercent: 12.5 },
+    ],
+  });
+  const [fired, waiting] = (after.json as { armed: { fired?: { atMs: number } }[] }).armed;
+  t.ok(fired!.fired!.atMs >= before && fired!.fired!.atMs <= Date.now(), 'fired when the transfer got there');
+  t.notOk(waiting!.fired, 'the serial one still waits');
+  await until(() => photon.usb === 'serial', 5000, 'the board is back after the reset that fired');
+
+  const bad = await read('DELETE', '?transfer=bluetooth');
+  t.equal(bad.status, 400);
+  t.match(bad.json, { error: /no transfer 'bluetooth'/ });
+  t.match(await read('DELETE', '?transfer=serial'), { status: 200, json: { disarmed: [{ at: { transfer: 'serial' }, reachedPercent: 12.5 }] } });
+  photon.transferProgress('serial', 95);
+  t.equal(photon.usb, 'serial', 'a disarmed fault never fires');
+  t.match(await read('GET'), { json: { armed: [{ at: { transfer: 'usb' } }] } }, 'the other transfer\'s story is kept');
+  t.match(await read('DELETE'), { json: { disarmed: [{ at: { transfer: 'usb' }, fired: { percent: 55 } }] } });
+  t.same(await read('GET'), { status: 200, json: { armed: [] } }, 'all gone');
+});
+
 t.test('errors: 404 unknown board or route, 400 bad body, 405 wrong method, 501 what cannot be armed', async (t) => {
   const { control } = await startControl(t);
   const unknown = await post(faultUrl(control, 'ffffffffffffffffffffffff'), { fault: { kind: 'reset' } });
@@ -115,8 +151,8 @@ t.test('errors: 404 unknown board or route, 400 bad body, 405 wrong method, 501 
   t.equal(armedLink.status, 501);
   t.match(armedLink.json, { error: /cannot be armed/ });
 
-  const get = await fetch(faultUrl(control, PHOTON));
-  t.equal(get.status, 405);
+  const get = await fetch(powerUrl(control, PHOTON));
+  t.equal(get.status, 405, 'power takes POST only');
   await get.text();
 });
 
