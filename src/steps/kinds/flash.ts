@@ -19,6 +19,7 @@ import { pass, type KindRunner, type StepBody, fail } from '../result.js';
 import type { UpdateVerdict } from '../../plan/vocabulary.js';
 import { pollUntil } from '../poll.js';
 import { judgeLastFlash, paragraph, updateSummary } from '../judging/update-check.js';
+import type { Cause } from '../judging/evidence.js';
 import { FAILED_GRACE_MS, type Judgement } from '../judging/update-verdict.js';
 import { afterFault, armedAt, disarmUnfired, firedNow, firedWords } from '../judging/interruption.js';
 import { armedFaultWords, faultWords } from '../../core/armed-fault.js';
@@ -123,16 +124,20 @@ async function judgeInterrupted(step: FlashStep, ctx: StepContext, fired: ArmedF
     withinWallMs: ctx.clock.wallMsWithRigWork(step.withinMs ?? DEFAULT_WITHIN_MS), sent: flash.sha256 ?? '', appBefore: flash.appBefore,
   });
   ctx.lastFlash = { ...flash, interruptedBy: fired };
-  const summary = await updateSummary(ctx, ctx.lastFlash, { verdict: 'interrupted', settled: true, claims: [], running: next.running, mode: next.mode });
   const toolSaid = flash.report.messages.at(-1);
-  // The board's own story after the cut is `next`; of the summary's evidence only the cloud's events since the flash add to it.
-  const basis = [
-    `the bench: ${where}`, `then: ${next.words}`,
-    ...(toolSaid ? [`the ${flash.via === 'ota' ? 'cloud' : 'tool'} said: ${toolSaid}`] : []),
-    ...(summary.basis ?? []).filter((b) => b.startsWith('events since the flash')),
-  ];
-  summary.diagnosis = paragraph(`the plan's ${faultWords(fired.fault.kind)} interrupted the flash of ${step.firmware} via ${step.via}; ${next.words}`, basis);
-  summary.basis = basis;
+  // The fault is the cause the step saw; it explains the stall, the lost link and the missing app too.
+  // Other causes the evidence holds (a full file system, a refusal) are named after it.
+  const fault: Cause = {
+    names: ['fault', 'link', 'stall', 'ota-unfinished', 'not-applied', 'safe-mode'],
+    text: `the plan's ${faultWords(fired.fault.kind)} interrupted the flash of ${step.firmware} via ${step.via}; ${next.words}`,
+    basis: [`the bench: ${where}`, `then: ${next.words}`, ...(toolSaid ? [`the ${flash.via === 'ota' ? 'cloud' : 'tool'} said: ${toolSaid}`] : [])],
+  };
+  const summary = await updateSummary(ctx, ctx.lastFlash, { verdict: 'interrupted', settled: true, claims: [], running: next.running, mode: next.mode }, [fault]);
+  if (next.mode === 'absent' && summary.basis) {
+    // Off, or off USB: what it runs is unknown, not "none".
+    summary.basis = summary.basis.filter((b) => !b.startsWith('verdict interrupted:'));
+    summary.diagnosis = paragraph(summary.diagnosis!.slice(0, summary.diagnosis!.indexOf('. Evidence: ')), summary.basis);
+  }
   const fields = { details: { ...details, update: summary, fault: { ...fired, afterwards: next.words } }, diagnosis: summary.diagnosis };
   const want: readonly UpdateVerdict[] = step.expect ?? ['applied'];
   if (want.includes('interrupted')) return pass({ actual: 'interrupted', ...fields });
