@@ -4,6 +4,8 @@
 // it missed and they are resent, round after round. Device OS >= 3.0:
 // UpdateStart, chunks acknowledged every 2, UpdateFinish. No progress for the
 // stall timeout ends the transfer; the board then resets with update_timeout.
+// Each protocol prints its own lines (particle-facts §7, §8): the UpdateDone
+// rounds and "aborting transfer" belong to fast OTA only.
 // Time is computed from the clock, not counted in ticks, so the download takes
 // the same board time at any time scale.
 import type { NetworkLink } from '../network/link.js';
@@ -139,6 +141,7 @@ export class OtaTransfer {
       this.roundStart = now + 1000;
     }
     if (now - this.lastProgressAt >= this.host.stallTimeoutMs) {
+      if (this.host.protocol === 'acked') this.host.log('comm.ota', 'ERROR', 'Transfer timeout');
       this.finish({ kind: 'timeout', chunk: this.firstMissing(), chunksTotal: this.chunksTotal });
       return;
     }
@@ -195,6 +198,8 @@ export class OtaTransfer {
   }
 
   private reportAbort(): void {
+    // Device OS 3.0+ has no abort of its own: the cloud resends, and the board waits out its transfer timeout.
+    if (this.host.protocol !== 'fast') return;
     this.host.log('comm', 'WARN', 'handle received message failed - aborting transfer');
     if (this.host.legacyResultEvent) {
       this.host.log('system', 'INFO', 'Send spark/device/ota_result event');
