@@ -119,21 +119,30 @@ export class OtaTransfer {
     if (this.done) return;
     const now = this.host.clock.now();
     if (this.host.cloudServiced() && !this.aborted) {
-      while (this.next < this.round.length && this.arrival(this.next) <= now) {
-        const index = this.round[this.next++];
-        const at = this.arrival(this.next - 1);
-        if (index === undefined || this.received[index] === 1 || !this.host.link.delivers(at - this.startedAt)) continue;
-        this.received[index] = 1;
-        this.receivedCount++;
-        this.delivered++;
-        // Board time of the chunk's arrival, not of this tick: a late tick changes nothing.
-        this.lastProgressAt = at;
-        // Reported chunk by chunk, so a fault armed at a percentage (or a
-        // listener changing the link) acts at that chunk, however late this tick runs.
-        this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
-        if (this.done) return;
+      // Every round due by now, not just one: a late tick (a loaded host, a
+      // high time scale) must not look like a silent link. Acked OTA's rounds
+      // are two chunks each, so a tick often owes many.
+      for (;;) {
+        while (this.next < this.round.length && this.arrival(this.next) <= now) {
+          const index = this.round[this.next++];
+          const at = this.arrival(this.next - 1);
+          if (index === undefined || this.received[index] === 1 || !this.host.link.delivers(at - this.startedAt)) continue;
+          this.received[index] = 1;
+          this.receivedCount++;
+          this.delivered++;
+          // Board time of the chunk's arrival, not of this tick: a late tick changes nothing.
+          this.lastProgressAt = at;
+          // Reported chunk by chunk, so a fault armed at a percentage (or a
+          // listener changing the link) acts at that chunk, however late this tick runs.
+          this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
+          if (this.done) return;
+        }
+        if (this.next < this.round.length || now < this.closeAt()) break;
+        // A round ends with a silence of ABORT_SILENCE_MS at most: the abort comes at its time, not after later rounds.
+        if (this.closeAt() - this.lastProgressAt >= ABORT_SILENCE_MS) break;
+        if (this.closeRound(this.closeAt())) return;
+        if (this.aborted) break;
       }
-      if (this.next >= this.round.length && now >= this.closeAt() && this.closeRound(this.closeAt())) return;
       if (!this.aborted && now - this.lastProgressAt >= ABORT_SILENCE_MS) this.abort(this.lastProgressAt + ABORT_SILENCE_MS);
     } else if (this.aborted && this.host.cloudServiced() && now >= this.roundStart && this.retries < RETRIES_AFTER_ABORT) {
       this.retries++;
