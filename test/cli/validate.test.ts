@@ -148,13 +148,13 @@ t.test('a plan\'s made app: a Device OS the board\'s platform never ran, a size 
   const bench = join(dir, 'bench.yaml');
   const cases: [string, string, number, string][] = [
     ['p2-1', '{ deviceOs: 2.3.0 }', 2,
-      "5:22: deviceOs: firmware 'app' for p2: the P2 never ran Device OS 2.3.0 (it was built for photon, p1, electron, argon, boron) (P2 ran Device OS 3.0.1-p2.1 to 6.2.0; e.g. 6.2.0)"],
+      "5:23: deviceOs: firmware 'app' for p2: the P2 never ran Device OS 2.3.0 (it was built for photon, p1, electron, argon, boron) (P2 ran Device OS 3.0.1-p2.1 to 6.2.0; e.g. 6.2.0)"],
     ['argon-4', '{ deviceOs: 0.8.0 }', 2,
-      "5:22: deviceOs: Device OS 0.8.0 is not a release (Particle's release table has no such version) (use a release the boards ran, e.g. 2.3.1, 4.2.0 or 6.2.0)"],
+      "5:23: deviceOs: Device OS 0.8.0 is not a release (Particle's release table has no such version) (use a release the boards ran, e.g. 2.3.1, 4.2.0 or 6.2.0)"],
     ['argon-4', '{ size: 200KB }', 2,
       "5:19: size: firmware 'app' for argon: 204800 bytes do not fit the Argon user part of Device OS 1.1.0 (the default): 128 KB at 0x000d4000 (make it at most 131072 bytes, or build it with deviceOs: 3.1.0 or later (256 KB at 0x000b4000))"],
     ['argon-2', '{ deviceOs: 3.1.0, size: 200KB }', 2,
-      "5:38: size: firmware 'app' for board argon-2: 204800 bytes do not fit: the board runs Device OS 2.3.0, whose user part is 128 KB at 0x000d4000 (make it at most 131072 bytes, or give the board Device OS 3.1.0 or later)"],
+      "5:36: size: firmware 'app' for board argon-2: 204800 bytes do not fit: the board runs Device OS 2.3.0, whose user part is 128 KB at 0x000d4000 (make it at most 131072 bytes, or give the board Device OS 3.1.0 or later)"],
     ['argon-4', '{ deviceOs: 3.1.0, size: 200KB }', 0, ''],
     ['argon-2', '{ deviceOs: 2.3.0, size: 128KB }', 0, ''],
   ];
@@ -174,6 +174,6 @@ t.test('rig run refuses the made app a board cannot hold before it starts anythi
   const r = await runRig(['run', plan, '--bench', join(dir, 'bench.yaml'), '--report-dir', join(dir, 'reports')]);
   t.equal(r.code, 2);
   t.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith(plan)).length, 1, r.stderr);
-  t.match(r.stderr, `${plan}:5:38: size: firmware 'app' for board argon-2: 204800 bytes do not fit: the board runs Device OS 2.3.0`);
+  t.match(r.stderr, `${plan}:5:36: size: firmware 'app' for board argon-2: 204800 bytes do not fit: the board runs Device OS 2.3.0`);
   t.notMatch(r.stderr, STACK);
 });
