@@ -63,6 +63,12 @@ export function atLeast(release: string, since: string): boolean {
 export const DEVICE_OS_CHANGES = {
   /** spark/flash/status replaces spark/device/ota_result for a failed OTA. */
   flashStatusEvents: '0.7.0',
+  /**
+   * Fast OTA logs under [comm.ota] in new words: "Received UpdateDone; chunk count: N",
+   * "Requested N chunks starting at M", "Update done in Ns; avg rate R B/s", WARN "Aborting transfer"
+   * (before: [comm] "update done - ...", "handle received message failed - aborting transfer").
+   */
+  fastOtaCommOtaLines: '2.0.0',
   /** OTA as UpdateStart/UpdateChunk/UpdateFinish, an ACK every 2 chunks, resumable, 300 s transfer timeout; before it "fast OTA" chunks and UpdateDone rounds. */
   ackedOta: '3.0.0',
   /** GetModuleInfoReply in the new format, with each module's hash. */

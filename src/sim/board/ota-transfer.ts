@@ -5,7 +5,8 @@
 // UpdateStart, chunks acknowledged every 2, UpdateFinish. No progress for the
 // stall timeout ends the transfer; the board then resets with update_timeout.
 // Each protocol prints its own lines (particle-facts §7, §8): the UpdateDone
-// rounds and "aborting transfer" belong to fast OTA only.
+// rounds and an abort belong to fast OTA only, in the wording of the board's
+// release (Device OS 2.0 reworded them under [comm.ota]).
 // Time is computed from the clock, not counted in ticks, so the download takes
 // the same board time at any time scale.
 import type { NetworkLink } from '../network/link.js';
@@ -28,6 +29,10 @@ export interface OtaHost {
   lifetime: Lifetime;
   link: NetworkLink;
   protocol: 'fast' | 'acked';
+  /** Fast OTA's trace wording: Device OS before 2.0 ('1.x'), or 2.x (device-os communication/src/chunked_transfer.cpp). */
+  fastOtaLines: '1.x' | '2.x';
+  /** 2.x: the most chunks one UpdateDone asks to be resent (MISSED_CHUNKS_TO_SEND: 20 on the Argon, else 40). */
+  missedChunksPerRequest: number;
   stallTimeoutMs: number;
   /** Device OS before 0.7 reports an abort with spark/device/ota_result. */
   legacyResultEvent: boolean;
@@ -179,18 +184,13 @@ export class OtaTransfer {
     const missing: number[] = [];
     for (let i = 0; i < this.chunksTotal; i++) if (this.received[i] === 0) missing.push(i);
     const fast = this.host.protocol === 'fast';
-    if (fast) this.host.log('comm', 'TRACE', 'update done received');
+    if (fast) this.logUpdateDone(missing, at);
     if (missing.length === 0) {
-      if (fast) this.host.log('comm', 'TRACE', 'update done - all done!');
-      else this.host.log('comm.ota', 'INFO', 'Received UpdateFinish request');
+      if (!fast) this.host.log('comm.ota', 'INFO', 'Received UpdateFinish request');
       this.finish({ kind: 'complete' });
       return true;
     }
     this.emptyRounds = this.delivered === 0 ? this.emptyRounds + 1 : 0;
-    if (fast) {
-      this.host.log('comm', 'TRACE', `update done - missing chunks starting at ${missing[0]}`);
-      this.host.log('comm', 'TRACE', `Sent ${missing.length} missing chunks`);
-    }
     if (this.emptyRounds >= ROUNDS_BEFORE_ABORT) {
       this.abort(at);
       return false;
@@ -198,6 +198,30 @@ export class OtaTransfer {
     // The missing-chunk list travels to the cloud before the resend starts.
     this.beginRound(at + this.host.link.options.latencyMs, missing);
     return false;
+  }
+
+  /** Fast OTA's lines for an UpdateDone: what came in, then all done or which chunks to resend. */
+  private logUpdateDone(missing: readonly number[], at: number): void {
+    const log = (category: string, level: LogLevel, message: string) => this.host.log(category, level, message);
+    const first = missing[0];
+    if (this.host.fastOtaLines === '1.x') {
+      log('comm', 'TRACE', 'update done received');
+      if (first === undefined) log('comm', 'TRACE', 'update done - all done!');
+      else {
+        log('comm', 'TRACE', `update done - missing chunks starting at ${first}`);
+        log('comm', 'TRACE', `Sent ${missing.length} missing chunks`);
+      }
+      return;
+    }
+    log('comm.ota', 'TRACE', `Received UpdateDone; chunk count: ${this.delivered}`);
+    if (first === undefined) {
+      const seconds = Math.floor((at - this.startedAt) / 1000);
+      log('comm.ota', 'INFO', `Update done in ${seconds}s; avg rate ${seconds > 0 ? Math.floor(this.image.length / seconds) : 0} B/s`);
+    } else {
+      // The board asks for what came in this round and a fifth more (at least 2), up to its cap.
+      const asked = Math.min(this.delivered + Math.max(Math.floor(this.delivered * 0.2), 2), this.host.missedChunksPerRequest);
+      log('comm.ota', 'TRACE', `Requested ${asked} chunks starting at ${first}`);
+    }
   }
 
   private abort(at: number): void {
@@ -209,7 +233,8 @@ export class OtaTransfer {
   private reportAbort(): void {
     // Device OS 3.0+ has no abort of its own: the cloud resends, and the board waits out its transfer timeout.
     if (this.host.protocol !== 'fast') return;
-    this.host.log('comm', 'WARN', 'handle received message failed - aborting transfer');
+    if (this.host.fastOtaLines === '1.x') this.host.log('comm', 'WARN', 'handle received message failed - aborting transfer');
+    else this.host.log('comm.ota', 'WARN', 'Aborting transfer');
     if (this.host.legacyResultEvent) {
       this.host.log('system', 'INFO', 'Send spark/device/ota_result event');
       this.host.publish('spark/device/ota_result', '{"r":"error"}');

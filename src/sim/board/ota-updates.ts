@@ -110,6 +110,8 @@ export class OtaUpdates {
       lifetime: host.lifetime(),
       link: host.link,
       protocol: acked ? 'acked' : 'fast',
+      fastOtaLines: deviceOsHas(host.deviceOsVersion, 'fastOtaCommOtaLines') ? '2.x' : '1.x',
+      missedChunksPerRequest: host.platform.name === 'argon' ? 20 : 40,
       // Device OS 3.0+ waits 300 s for a transfer; older ones the platform's stall timeout.
       stallTimeoutMs: (acked ? 300 : host.platform.otaStallTimeoutS) * 1000,
       legacyResultEvent: !deviceOsHas(host.deviceOsVersion, 'flashStatusEvents'),

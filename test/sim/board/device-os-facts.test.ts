@@ -93,32 +93,48 @@ t.test('the Gen3 user slot follows the Device OS: 128 KB at 0x000D4000 before 3.
   });
 });
 
-t.test('OTA lines by Device OS: a Boron on 5.8.0 prints none of fast OTA\'s (before 3.0)', async (t) => {
-  const fastOta = /update done|missing chunks|aborting transfer/;
-  const { board, rec } = startBoard(t, { platform: 'boron', deviceOs: '5.8.0', scale: 2000, network: { loss: 0.05, bandwidth: 20_000 } });
-  await rec.untilEvent('spark/device/app-hash');
-  const old = board.runningAppHash();
-  const image = makeTestApp({ platform: 'boron', version: 5, size: 45_000 });
-  let m = rec.mark();
-  board.startOta(image);
-  await rec.untilEvent('spark/device/app-hash', image.subarray(image.length - 38, image.length - 6).toString('hex').toUpperCase(), m, 10_000);
-  let lines = rec.linesSince(m);
-  t.ok(lines.some((l) => / \[comm\.ota\] INFO: Received UpdateStart request$/.test(l)), 'UpdateStart');
-  t.same(lines.filter((l) => fastOta.test(l)), [], 'a lossy link: no UpdateDone rounds');
+t.test('OTA trace lines by Device OS: fast OTA in 1.x or 2.x words before 3.0, none of it from 3.0 (a Boron on 5.8.0)', async (t) => {
+  // [platform, release, a lossy download's lines, a dead link's lines, lines it must not print]
+  const cases: [PlatformName, string, RegExp[], RegExp[], RegExp][] = [
+    ['electron', '1.5.2',
+      [/ \[comm\] TRACE: update done - missing chunks starting at \d+$/, / \[comm\] TRACE: update done - all done!$/],
+      [/ \[comm\] WARN: handle received message failed - aborting transfer$/],
+      /\[comm\.ota\]/],
+    ['electron', '2.3.0',
+      [/ \[comm\.ota\] TRACE: Received UpdateDone; chunk count: \d+$/, / \[comm\.ota\] TRACE: Requested \d+ chunks starting at \d+$/,
+        / \[comm\.ota\] INFO: Update done in \d+s; avg rate \d+ B\/s$/],
+      [/ \[comm\.ota\] WARN: Aborting transfer$/],
+      /update done|handle received message failed|UpdateStart/],
+    ['boron', '5.8.0',
+      [/ \[comm\.ota\] INFO: Received UpdateStart request$/, / \[comm\.ota\] INFO: Received UpdateFinish request$/],
+      [/ \[comm\.ota\] ERROR: Transfer timeout$/],
+      /update done|UpdateDone|missing chunks|[Aa]borting transfer/],
+  ];
+  for (const [platform, release, lossy, dead, never] of cases) {
+    t.test(`${platform} on ${release}`, async (t) => {
+      const { board, rec } = startBoard(t, { platform, deviceOs: release, scale: 2000, network: { loss: 0.05, bandwidth: 20_000 } });
+      await rec.untilEvent('spark/device/app-hash');
+      const image = makeTestApp({ platform, deviceOs: release, version: 5, size: 45_000 });
+      let m = rec.mark();
+      board.startOta(image);
+      await rec.untilEvent('spark/device/last_reset', 'update', m, 10_000);
+      let lines = rec.linesSince(m);
+      for (const line of lossy) t.ok(lines.some((l) => line.test(l)), `a lossy download: ${line}`);
+      t.same(lines.filter((l) => never.test(l)), [], 'none of another release\'s lines');
 
-  // The link dies at 40% of the next download: the board waits out its 300 s transfer timeout.
-  const next = makeTestApp({ platform: 'boron', version: 6, size: 45_000 });
-  board.on('otaProgress', (p) => {
-    if (p.chunksReceived === 36) board.faults.setLink({ loss: 1 });
-  });
-  m = rec.mark();
-  board.startOta(next);
-  await rec.untilEvent('spark/device/last_reset', 'update_timeout', m, 10_000);
-  lines = rec.linesSince(m);
-  t.ok(lines.some((l) => / \[comm\.ota\] ERROR: Transfer timeout$/.test(l)), '3.0+\'s own line when the transfer stalls');
-  t.same(lines.filter((l) => fastOta.test(l)), [], 'a dead link: no abort lines of fast OTA');
-  t.notOk(rec.eventsSince(m).some((e) => e.startsWith('spark/device/ota_result')), 'no ota_result event (before 0.7 only)');
-  t.not(board.runningAppHash(), old, 'the first update had landed');
+      // The link dies at 40% of the next download.
+      board.on('otaProgress', (p) => {
+        if (p.chunksReceived === 36) board.faults.setLink({ loss: 1 });
+      });
+      m = rec.mark();
+      board.startOta(makeTestApp({ platform, deviceOs: release, version: 6, size: 45_000 }));
+      await rec.untilEvent('spark/device/last_reset', 'update_timeout', m, 10_000);
+      lines = rec.linesSince(m);
+      for (const line of dead) t.ok(lines.some((l) => line.test(l)), `a dead link: ${line}`);
+      t.same(lines.filter((l) => never.test(l)), [], 'none of another release\'s lines');
+      t.notOk(rec.eventsSince(m).some((e) => e.startsWith('spark/device/ota_result')), 'no ota_result event (before 0.7 only)');
+    });
+  }
 });
 
 t.test('blocks-cloud-in-setup starves the cloud only where the system thread is off by default (before 6.2.0)', async (t) => {
