@@ -155,6 +155,8 @@ t.test('a plan\'s made app: a Device OS the board\'s platform never ran, a size 
       "5:19: size: firmware 'app' for argon: 204800 bytes do not fit the Argon user part of Device OS 1.1.0 (the default): 128 KB at 0x000d4000 (make it at most 131072 bytes, or build it with deviceOs: 3.1.0 or later (256 KB at 0x000b4000))"],
     ['argon-2', '{ deviceOs: 3.1.0, size: 200KB }', 2,
       "5:36: size: firmware 'app' for board argon-2: 204800 bytes do not fit: the board runs Device OS 2.3.0, whose user part is 128 KB at 0x000d4000 (make it at most 131072 bytes, or give the board Device OS 3.1.0 or later)"],
+    ['argon-4', '{ deviceOs: 4.0.2, depends: system@4006 }', 2,
+      "5:23: deviceOs: give deviceOs or depends, not both (an app built with a release depends on its system part: keep deviceOs, or drop it to name the dependency yourself)"],
     ['argon-4', '{ deviceOs: 3.1.0, size: 200KB }', 0, ''],
     ['argon-2', '{ deviceOs: 2.3.0, size: 128KB }', 0, ''],
   ];
