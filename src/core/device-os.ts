@@ -27,12 +27,8 @@ export function deviceOsRelease(name: string): DeviceOsRelease | undefined {
 }
 
 /** The releases built for `platform`, oldest first. */
-export function releasesFor(platform: PlatformName): DeviceOsRelease[] {
+function releasesFor(platform: PlatformName): DeviceOsRelease[] {
   return RELEASES.filter((r) => r.platforms.includes(platform));
-}
-
-export function platformRan(platform: PlatformName, release: string): boolean {
-  return deviceOsRelease(release)?.platforms.includes(platform) === true;
 }
 
 /** A release the table must know: the simulator's and the maker's inputs are checked before they get here. */
@@ -50,7 +46,7 @@ function triple(release: string): [number, number, number] {
 }
 
 /** Whether `release` is `since` or later (prereleases count as their release). */
-export function atLeast(release: string, since: string): boolean {
+function atLeast(release: string, since: string): boolean {
   const [a, b] = [triple(release), triple(since)];
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
   return true;
