@@ -42,6 +42,8 @@ export class SerialLogCapture implements LogCapture, SerialLine {
   /** When the board's port last went away, and when the capture last opened it (wall ms). */
   #portGoneAt: number | undefined;
   #openedAt: number | undefined;
+  /** When the first chunk after the last reopen arrived: all it holds the port buffered while the host reconnected. */
+  #firstChunkAt: number | undefined;
   /** The first failure writing trace.log; capture in memory goes on. */
   traceError: Error | undefined;
 
@@ -63,6 +65,7 @@ export class SerialLogCapture implements LogCapture, SerialLine {
       retry: o.retry,
       onData: (chunk, at) => {
         this.#bytes += chunk.length;
+        this.#firstChunkAt ??= at;
         this.#take(this.#assembler.feed(chunk, at));
       },
       // The board's next output after it comes back starts a new line.
@@ -72,6 +75,7 @@ export class SerialLogCapture implements LogCapture, SerialLine {
       },
       onOpen: () => {
         this.#openedAt = Date.now();
+        this.#firstChunkAt = undefined;
       },
     });
   }
@@ -136,7 +140,8 @@ export class SerialLogCapture implements LogCapture, SerialLine {
     const gone = this.#portGoneAt;
     const opened = this.#openedAt;
     if (gone === undefined || opened === undefined || gone > opened) return undefined;
-    return at - opened <= REOPEN_BURST_MS ? gone : undefined;
+    // The first chunk counts however late a busy rig read it; later ones only within the burst.
+    return at - opened <= REOPEN_BURST_MS || at === this.#firstChunkAt ? gone : undefined;
   }
 
   #take(a: Assembled): void {
