@@ -6,7 +6,7 @@ import { withFix } from '../yaml/describe.js';
 import { Name } from '../plan/step-common.js';
 import { PlatformSchema } from '../plan/boards-schema.js';
 import { SecretRefSchema } from './secrets.js';
-import { SimBoardSchema } from './sim-schema.js';
+import { defaultSimDeviceOs, SimBoardSchema } from './sim-schema.js';
 
 const DEVICE_ID_RE = /^[0-9a-fA-F]{24}$/;
 
@@ -38,7 +38,12 @@ export const BenchBoardSchema = z
     }).optional(),
     sim: SimBoardSchema.optional(),
   })
-  .transform((b) => ({ ...b, tags: b.tags ?? [] }));
+  .transform((b): typeof b & { tags: string[]; deviceOs?: string } => ({
+    ...b,
+    tags: b.tags ?? [],
+    // The Device OS the board runs, where the bench says it: a simulated board's. A real board's is not known.
+    ...(b.sim ? { deviceOs: b.sim.deviceOs ?? defaultSimDeviceOs(b.platform) } : {}),
+  }));
 
 export const BenchSchema = z
   .strictObject({

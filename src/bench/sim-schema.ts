@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { withFix } from '../yaml/describe.js';
 import { Duration } from '../plan/duration.js';
 import { Bandwidth, Percent, Size } from '../plan/quantities.js';
+import { PLATFORMS, type PlatformName } from '../core/platform.js';
+
+/** The Device OS a simulated board runs when its bench names none: one its platform ran. */
+export function defaultSimDeviceOs(platform: PlatformName): string {
+  return PLATFORMS[platform].generation === 4 ? '5.0.0' : '1.5.2';
+}
 
 const SEMVER_RE = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const notVersion = (iss: { input?: unknown }) =>
@@ -11,14 +17,14 @@ const notVersion = (iss: { input?: unknown }) =>
 
 export const SimBoardSchema = z
   .strictObject({
-    deviceOs: z.string({ error: notVersion }).regex(SEMVER_RE, { error: notVersion }).optional().meta({ description: 'Device OS version, e.g. 1.5.2' }),
+    deviceOs: z.string({ error: notVersion }).regex(SEMVER_RE, { error: notVersion }).optional().meta({ description: 'Device OS release the board runs, one its platform ran, e.g. 1.5.2 (default 1.5.2; 5.0.0 on the P2)' }),
     systemVersion: z.number().int().min(0).max(0xffff).optional().meta({ description: 'system part module version, e.g. 1512' }),
     app: z.strictObject({
       version: z.number().int().min(0).max(0xffff).optional(),
       behaviour: z.record(z.string(), z.unknown()).optional().meta({ description: 'how the preloaded test app behaves' }),
     }).optional(),
     network: z.strictObject({
-      kind: z.enum(['wifi', 'cellular']).optional(),
+      kind: z.enum(['wifi', 'cellular']).optional().meta({ description: 'the board\'s own radio: wifi (Photon, P1, Argon, P2) or cellular (Electron, Boron); a Xenon\'s mesh gateway may have either' }),
       bandwidth: Bandwidth.optional(),
       latency: Duration.optional(),
       loss: Percent.optional(),

@@ -106,6 +106,7 @@ export function buildProgram(): Command {
     .description('write a valid test app (user part) for the simulated bench')
     .requiredOption('--platform <name>', 'photon, p1, electron, argon, boron, xenon or p2')
     .option('--version <n>', 'module version of the app (default 1)')
+    .option('--device-os <release>', 'Device OS release the app is built with: its user part slot and dependency (default 1.1.0; 5.0.0 on the P2)')
     .option('--depends <dep...>', 'dependency such as system@1406 or system-part2@1406')
     .option('--size <bytes>', 'file size in bytes')
     .option('--behaviour <list>', 'how the app behaves, e.g. blocks-cloud-in-setup,log-rate=10')

@@ -13,7 +13,24 @@ export interface FlashRegion {
   maxSize: number;
 }
 
-export interface PlatformInfo {
+/** Where the system parts and the user part sit in a board's flash. */
+export interface FlashLayout {
+  /** System parts by index: start address and max size. */
+  systemParts: Record<number, FlashRegion>;
+  /**
+   * User part slot. Gen2 and Gen3 have a fixed start; on the P2 the part
+   * grows downwards and ends at `userPartEnd`.
+   */
+  userPart: FlashRegion & { growsLeft: boolean };
+}
+
+/** A layout of older Device OS releases: it holds for every release before `until`. */
+export interface EarlierLayout extends FlashLayout {
+  until: string;
+}
+
+/** `systemParts` and `userPart` are the layout of today's Device OS; `earlierLayouts` say how older releases differ. */
+export interface PlatformInfo extends FlashLayout {
   name: PlatformName;
   displayName: string;
   id: number;
@@ -23,15 +40,10 @@ export interface PlatformInfo {
   serialPid: number;
   /** USB product ID in DFU mode: 0xD000 + id. */
   dfuPid: number;
-  /**
-   * User part slot. Gen2 and Gen3 (Device OS < 3.1) have a fixed start; on
-   * the P2 the part grows downwards and ends at `userPartEnd`.
-   */
-  userPart: FlashRegion & { growsLeft: boolean };
-  /** Where the end of a user part is pinned when it grows downwards. */
+  /** Where the user part slot ends, in every layout (a P2 part is pinned there). */
   userPartEnd: number;
-  /** System parts by index: start address and max size. */
-  systemParts: Record<number, FlashRegion>;
+  /** Oldest first; empty where the layout never changed. Device OS's own table is src/core/device-os.ts. */
+  earlierLayouts: readonly EarlierLayout[];
   bootloader: FlashRegion;
   /** Offset of the module prefix inside a system part binary. */
   systemPrefixOffset: number;
@@ -57,6 +69,7 @@ const P2_INTERNAL = '@Internal Flash   /0x08000000/2048*004Kg';
 
 const gen2 = {
   generation: 2 as const,
+  earlierLayouts: [],
   bootloader: { start: 0x08000000, maxSize: 16 * KB },
   systemPrefixOffset: 0x184,
   dfuAlts: [
@@ -73,6 +86,13 @@ const gen3 = {
   systemParts: { 1: { start: 0x00030000, maxSize: 0x000b4000 - 0x00030000 } },
   userPart: { start: 0x000b4000, maxSize: 256 * KB, growsLeft: false },
   userPartEnd: 0x000f4000,
+  // Before 3.1 the user part was 128 KB at 0x000D4000 and system part 1 ran up to it
+  // (device-os v3.0.0 vs v3.1.0: modules/argon/modular.mk, hal/src/nRF52840/ota_module_bounds.c).
+  earlierLayouts: [{
+    until: '3.1.0',
+    systemParts: { 1: { start: 0x00030000, maxSize: 0x000d4000 - 0x00030000 } },
+    userPart: { start: 0x000d4000, maxSize: 128 * KB, growsLeft: false },
+  }],
   dfuAlts: [
     { alt: 0, name: GEN3_INTERNAL },
     { alt: 1, name: GEN3_DCT },
@@ -114,7 +134,7 @@ export const PLATFORMS: Readonly<Record<PlatformName, PlatformInfo>> = {
   boron: platform({ ...gen3, name: 'boron', displayName: 'Boron', id: 13, radio: 'cellular' }),
   xenon: platform({ ...gen3, name: 'xenon', displayName: 'Xenon', id: 14, radio: 'mesh' }),
   p2: platform({
-    name: 'p2', displayName: 'P2', id: 32, generation: 4, radio: 'wifi',
+    name: 'p2', displayName: 'P2', id: 32, generation: 4, radio: 'wifi', earlierLayouts: [],
     bootloader: { start: 0x08000000, maxSize: 64 * KB },
     systemPrefixOffset: 0,
     systemParts: { 1: { start: 0x08060000, maxSize: 1536 * KB } },
@@ -144,18 +164,18 @@ export function platformByPid(pid: number): { platform: PlatformInfo; dfu: boole
   return undefined;
 }
 
-/** Where a user part of `size` bytes (file length) starts on this platform. */
-export function userPartAddress(p: PlatformInfo, size: number): number {
-  return p.userPart.growsLeft ? p.userPartEnd - size : p.userPart.start;
+/** Where a user part of `size` bytes (file length) starts in a layout (default: today's) of this platform. */
+export function userPartAddress(p: PlatformInfo, size: number, layout: FlashLayout = p): number {
+  return layout.userPart.growsLeft ? p.userPartEnd - size : layout.userPart.start;
 }
 
 /**
- * Start addresses a board accepts for a user part. Gen3 boards take the
- * 256 KB slot (Device OS 3.1+) and the older 128 KB one.
+ * The network kinds a board of the platform reaches the cloud over
+ * (particle-facts §11): its own radio; a Xenon's mesh goes through a gateway,
+ * an Argon's Wi-Fi or a Boron's cellular link.
  */
-export function acceptedUserPartStarts(p: PlatformInfo): number[] | 'grows-left' {
-  if (p.userPart.growsLeft) return 'grows-left';
-  return p.generation === 3 ? [p.userPart.start, 0x000d4000] : [p.userPart.start];
+export function cloudLinkKinds(p: PlatformInfo): ('wifi' | 'cellular')[] {
+  return p.radio === 'mesh' ? ['wifi', 'cellular'] : [p.radio];
 }
 
 export const PARTICLE_VID = 0x2b04;

@@ -15,7 +15,7 @@ export const AppBehaviourSchema = z.strictObject({
   logMessage: z.string().max(200).optional(),
   /** setup() never returns and never calls Particle.process(): the cloud starves. */
   blocksCloudInSetup: z.boolean(),
-  /** SYSTEM_THREAD(ENABLED): the cloud keeps running beside a blocking app. */
+  /** SYSTEM_THREAD(ENABLED): the cloud keeps running beside a blocking app (Device OS 6.2.0+ runs it anyway). */
   systemThread: z.boolean(),
   /** System.disableUpdates(): the cloud holds OTA updates as pending. */
   disablesUpdates: z.boolean(),

@@ -3,6 +3,7 @@
 // whose user part fails this check boots into safe mode, particle-facts §9).
 import type { ModuleInfo } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
+import { knownRelease } from '../core/device-os.js';
 import { PLATFORMS, type Generation, type PlatformName } from '../core/platform.js';
 
 export interface SystemDependency {
@@ -12,15 +13,25 @@ export interface SystemDependency {
 }
 
 /**
- * A system module version every stock board of the generation has, so a
- * default test app never lands in safe mode: 1102 = Device OS 1.1.0 (the first
- * release shared by all Gen2 and Gen3 platforms, system/system-versions.md in
- * Device OS); 5000 = 5.0.0, the first general release for the P2.
+ * The Device OS release a test app is built with when nobody says: one
+ * every board of the generation can run, so a default test app never lands
+ * in safe mode: 1.1.0, the first release shared by all Gen2 and Gen3
+ * platforms; 5.0.0, the first general release for the P2 (the release table,
+ * src/core/device-os.ts).
  */
-const STOCK_MINIMUM: Record<Generation, number> = { 2: 1102, 3: 1102, 4: 5000 };
+const DEFAULT_APP_RELEASE: Record<Generation, string> = { 2: '1.1.0', 3: '1.1.0', 4: '5.0.0' };
+
+export function defaultAppRelease(platform: PlatformName): string {
+  return DEFAULT_APP_RELEASE[PLATFORMS[platform].generation];
+}
+
+/** What an app built with `release` depends on: system part 1 of that release. */
+export function releaseDependency(release: string): SystemDependency {
+  return { func: 'system-part', index: 1, version: knownRelease(release).system };
+}
 
 export function defaultSystemDependency(platform: PlatformName): SystemDependency {
-  return { func: 'system-part', index: 1, version: STOCK_MINIMUM[PLATFORMS[platform].generation] };
+  return releaseDependency(defaultAppRelease(platform));
 }
 
 const DEPENDENCY = /^system(?:-?part-?(\d+))?@(\d+)$/i;

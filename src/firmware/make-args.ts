@@ -9,6 +9,8 @@ import { makeTestApp } from './make.js';
 export interface FirmwareMakeArgs {
   platform: string;
   version?: string;
+  /** The Device OS release the app is built with, e.g. "2.3.0". */
+  deviceOs?: string;
   /** Each "system@1406" or "system-part2@1406". */
   depends?: string[];
   size?: string;
@@ -35,6 +37,7 @@ export function firmwareMake(args: FirmwareMakeArgs): Buffer {
   return makeTestApp({
     platform: platform.name,
     version: integer('--version', args.version),
+    deviceOs: args.deviceOs,
     depends: args.depends?.length ? args.depends.map(parseDependency) : undefined,
     size: integer('--size', args.size),
     behaviour: args.behaviour === undefined ? undefined : parseBehaviourFlags(args.behaviour),

@@ -1,22 +1,31 @@
 // Builds a valid user part for any platform in the table: the test apps the
-// simulated bench runs. Checksums and the suffix are written by
+// simulated bench runs. An app is built with a Device OS release, as a real
+// one is: the release sets its user part slot (particle-facts §5, §11) and
+// its dependency. Checksums and the suffix are written by
 // binary-version-reader; see writePrefix for why the prefix is not.
 import { z } from 'zod';
 import { ModuleFunction } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
+import { deviceOsProblem, flashLayout, releaseOfSystemVersion } from '../core/device-os.js';
 import { PLATFORMS, userPartAddress, type PlatformName } from '../core/platform.js';
 import { type AppBehaviour, AppBehaviourSchema, defaultBehaviour, encodeBehaviour } from './behaviour.js';
 import { bvr } from './library.js';
 import { CLASSIC_SUFFIX_SIZE, FROM_END, PREFIX, PREFIX_SIZE } from './layout.js';
-import { defaultSystemDependency, type SystemDependency } from './dependency.js';
+import { defaultAppRelease, releaseDependency, type SystemDependency } from './dependency.js';
 
 export interface MakeTestAppOptions {
   platform: PlatformName;
   /** The app's version: prefix module version and behaviour.version. Default behaviour.version, else 1. */
   version?: number;
-  /** Up to two system-part dependencies. Default: defaultSystemDependency(platform). */
+  /**
+   * The Device OS release the app is built with (one the platform ran): its
+   * user part slot, and its dependency unless `depends` is given. Default:
+   * see testAppRelease.
+   */
+  deviceOs?: string;
+  /** Up to two system-part dependencies. Default: system part 1 of the app's release. */
   depends?: SystemDependency[];
-  /** File size in bytes. Default 4 KB. The body is padded with zeros. */
+  /** File size in bytes. Default 4 KB. The body is padded with zeros. It may exceed the slot: boards must refuse such an app. */
   size?: number;
   /** Missing fields take defaultBehaviour()'s values. */
   behaviour?: Partial<AppBehaviour>;
@@ -71,6 +80,21 @@ function writePrefix(buf: Buffer, p: { start: number; end: number; version: numb
   });
 }
 
+/**
+ * The release a test app is built with: `deviceOs` when given (an InputError
+ * unless the platform ran it), else the release its newest system-part
+ * dependency was built with, else defaultAppRelease(platform).
+ */
+export function testAppRelease(platform: PlatformName, o: Pick<MakeTestAppOptions, 'deviceOs' | 'depends'>): string {
+  if (o.deviceOs !== undefined) {
+    const problem = deviceOsProblem(platform, o.deviceOs);
+    if (problem) fail(problem.message, problem.fix);
+    return o.deviceOs;
+  }
+  const newest = Math.max(-1, ...(o.depends ?? []).map((d) => d.version));
+  return releaseOfSystemVersion(platform, newest)?.name ?? defaultAppRelease(platform);
+}
+
 export function makeTestApp(options: MakeTestAppOptions): Buffer {
   const platform = Object.hasOwn(PLATFORMS, options.platform) ? PLATFORMS[options.platform] : undefined;
   if (!platform) fail(`unknown platform "${String(options.platform)}"`, `one of ${Object.keys(PLATFORMS).join(', ')}`);
@@ -83,7 +107,8 @@ export function makeTestApp(options: MakeTestAppOptions): Buffer {
   checkU16('product id', options.productId);
   checkU16('product version', options.productVersion);
   const descriptor = encodeBehaviour(completeBehaviour(version, given));
-  const deps = options.depends ?? [defaultSystemDependency(options.platform)];
+  const release = testAppRelease(platform.name, options);
+  const deps = options.depends ?? [releaseDependency(release)];
   if (deps.length > 2) fail(`${deps.length} dependencies given; a module prefix holds at most 2`, 'drop some');
   deps.forEach(checkDependency);
 
@@ -94,7 +119,7 @@ export function makeTestApp(options: MakeTestAppOptions): Buffer {
   }
 
   const buf = Buffer.alloc(size);
-  const start = userPartAddress(platform, size);
+  const start = userPartAddress(platform, size, flashLayout(platform, release));
   writePrefix(buf, { start, end: start + size - 4, version, platformId: platform.id, deps });
   descriptor.copy(buf, PREFIX_SIZE);
   bvr.updateModuleSuffix(buf, {

@@ -1,7 +1,10 @@
 // Does a module sit where the board keeps modules of its kind, and does it
-// fit there? Slots come from the platform table only.
+// fit there? Slots come from the platform table only: without the board's
+// Device OS, a user part may use the slot of any release (the plan checks a
+// made app against a simulated board's own release, src/plan/board-fit.ts).
 import type { ModuleInfo } from '../core/domain.js';
-import { acceptedUserPartStarts, type PlatformInfo } from '../core/platform.js';
+import { acceptedUserPartStarts } from '../core/device-os.js';
+import type { PlatformInfo } from '../core/platform.js';
 import { hex32, type ModuleProblem } from './problem.js';
 
 function tooBig(what: string, length: number, capacity: number, platform: PlatformInfo): ModuleProblem {

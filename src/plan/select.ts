@@ -1,9 +1,12 @@
 // Matrix expansion: the boards of a bench a plan runs on, one run per board.
 // Selector keys combine with AND; platform and name lists match any entry; a
 // board must carry every listed tag. A plan that selects nothing is an input
-// error located at its `boards` key, naming what the bench does have.
+// error located at its `boards` key, naming what the bench does have; so is
+// a test app the plan makes that a selected board cannot hold (board-fit.ts).
 import { InputError } from '../core/errors.js';
 import type { PlatformName } from '../core/platform.js';
+import { throwProblems } from '../yaml/input-errors.js';
+import { boardFitProblems } from './board-fit.js';
 import type { LoadedPlan } from './loader.js';
 import type { BoardSelector } from './boards-schema.js';
 
@@ -12,6 +15,8 @@ export interface SelectableBoard {
   name: string;
   platform: PlatformName;
   tags: readonly string[];
+  /** The Device OS it runs, when the bench says (a simulated board). */
+  deviceOs?: string;
 }
 
 type Key = 'platforms' | 'tags' | 'names';
@@ -64,10 +69,14 @@ export function selectBoards<B extends SelectableBoard>(
   }
   const chosen = bench.boards.filter((b) => sel.every(([k, v]) => MATCHERS[k](b, v)));
   if (chosen.length === 0) throw new InputError(nothingSelected(sel, bench.name, bench.boards), place, 'change boards: in the plan, or use another --bench');
-  if (!options.only) return chosen;
-  const unknown = options.only.filter((n) => !bench.boards.some((b) => b.name === n));
-  if (unknown.length) {
-    throw new InputError(`--board ${unknown.join(', ')}: bench ${bench.name} has no such board`, undefined, `boards: ${whatBenchHas('names', bench.boards)}`);
+  const only = options.only;
+  if (only) {
+    const unknown = only.filter((n) => !bench.boards.some((b) => b.name === n));
+    if (unknown.length) {
+      throw new InputError(`--board ${unknown.join(', ')}: bench ${bench.name} has no such board`, undefined, `boards: ${whatBenchHas('names', bench.boards)}`);
+    }
   }
-  return chosen.filter((b) => options.only!.includes(b.name));
+  const boards = only ? chosen.filter((b) => only.includes(b.name)) : chosen;
+  throwProblems(boardFitProblems(loaded, boards));
+  return boards;
 }

@@ -20,7 +20,8 @@ export interface UpdateRow {
 }
 
 interface Summary {
-  flashId?: string;
+  /** Which flash of the board in the run: unique per update, shared by the steps telling the same one. */
+  flashId?: number;
   firmware: string;
   via: string;
   verdict: string;
@@ -39,7 +40,7 @@ function summaryOf(step: ReportStep): Summary | undefined {
   return s as Summary;
 }
 
-function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[], ids: (string | undefined)[]): void {
+function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[], ids: (number | undefined)[]): void {
   for (const step of steps) {
     const name = prefix ? `${prefix} / ${step.name}` : step.name;
     if (step.children) walk(step.children, name, out, ids);

@@ -14,14 +14,29 @@ export interface CaptureMarks {
   eventSeq: number;
 }
 
+/** Where a flash began: which flash of its board it is, when, and where the captures stood. */
+export interface FlashStart extends CaptureMarks {
+  /** 1, 2, ...: the flashes of this board in this run, in order; its reports tell each update apart by it. */
+  id: number;
+  /** Wall ms (Date.now()) when the flash began: the boot the board was in then is judging/flash-window.ts's. */
+  at: number;
+}
+
+// Counted per Board object: the runner opens each board once for a run.
+const flashesOf = new WeakMap<Board, number>();
+
+/** The start of a new flash of `board`: the next id, now, and where its captures stand. */
+export function flashStart(board: Board): FlashStart {
+  const id = (flashesOf.get(board) ?? 0) + 1;
+  flashesOf.set(board, id);
+  return { id, at: Date.now(), ...marksNow(board) };
+}
+
 /** What the previous flash did, kept for the expectations and diagnoses that follow it. */
-export interface LastFlash {
+export interface LastFlash extends FlashStart {
   firmware: string;
   via: FlashMethod;
   report: FlashReport;
-  /** Where the captures stood when the flash began: evidence "since the flash" starts here. */
-  logSeq: number;
-  eventSeq: number;
   /** SHA-256 of the image sent (lower-case). */
   sha256?: string;
   /** The app the board reported running before the flash (last app-hash event), if any. */

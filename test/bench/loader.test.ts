@@ -36,6 +36,25 @@ const CASES: Record<string, [what: string, lines: string[]]> = {
     "9:45: bandwidth: '2 kbit' is not a bandwidth like 2kbps or 1Mbps (units: bps, kbps, Mbps, Gbps)",
   ]],
   'no-boards.yaml': ['a bench without boards', ['2:9: boards: needs at least 1 item']],
+  // A simulated board is one a real board could be (particle-facts §11, issue 10 point 5).
+  'device-os-photon-5.8.0.yaml': ['a Photon on a Device OS it never ran', [
+    "8:22: deviceOs: the Photon never ran Device OS 5.8.0 (it was built for argon, boron, p2) (Photon ran Device OS 0.4.9 to 3.3.1; e.g. 3.3.1)",
+  ]],
+  'device-os-xenon-6.1.0.yaml': ['a Xenon after mesh was dropped', [
+    "9:17: deviceOs: the Xenon never ran Device OS 6.1.0 (it was built for argon, boron, p2) (Xenon ran Device OS 0.8.0-rc.13 to 1.5.4-rc.2; e.g. 1.5.2)",
+  ]],
+  'device-os-p2-1.5.2.yaml': ['a P2 on a Device OS from before it', [
+    "5:80: deviceOs: the P2 never ran Device OS 1.5.2 (it was built for photon, p1, electron, xenon, argon, boron) (P2 ran Device OS 3.0.1-p2.1 to 6.2.0; e.g. 6.2.0)",
+  ]],
+  'device-os-not-a-release.yaml': ['a version that was never released (no module version made up for it)', [
+    "5:86: deviceOs: Device OS 0.8.0 is not a release (Particle's release table has no such version) (Argon ran Device OS 0.8.0-rc.13 to 6.2.0; nearest: 0.8.0-rc.27, 0.9.0)",
+  ]],
+  'network-argon-cellular.yaml': ['an Argon on a cellular link', [
+    '10:24: kind: the Argon has no cellular link: it reaches the cloud over wifi (use kind: wifi, or a cellular platform (electron, boron))',
+  ]],
+  'network-boron-wifi.yaml': ['a Boron on Wi-Fi', [
+    '8:29: kind: the Boron has no wifi link: it reaches the cloud over cellular (use kind: cellular, or a wifi platform (photon, p1, argon, p2))',
+  ]],
 };
 
 t.test('each bad bench gives its located lines', async (t) => {
@@ -87,6 +106,12 @@ t.test('a simulated bench loads with its board settings in units', async (t) => 
   });
   t.same(bench.boards[1]!.sim?.network, { kind: 'cellular', bandwidthBps: 2000, latencyMs: undefined, lossPercent: undefined, keepAliveMs: undefined });
   t.same(bench.boards[1]!.tags, []);
+  t.same(bench.boards.map((b) => b.deviceOs), ['1.5.2', '1.5.2'], 'the Device OS each board runs, the simulator\'s default where the file names none');
+});
+
+t.test('a real board\'s Device OS is not known from its bench file', async (t) => {
+  const { bench } = await loadBench(good('lab.yaml'));
+  t.same(bench.boards.map((b) => b.deviceOs), [undefined, undefined, undefined]);
 });
 
 t.test('a token file path resolves against the bench folder', async (t) => {

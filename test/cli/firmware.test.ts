@@ -55,6 +55,25 @@ t.test('bad arguments exit 2 with one line', async (t) => {
   t.match(r.stderr, /not a Particle module/);
 });
 
+t.test('--device-os: the app is built with that release, its slot and dependency; a release the platform never ran is exit 2', async (t) => {
+  const dir = t.testdir({});
+  const cases: [string, RegExp, RegExp][] = [
+    ['2.3.0', /Addresses:\s+0x000d4000 - /, /Depends on:\s+system part 1 version 2301/],
+    ['3.1.0', /Addresses:\s+0x000b4000 - /, /Depends on:\s+system part 1 version 3103/],
+  ];
+  for (const [release, address, depends] of cases) {
+    const out = join(dir, `argon-${release}.bin`);
+    const made = await runRig(['firmware', 'make', '--platform', 'argon', '--device-os', release, '-o', out]);
+    t.equal(made.code, 0, made.stderr);
+    const info = await runRig(['firmware', 'info', out]);
+    t.match(info.stdout, address, `${release}: the slot of ${release}`);
+    t.match(info.stdout, depends, `${release}: its system part`);
+  }
+  const r = await runRig(['firmware', 'make', '--platform', 'photon', '--device-os', '5.8.0', '-o', join(dir, 'x.bin')]);
+  t.equal(r.code, 2);
+  t.equal(r.stderr, 'the Photon never ran Device OS 5.8.0 (it was built for argon, boron, p2) (Photon ran Device OS 0.4.9 to 3.3.1; e.g. 3.3.1)\n');
+});
+
 t.test('every command has --help', async (t) => {
   for (const args of [[], ['validate'], ['firmware'], ['firmware', 'info'], ['firmware', 'make']]) {
     const r = await runRig([...args, '--help']);

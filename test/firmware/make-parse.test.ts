@@ -3,10 +3,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { InputError } from '../../src/core/errors.js';
+import { flashLayout } from '../../src/core/device-os.js';
 import { PLATFORMS, PLATFORM_NAMES } from '../../src/core/platform.js';
 import { makeTestApp, DEFAULT_APP_SIZE } from '../../src/firmware/make.js';
 import { parseModule, readModuleFile } from '../../src/firmware/parse.js';
-import { defaultSystemDependency } from '../../src/firmware/dependency.js';
+import { defaultAppRelease, defaultSystemDependency } from '../../src/firmware/dependency.js';
 import { independentCrc, independentSha, photonSystemPart } from './fixtures/module.js';
 
 const require = createRequire(import.meta.url);
@@ -25,7 +26,9 @@ t.test('make -> parse round trip on every platform', async (t) => {
       const p = PLATFORMS[name];
       const buf = makeTestApp({ platform: name, version: 7 });
       const info = parseModule(buf);
-      const start = p.userPart.growsLeft ? p.userPartEnd - DEFAULT_APP_SIZE : p.userPart.start;
+      // A default app is built with the platform's default release, and sits in that release's slot.
+      const slot = flashLayout(p, defaultAppRelease(name)).userPart;
+      const start = slot.growsLeft ? p.userPartEnd - DEFAULT_APP_SIZE : slot.start;
       t.equal(buf.length, DEFAULT_APP_SIZE, 'default size');
       t.equal(info.platform, name);
       t.equal(info.platformId, p.id);
@@ -33,7 +36,7 @@ t.test('make -> parse round trip on every platform', async (t) => {
       t.equal(info.funcCode, 5);
       t.equal(info.index, 1);
       t.equal(info.version, 7);
-      t.equal(info.startAddress, start, 'start address from the platform table');
+      t.equal(info.startAddress, start, 'start address from the platform table, for the release');
       t.equal(info.endAddress, start + buf.length - 4, 'end = start + size - 4');
       t.equal(info.fileSize, buf.length);
       t.equal(info.suffixSize, 40, 'classic suffix');
@@ -56,6 +59,31 @@ t.test('make -> parse round trip on every platform', async (t) => {
 t.test('making an app leaks no global (binary-version-reader\'s updateModulePrefix would leak `addr`)', async (t) => {
   makeTestApp({ platform: 'photon' });
   t.notOk('addr' in globalThis);
+});
+
+t.test('a Gen3 app sits in the user part slot of the Device OS it is built with (particle-facts §5, §11)', async (t) => {
+  for (const platform of ['argon', 'boron', 'xenon'] as const) {
+    const start = (o: { deviceOs?: string; depends?: number }) => parseModule(makeTestApp({
+      platform, ...(o.deviceOs ? { deviceOs: o.deviceOs } : {}),
+      ...(o.depends ? { depends: [{ func: 'system-part', index: 1, version: o.depends }] } : {}),
+    })).startAddress;
+    t.equal(start({}), 0x000d4000, `${platform}: the default (1.1.0) uses the 128 KB slot`);
+    t.equal(start({ deviceOs: '1.5.2' }), 0x000d4000, `${platform}: 1.5.2 too`);
+    if (platform === 'xenon') continue; // the Xenon never ran 3.x
+    t.equal(start({ deviceOs: '3.0.0' }), 0x000d4000, `${platform}: 3.0.0, the last release before the 256 KB slot`);
+    t.equal(start({ deviceOs: '3.1.0' }), 0x000b4000, `${platform}: 3.1.0 brings the 256 KB slot`);
+    t.equal(start({ deviceOs: '5.8.0' }), 0x000b4000, `${platform}: and keeps it`);
+    t.equal(start({ depends: 2301 }), 0x000d4000, `${platform}: depending on 2.3.0's system part means built with 2.3.0`);
+    t.equal(start({ depends: 5600 }), 0x000b4000, `${platform}: depending on 5.6.0's means built with 5.6.0`);
+  }
+  const info = parseModule(makeTestApp({ platform: 'argon', deviceOs: '2.3.0' }));
+  t.same(info.dependencies, [{ func: 'systemPart', index: 1, version: 2301 }], 'and it depends on the release\'s system part');
+});
+
+t.test('a test app is built only with a Device OS its platform ran', async (t) => {
+  t.throws(() => makeTestApp({ platform: 'photon', deviceOs: '5.8.0' }), { name: 'InputError', message: 'the Photon never ran Device OS 5.8.0 (it was built for argon, boron, p2)' });
+  t.throws(() => makeTestApp({ platform: 'p2', deviceOs: '1.5.2' }), { name: 'InputError', message: /^the P2 never ran Device OS 1\.5\.2/ });
+  t.throws(() => makeTestApp({ platform: 'argon', deviceOs: '0.8.0' }), { name: 'InputError', message: /^Device OS 0\.8\.0 is not a release/, fix: /nearest: 0\.8\.0-rc\.27, 0\.9\.0/ });
 });
 
 t.test('the P2 start moves with the size', async (t) => {

@@ -138,3 +138,48 @@ t.test('panic and wired flashes', async (t) => {
   t.equal(diagnose({ flash: dfu, trace: [], expectedApp: NEW, runningApp: { hash: 'c'.repeat(64) } }), undefined,
     'a third app after a wired flash: no evidence of why, so no made-up cause');
 });
+
+t.test('every cause the evidence holds, each told once', async (t) => {
+  const stalled = {
+    events: [{ name: 'spark/flash/status', data: 'started ' }, { name: 'spark/flash/status', data: 'failed' }, { name: 'spark/device/last_reset', data: 'update_timeout' }],
+    trace: ['0000829694 [comm] WARN: update timed out at chunk 75 of 90', '0000829700 [fs] ERROR: write failed: no space left on the file system'],
+    resetReason: 'update_timeout', runningApp: { hash: OLD },
+  };
+  const d = diagnose(ota(stalled));
+  t.equal(d?.text, 'update_timeout: the transfer stalled at chunk 75 of 90 and the board reset without applying the update; the running app is still a1b2c3d4; '
+    + 'the flash file system is full, so the downloaded image was never applied', 'a stall and a full file system: both');
+  t.same(d?.causes, ['stall', 'ota-failed', 'ota-unfinished', 'file-system'], 'the failed report and the unfinished transfer are the stall\'s, not causes of their own');
+  const lost = diagnose(ota({ ...stalled, trace: [...stalled.trace, '0000798675 [comm] WARN: handle received message failed - aborting transfer'] }));
+  t.equal(lost?.text.match(/aborted the transfer/g)?.length, 1, 'the aborts the stall quotes are not told again as the link\'s');
+  t.match(lost?.causes, ['stall', 'ota-failed', 'ota-unfinished', 'link', 'file-system']);
+  const offline = diagnose(ota({
+    events: [{ name: 'spark/flash/status', data: 'started ' }, { name: 'spark/status', data: 'offline' }, { name: 'spark/flash/status', data: 'failed' }],
+    trace: [], runningApp: { hash: OLD },
+  }));
+  t.equal(offline?.text, 'OTA reported failed; the board lost its cloud connection during the transfer', 'a failure and the link that lost the board');
+  const safeAndLink = diagnose({ trace: ['0000729694 [comm] TRACE: update done - missing chunks starting at 12'], mode: 'safe', modules: unmetTable });
+  t.equal(safeAndLink?.text, 'board entered safe mode: user part needs system part 2 version 1406, board has 1104; the last round still missed chunks from 12 on');
+});
+
+t.test('a refusal in the board\'s or the cloud\'s own words', async (t) => {
+  const serial = { via: 'serial' as const, firmware: 'candidate', refused: true };
+  t.equal(diagnose({ trace: [], flash: { ...serial, messages: ['Serial/YModem flashing is no longer supported'] } })?.text,
+    'the board refused serial flashing: Device OS 6.0 and later no longer accept YMODEM ("Serial/YModem flashing is no longer supported"); DFU, USB and OTA still work');
+  t.equal(diagnose({ trace: [], flash: { ...serial, messages: ['The file size is higher than the allowed space memory!'] } })?.text,
+    'the board refused candidate (serial): the image is larger than its slot ("The file size is higher than the allowed space memory!")');
+  t.equal(diagnose({ trace: [], flash: { ...serial, messages: ['Aborted by user.'] } })?.text, 'the board refused candidate (serial): "Aborted by user."', 'words no rule explains are quoted');
+  t.equal(diagnose({ trace: [], events: [], flash: { via: 'ota', firmware: 'candidate', refused: true, messages: ['cloud: HTTP 404: Device is not connected'] } })?.text,
+    'the cloud never started the update: no spark/flash/status event since the flash; the cloud refused candidate (ota): "cloud: HTTP 404: Device is not connected"');
+  t.equal(diagnose({ trace: [], flash: { ...serial, refused: false, messages: ['Downloaded file successfully!'] } }), undefined, 'negative: words of a flash that went through');
+});
+
+t.test('causes the step established are named first; a caller may bring its own rules', async (t) => {
+  const fault = { names: ['fault' as const], text: 'the power cut armed at 40% of the OTA fired at 41%', basis: ['bench: power-cut fired at 41% (4100 of 10000 bytes)'] };
+  const d = diagnose(ota({ events: [{ name: 'spark/flash/status', data: 'started ' }], trace: [], runningApp: { hash: OLD }, known: [fault] }));
+  t.equal(d?.text, 'the power cut armed at 40% of the OTA fired at 41%; the OTA started but never finished: neither success nor failed was reported');
+  t.equal(d?.basis[0], 'bench: power-cut fired at 41% (4100 of 10000 bytes)', 'its evidence first');
+  t.same(d?.causes, ['fault', 'ota-unfinished']);
+  t.equal(diagnose({ trace: [], known: [fault] })?.text, fault.text, 'a known cause alone is a diagnosis');
+  const mine = diagnose({ trace: ['0000000100 [app] INFO: brownout'] }, [(e) => (e.trace.some((l) => l.includes('brownout')) ? { names: ['fault'], text: 'a brownout', basis: [] } : undefined)]);
+  t.equal(mine?.text, 'a brownout');
+});

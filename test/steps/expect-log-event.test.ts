@@ -83,7 +83,7 @@ t.test('expect-event', async (t) => {
   t.test('a missing event fails with what came instead and a diagnosis', async (t) => {
     const board = new StandInBoard();
     const ctx = context(board, { timeScale: 1000 });
-    ctx.lastFlash = { firmware: 'candidate', via: 'ota', report: { method: 'ota', durationMs: 1, messages: [] }, logSeq: 0, eventSeq: 0 };
+    ctx.lastFlash = { firmware: 'candidate', via: 'ota', report: { method: 'ota', durationMs: 1, messages: [] }, id: 1, at: Date.now(), logSeq: 0, eventSeq: 0 };
     board.events!.push('spark/flash/status', 'started ');
     board.events!.push('spark/flash/status', 'failed');
     board.events!.push('spark/device/last_reset', 'update_timeout');

@@ -4,7 +4,7 @@ import t from 'tap';
 import { FlashRejectedError, InfraError } from '../../src/core/errors.js';
 import type { DeviceId } from '../../src/core/domain.js';
 import { PLATFORMS } from '../../src/core/platform.js';
-import { DfuProgressParser, dfuFailure, dfuWriteArgs, parseDfuList, significantLines, type DfuRun } from '../../src/transport/dfu.js';
+import { DfuProgressParser, dfuFailure, dfuWriteArgs, linesAboutBoard, parseDfuList, significantLines, type DfuRun } from '../../src/transport/dfu.js';
 
 const ID = '3a002c000847343337373738' as DeviceId;
 
@@ -92,4 +92,23 @@ t.test('dfu-util -l lines', async (t) => {
   t.match(list[1]?.name, /^@Internal Flash {3}\/0x08000000\//);
   t.equal(list[2]?.platform, undefined, 'a foreign DFU device has no platform');
   t.equal(list[2]?.deviceId, undefined, 'nor a device ID');
+});
+
+t.test('lines about other devices are not this board\'s', async (t) => {
+  const photon = { device: '2b04:d006', deviceId: ID };
+  const output = [
+    'Opening DFU capable USB device...',
+    'dfu-util: Cannot open DFU device 2b04:d020 found on devnum 4 (LIBUSB_ERROR_NO_DEVICE)',
+    'Found DFU: [2b04:d006] ver=0200, devnum=3, cfg=1, intf=0, path="1-1", alt=0, name="@Internal Flash", serial="3a002c000847343337373738"',
+    'Found DFU: [2b04:d006] ver=0200, devnum=5, cfg=1, intf=0, path="1-3", alt=0, name="@Internal Flash", serial="3a002c000847343337379999"',
+    'dfu-util: Cannot open DFU device on path="1-3"',
+    'Device ID 2b04:d006',
+    'File downloaded successfully',
+  ];
+  t.same(linesAboutBoard(output, photon), [
+    'Opening DFU capable USB device...',
+    'Found DFU: [2b04:d006] ver=0200, devnum=3, cfg=1, intf=0, path="1-1", alt=0, name="@Internal Flash", serial="3a002c000847343337373738"',
+    'Device ID 2b04:d006',
+    'File downloaded successfully',
+  ], 'another PID, another serial, another path: dropped');
 });

@@ -88,10 +88,10 @@ t.test('an image the board\'s memory map cannot take is a FlashRejectedError; th
   const { access, handle } = await bench(t, ['photon']);
   const board = handle('photon');
   await intoDfu(board);
-  const argonApp = imageOf('argon', { version: 3 }); // starts at 0x000b4000: not Photon flash
+  const argonApp = imageOf('argon', { version: 3 }); // built with 1.1.0, so at 0x000d4000: not Photon flash
   const err = await flashDfu(access, { deviceId: board.id, platform: PLATFORMS.photon }, argonApp).catch((e: unknown) => e);
   t.ok(err instanceof FlashRejectedError, String(err));
-  t.match((err as FlashRejectedError).message, /memory map has no room for the image: Last page at 0x000b4fff is not writeable/);
+  t.match((err as FlashRejectedError).message, /memory map has no room for the image: Last page at 0x000d4fff is not writeable/);
   t.equal(board.mode, 'dfu');
 });
 

@@ -1,23 +1,21 @@
 // The user part a bench board's `sim.app` asks for: a test app with that
-// version and behaviour, depending on exactly the board's system version
-// (as the stock app createSimBoard makes without one).
+// version and behaviour, built with the board's release and depending on
+// exactly its system version (as the stock app createSimBoard makes without one).
+import { knownRelease } from '../../core/device-os.js';
 import { InputError } from '../../core/errors.js';
 import { makeTestApp, parseBehaviourMap } from '../../firmware/index.js';
-import { PLATFORMS, type PlatformName } from '../../core/platform.js';
+import type { PlatformName } from '../../core/platform.js';
 import type { SimBoardSpec } from '../../bench/schema.js';
-import { osModuleVersions } from '../board/versions.js';
-
-/** The Device OS createSimBoard assumes when the bench names none. */
-function defaultDeviceOs(platform: PlatformName): string {
-  return PLATFORMS[platform].generation === 4 ? '5.0.0' : '1.5.2';
-}
+import { defaultSimDeviceOs } from '../../bench/sim-schema.js';
 
 export function appImage(boardName: string, platform: PlatformName, sim: SimBoardSpec): Buffer {
-  const system = sim.systemVersion ?? osModuleVersions(sim.deviceOs ?? defaultDeviceOs(platform)).system;
+  const deviceOs = sim.deviceOs ?? defaultSimDeviceOs(platform);
+  const system = sim.systemVersion ?? knownRelease(deviceOs).system;
   try {
     const behaviour = sim.app?.behaviour && parseBehaviourMap(sim.app.behaviour);
     return makeTestApp({
       platform,
+      deviceOs,
       version: sim.app?.version,
       behaviour,
       depends: [{ func: 'system-part', index: 1, version: system }],

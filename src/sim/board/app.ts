@@ -9,6 +9,7 @@
 // user allowed the update; the update function sets the flag and resets the
 // board (System.reset()); the boot that finds the flag leaves updates
 // enabled and clears the flag, so the boot after it holds updates again.
+import { deviceOsHas } from '../../core/device-os.js';
 import { appFunctions, decodeBehaviour, defaultBehaviour, type AppBehaviour } from '../../firmware/behaviour.js';
 import type { ModuleInfo } from '../../core/domain.js';
 import type { SimClock } from './contract.js';
@@ -23,6 +24,8 @@ const RESET_AFTER_CALL_MS = 1000;
 
 export interface AppHost {
   clock: SimClock;
+  /** The board's Device OS: from 6.2.0 the system thread runs unless the app turns it off. */
+  deviceOs: string;
   /** The timers of the boot the app runs in: they end with it. */
   lifetime: Lifetime;
   fs: FileSystem;
@@ -95,10 +98,17 @@ export class AppRun {
     }
   }
 
-  /** False while setup() blocks without SYSTEM_THREAD: the cloud gets no processing. */
+  /**
+   * The system thread runs beside the app: the app says SYSTEM_THREAD(ENABLED),
+   * or its Device OS enables it by default (6.2.0 on, particle-facts §11).
+   */
+  get systemThread(): boolean {
+    return this.behaviour.systemThread || deviceOsHas(this.host.deviceOs, 'systemThreadByDefault');
+  }
+
+  /** False while setup() blocks without a system thread: the cloud gets no processing. */
   cloudServiced(): boolean {
-    const b = this.behaviour;
-    return !(this.started && b.blocksCloudInSetup && !b.systemThread);
+    return !(this.started && this.behaviour.blocksCloudInSetup && !this.systemThread);
   }
 
   /** The cloud functions the app registered and the cloud can reach (none before setup(), none while it blocks the cloud). */

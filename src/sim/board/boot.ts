@@ -2,8 +2,7 @@
 // that fails its checks leaves only the DFU bootloader; a user part that is
 // missing or fails any check (most often its dependency on a newer system
 // part) means safe mode (particle-facts §3, §9).
-import type { PlatformInfo } from '../../core/platform.js';
-import { checkSlot, passes } from './module-checks.js';
+import { checkSlot, passes, type CheckedOn } from './module-checks.js';
 import type { Slot } from './slots.js';
 
 export type BootTarget = 'normal' | 'safe' | 'dfu';
@@ -14,11 +13,11 @@ export interface BootDecision {
   reasons: string[];
 }
 
-export function decideBoot(slots: readonly Slot[], platform: PlatformInfo, requested: BootTarget): BootDecision {
+export function decideBoot(slots: readonly Slot[], on: CheckedOn, requested: BootTarget): BootDecision {
   const systemMismatch: string[] = [];
   for (const slot of slots) {
     if (slot.func !== 's' || slot.location !== 'm') continue;
-    const r = checkSlot(slot, platform, slots);
+    const r = checkSlot(slot, on, slots);
     // A broken system part cannot run; a dependency mismatch alone still boots (into safe mode below).
     if (!slot.module || (r && (r.vv | 4) !== r.vc)) {
       return { target: 'dfu', reasons: [`system part ${slot.index} is not valid: ${r?.failures.join('; ') ?? 'empty'}`] };
@@ -27,7 +26,7 @@ export function decideBoot(slots: readonly Slot[], platform: PlatformInfo, reque
   }
   if (requested === 'dfu') return { target: 'dfu', reasons: ['DFU mode requested'] };
   const user = slots.find((s) => s.func === 'u' && s.location === 'm');
-  const r = user ? checkSlot(user, platform, slots) : undefined;
+  const r = user ? checkSlot(user, on, slots) : undefined;
   if (!r) return { target: 'safe', reasons: ['no user part'] };
   if (!passes(r) || systemMismatch.length > 0) return { target: 'safe', reasons: [...r.failures, ...systemMismatch] };
   if (requested === 'safe') return { target: 'safe', reasons: ['safe mode requested'] };

@@ -3,16 +3,16 @@
 // OTA put checked modules in their slots; DFU writes bytes, which become
 // modules when the board next boots, so a bad image is found at boot, as on
 // a real board.
-import type { PlatformInfo } from '../../core/platform.js';
 import { decideBoot, type BootDecision, type BootTarget } from './boot.js';
 import type { SimModuleSlot } from './contract.js';
 import type { DfuMemory } from './dfu-memory.js';
-import { describeSlots, validateForInstall, type InstallCheck } from './module-checks.js';
+import { describeSlots, validateForInstall, type CheckedOn, type InstallCheck } from './module-checks.js';
 import { findSlot, userSlot, type Slot, type StoredModule } from './slots.js';
 
 export class ModuleStore {
   constructor(
-    private readonly platform: PlatformInfo,
+    /** The board's platform and Device OS, which its checks follow. */
+    private readonly board: CheckedOn,
     private readonly slots: Slot[],
     /** The flash as DFU sees it, one memory per alt setting. */
     readonly memory: DfuMemory,
@@ -20,7 +20,7 @@ export class ModuleStore {
 
   /** Every slot with its check bits, in the order the `s` command lists them. */
   describe(): SimModuleSlot[] {
-    return describeSlots(this.slots, this.platform);
+    return describeSlots(this.slots, this.board);
   }
 
   /** The module in the user part, if there is one. */
@@ -31,12 +31,12 @@ export class ModuleStore {
   /** What a boot runs, after reading back what DFU wrote since the last one. */
   boot(requested: BootTarget): BootDecision {
     if (this.memory.changed) this.memory.syncSlots(this.slots);
-    return decideBoot(this.slots, this.platform, requested);
+    return decideBoot(this.slots, this.board, requested);
   }
 
   /** Whether the board installs `image`, and into which slot (module-checks.ts). */
   check(image: Buffer): InstallCheck {
-    return validateForInstall(image, this.platform, this.slots);
+    return validateForInstall(image, this.board, this.slots);
   }
 
   /** Puts a checked module in its slot and its bytes in flash. */

@@ -4,6 +4,9 @@
 // it missed and they are resent, round after round. Device OS >= 3.0:
 // UpdateStart, chunks acknowledged every 2, UpdateFinish. No progress for the
 // stall timeout ends the transfer; the board then resets with update_timeout.
+// Each protocol prints its own lines (particle-facts §7, §8): the UpdateDone
+// rounds and an abort belong to fast OTA only, in the wording of the board's
+// release (Device OS 2.0 reworded them under [comm.ota]).
 // Time is computed from the clock, not counted in ticks, so the download takes
 // the same board time at any time scale.
 import type { NetworkLink } from '../network/link.js';
@@ -26,6 +29,10 @@ export interface OtaHost {
   lifetime: Lifetime;
   link: NetworkLink;
   protocol: 'fast' | 'acked';
+  /** Fast OTA's trace wording: Device OS before 2.0 ('1.x'), or 2.x (device-os communication/src/chunked_transfer.cpp). */
+  fastOtaLines: '1.x' | '2.x';
+  /** 2.x: the most chunks one UpdateDone asks to be resent (MISSED_CHUNKS_TO_SEND: 20 on the Argon, else 40). */
+  missedChunksPerRequest: number;
   stallTimeoutMs: number;
   /** Device OS before 0.7 reports an abort with spark/device/ota_result. */
   legacyResultEvent: boolean;
@@ -117,21 +124,30 @@ export class OtaTransfer {
     if (this.done) return;
     const now = this.host.clock.now();
     if (this.host.cloudServiced() && !this.aborted) {
-      while (this.next < this.round.length && this.arrival(this.next) <= now) {
-        const index = this.round[this.next++];
-        const at = this.arrival(this.next - 1);
-        if (index === undefined || this.received[index] === 1 || !this.host.link.delivers(at - this.startedAt)) continue;
-        this.received[index] = 1;
-        this.receivedCount++;
-        this.delivered++;
-        // Board time of the chunk's arrival, not of this tick: a late tick changes nothing.
-        this.lastProgressAt = at;
-        // Reported chunk by chunk, so a fault armed at a percentage (or a
-        // listener changing the link) acts at that chunk, however late this tick runs.
-        this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
-        if (this.done) return;
+      // Every round due by now, not just one: a late tick (a loaded host, a
+      // high time scale) must not look like a silent link. Acked OTA's rounds
+      // are two chunks each, so a tick often owes many.
+      for (;;) {
+        while (this.next < this.round.length && this.arrival(this.next) <= now) {
+          const index = this.round[this.next++];
+          const at = this.arrival(this.next - 1);
+          if (index === undefined || this.received[index] === 1 || !this.host.link.delivers(at - this.startedAt)) continue;
+          this.received[index] = 1;
+          this.receivedCount++;
+          this.delivered++;
+          // Board time of the chunk's arrival, not of this tick: a late tick changes nothing.
+          this.lastProgressAt = at;
+          // Reported chunk by chunk, so a fault armed at a percentage (or a
+          // listener changing the link) acts at that chunk, however late this tick runs.
+          this.host.progress({ chunksTotal: this.chunksTotal, chunksReceived: this.receivedCount, bytesReceived: this.bytesReceived });
+          if (this.done) return;
+        }
+        if (this.next < this.round.length || now < this.closeAt()) break;
+        // A round ends with a silence of ABORT_SILENCE_MS at most: the abort comes at its time, not after later rounds.
+        if (this.closeAt() - this.lastProgressAt >= ABORT_SILENCE_MS) break;
+        if (this.closeRound(this.closeAt())) return;
+        if (this.aborted) break;
       }
-      if (this.next >= this.round.length && now >= this.closeAt() && this.closeRound(this.closeAt())) return;
       if (!this.aborted && now - this.lastProgressAt >= ABORT_SILENCE_MS) this.abort(this.lastProgressAt + ABORT_SILENCE_MS);
     } else if (this.aborted && this.host.cloudServiced() && now >= this.roundStart && this.retries < RETRIES_AFTER_ABORT) {
       this.retries++;
@@ -139,6 +155,7 @@ export class OtaTransfer {
       this.roundStart = now + 1000;
     }
     if (now - this.lastProgressAt >= this.host.stallTimeoutMs) {
+      if (this.host.protocol === 'acked') this.host.log('comm.ota', 'ERROR', 'Transfer timeout');
       this.finish({ kind: 'timeout', chunk: this.firstMissing(), chunksTotal: this.chunksTotal });
       return;
     }
@@ -167,18 +184,13 @@ export class OtaTransfer {
     const missing: number[] = [];
     for (let i = 0; i < this.chunksTotal; i++) if (this.received[i] === 0) missing.push(i);
     const fast = this.host.protocol === 'fast';
-    if (fast) this.host.log('comm', 'TRACE', 'update done received');
+    if (fast) this.logUpdateDone(missing, at);
     if (missing.length === 0) {
-      if (fast) this.host.log('comm', 'TRACE', 'update done - all done!');
-      else this.host.log('comm.ota', 'INFO', 'Received UpdateFinish request');
+      if (!fast) this.host.log('comm.ota', 'INFO', 'Received UpdateFinish request');
       this.finish({ kind: 'complete' });
       return true;
     }
     this.emptyRounds = this.delivered === 0 ? this.emptyRounds + 1 : 0;
-    if (fast) {
-      this.host.log('comm', 'TRACE', `update done - missing chunks starting at ${missing[0]}`);
-      this.host.log('comm', 'TRACE', `Sent ${missing.length} missing chunks`);
-    }
     if (this.emptyRounds >= ROUNDS_BEFORE_ABORT) {
       this.abort(at);
       return false;
@@ -188,6 +200,30 @@ export class OtaTransfer {
     return false;
   }
 
+  /** Fast OTA's lines for an UpdateDone: what came in, then all done or which chunks to resend. */
+  private logUpdateDone(missing: readonly number[], at: number): void {
+    const log = (category: string, level: LogLevel, message: string) => this.host.log(category, level, message);
+    const first = missing[0];
+    if (this.host.fastOtaLines === '1.x') {
+      log('comm', 'TRACE', 'update done received');
+      if (first === undefined) log('comm', 'TRACE', 'update done - all done!');
+      else {
+        log('comm', 'TRACE', `update done - missing chunks starting at ${first}`);
+        log('comm', 'TRACE', `Sent ${missing.length} missing chunks`);
+      }
+      return;
+    }
+    log('comm.ota', 'TRACE', `Received UpdateDone; chunk count: ${this.delivered}`);
+    if (first === undefined) {
+      const seconds = Math.floor((at - this.startedAt) / 1000);
+      log('comm.ota', 'INFO', `Update done in ${seconds}s; avg rate ${seconds > 0 ? Math.floor(this.image.length / seconds) : 0} B/s`);
+    } else {
+      // The board asks for what came in this round and a fifth more (at least 2), up to its cap.
+      const asked = Math.min(this.delivered + Math.max(Math.floor(this.delivered * 0.2), 2), this.host.missedChunksPerRequest);
+      log('comm.ota', 'TRACE', `Requested ${asked} chunks starting at ${first}`);
+    }
+  }
+
   private abort(at: number): void {
     this.aborted = true;
     this.reportAbort();
@@ -195,7 +231,10 @@ export class OtaTransfer {
   }
 
   private reportAbort(): void {
-    this.host.log('comm', 'WARN', 'handle received message failed - aborting transfer');
+    // Device OS 3.0+ has no abort of its own: the cloud resends, and the board waits out its transfer timeout.
+    if (this.host.protocol !== 'fast') return;
+    if (this.host.fastOtaLines === '1.x') this.host.log('comm', 'WARN', 'handle received message failed - aborting transfer');
+    else this.host.log('comm.ota', 'WARN', 'Aborting transfer');
     if (this.host.legacyResultEvent) {
       this.host.log('system', 'INFO', 'Send spark/device/ota_result event');
       this.host.publish('spark/device/ota_result', '{"r":"error"}');

@@ -13,7 +13,7 @@ import type { Lifetime } from './lifetime.js';
 import type { LogLevel } from './log.js';
 import type { ModuleStore } from './module-store.js';
 import { OtaTransfer, type OtaOutcome } from './ota-transfer.js';
-import { osOrdinal } from './versions.js';
+import { deviceOsHas } from '../../core/device-os.js';
 
 export interface UpdatesHost {
   readonly clock: SimClock;
@@ -100,19 +100,21 @@ export class OtaUpdates {
     const host = this.host;
     host.publish('spark/flash/status', 'started ');
     host.setLed('blinking-magenta');
-    const ordinal = osOrdinal(host.deviceOsVersion);
+    const acked = deviceOsHas(host.deviceOsVersion, 'ackedOta');
     // Device OS 3.0+ resumes a transfer: an image already whole in the OTA
     // area is not sent again (seed 001: the retry "is just a blip").
     const staged = host.modules.staged?.image;
-    const resume = ordinal >= 30000 && staged !== undefined && staged.equals(image);
+    const resume = acked && staged !== undefined && staged.equals(image);
     this.transfer = new OtaTransfer(image, {
       clock: host.clock,
       lifetime: host.lifetime(),
       link: host.link,
-      protocol: ordinal >= 30000 ? 'acked' : 'fast',
+      protocol: acked ? 'acked' : 'fast',
+      fastOtaLines: deviceOsHas(host.deviceOsVersion, 'fastOtaCommOtaLines') ? '2.x' : '1.x',
+      missedChunksPerRequest: host.platform.name === 'argon' ? 20 : 40,
       // Device OS 3.0+ waits 300 s for a transfer; older ones the platform's stall timeout.
-      stallTimeoutMs: (ordinal >= 30000 ? 300 : host.platform.otaStallTimeoutS) * 1000,
-      legacyResultEvent: ordinal < 700,
+      stallTimeoutMs: (acked ? 300 : host.platform.otaStallTimeoutS) * 1000,
+      legacyResultEvent: !deviceOsHas(host.deviceOsVersion, 'flashStatusEvents'),
       log: (c, l, m) => host.log(c, l, m),
       publish: (n, d) => host.publish(n, d),
       cloudServiced: () => host.cloudServiced(),
@@ -126,6 +128,7 @@ export class OtaUpdates {
     const host = this.host;
     this.transfer = undefined;
     if (outcome.kind === 'timeout') {
+      // UNCONFIRMED wording, the simulator's own on every release: it says where the transfer stood, which the rig's diagnosis reads.
       host.log('comm', 'WARN', `update timed out at chunk ${outcome.chunk} of ${outcome.chunksTotal}`);
       host.publish('spark/flash/status', 'failed');
       host.restart('update_timeout');

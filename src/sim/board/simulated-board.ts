@@ -10,6 +10,7 @@
 // refreshUsb, so that every change is emitted exactly once.
 import { EventEmitter } from 'node:events';
 import type { BoardMode, DeviceId, LedState, ResetReason } from '../../core/domain.js';
+import { deviceOsHas } from '../../core/device-os.js';
 import type { PlatformInfo } from '../../core/platform.js';
 import type { LinkOptions, NetworkLink } from '../network/link.js';
 import { AppRun, behaviourOf } from './app.js';
@@ -25,7 +26,6 @@ import { safeModeEventData, systemInfoJson } from './module-listing.js';
 import type { ModuleStore } from './module-store.js';
 import { OtaUpdates } from './ota-updates.js';
 import type { StoredModule } from './slots.js';
-import { osOrdinal } from './versions.js';
 
 /** What one simulated board is made of; create.ts builds it from a bench entry. */
 export interface SimBoardSetup {
@@ -274,7 +274,7 @@ export class SimulatedBoard extends EventEmitter<SimBoardEvents> implements SimB
       const user = this.modules.userModule();
       this.app = user ? this.newApp(user) : undefined;
       // With SYSTEM_THREAD the app starts at once; without it, once the cloud is up.
-      if (this.app?.behaviour.systemThread) this.app.start(this.bootAt);
+      if (this.app?.systemThread) this.app.start(this.bootAt);
     }
     this.session.connect();
   }
@@ -293,6 +293,7 @@ export class SimulatedBoard extends EventEmitter<SimBoardEvents> implements SimB
   private newApp(user: StoredModule): AppRun {
     return new AppRun(behaviourOf(user.image, user.info), {
       clock: this.clock,
+      deviceOs: this.deviceOsVersion,
       lifetime: this.lifetime,
       fs: this.fs,
       log: (c, l, m, at) => this.log(c, l, m, at),
@@ -349,7 +350,7 @@ export class SimulatedBoard extends EventEmitter<SimBoardEvents> implements SimB
     const hash = this.runningAppHash();
     if (hash) this.publish('spark/device/app-hash', hash.toUpperCase());
     if (this.currentMode === 'safe') this.publish('spark/status/safe-mode', safeModeEventData(this.platform, this.slots()));
-    if (this.currentMode === 'normal' && this.app && !this.app.behaviour.systemThread) this.app.start(this.bootAt);
+    if (this.currentMode === 'normal' && this.app && !this.app.systemThread) this.app.start(this.bootAt);
     this.updates.resume();
   }
 
@@ -357,7 +358,7 @@ export class SimulatedBoard extends EventEmitter<SimBoardEvents> implements SimB
 
   installImage(image: Buffer, via: 'serial' | 'usb'): InstallResult {
     if (!this.powered) return { ok: false, code: 0, message: 'Failed to receive the file!' };
-    if (via === 'serial' && osOrdinal(this.deviceOsVersion) >= 60000) {
+    if (via === 'serial' && deviceOsHas(this.deviceOsVersion, 'noSerialFlashing')) {
       return { ok: false, code: 0, message: 'Serial/YModem flashing is no longer supported' };
     }
     const r = this.modules.check(image);

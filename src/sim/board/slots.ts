@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ModuleFunctionName, ModuleInfo } from '../../core/domain.js';
 import { ModuleFunction } from '../../core/domain.js';
-import type { PlatformInfo } from '../../core/platform.js';
+import type { FlashLayout, PlatformInfo } from '../../core/platform.js';
 import type { ModuleLocation, SimModuleSlot } from './contract.js';
 
 export type SlotFunc = SimModuleSlot['func'];
@@ -50,18 +50,20 @@ export function stockModule(p: {
 }
 
 /**
- * Stock slots of a platform running a given system module version. System
- * parts chain their dependencies the way real releases do (seed 004: Electron
- * part 1 needs part 3, part 2 needs part 1; seed 000: Gen3 part 1 needs the bootloader).
+ * Stock slots of a platform in the flash layout of its Device OS, with that
+ * release's module versions. System parts chain their dependencies the way
+ * real releases do (seed 004: Electron part 1 needs part 3, part 2 needs
+ * part 1; seed 000: Gen3 part 1 needs the bootloader).
  */
-export function stockSlots(platform: PlatformInfo, system: number, bootloader: number): Slot[] {
+export function stockSlots(platform: PlatformInfo, layout: FlashLayout, versions: { system: number; bootloader: number }): Slot[] {
+  const { system, bootloader } = versions;
   const slots: Slot[] = [];
   const bl = platform.bootloader;
   slots.push({ func: 'b', index: 0, location: 'm', ...bl,
     module: stockModule({ platform, func: 'bootloader', index: 0, version: bootloader, start: bl.start, size: Math.min(bl.maxSize, 16384) }) });
-  const indices = Object.keys(platform.systemParts).map(Number).sort((a, b) => a - b);
+  const indices = Object.keys(layout.systemParts).map(Number).sort((a, b) => a - b);
   for (const index of indices) {
-    const region = platform.systemParts[index];
+    const region = layout.systemParts[index];
     if (!region) continue;
     const deps: ModuleInfo['dependencies'] = [];
     if (platform.generation >= 3) deps.push({ func: 'bootloader', index: 0, version: bootloader });
@@ -72,7 +74,7 @@ export function stockSlots(platform: PlatformInfo, system: number, bootloader: n
     slots.push({ func: 's', index, location: 'm', ...region,
       module: stockModule({ platform, func: 'systemPart', index, version: system, start: region.start, size: region.maxSize, deps }) });
   }
-  const user = platform.userPart;
+  const user = layout.userPart;
   slots.push({ func: 'u', index: 1, location: 'm', start: user.start, maxSize: user.maxSize });
   slots.push({ func: 'u', index: 1, location: 'f', start: user.start, maxSize: user.maxSize });
   slots.push({ func: 'u', index: 0, location: 't', start: user.start, maxSize: user.maxSize });

@@ -3,7 +3,7 @@
 // mode, resets, unplug, power off), as a real board's ttyACM does. The host's
 // line speed is the old mode switch (particle-facts §2): 14400 baud -> DFU,
 // 28800 -> listening (ignored from Device OS 6.0 on).
-import { osOrdinal } from '../board/versions.js';
+import { deviceOsHas } from '../../core/device-os.js';
 import type { UsbPresence } from '../board/contract.js';
 import type { BaudWatchTiming } from './baud-watch.js';
 import { ListeningSession, type SerialBoard } from './listening.js';
@@ -13,7 +13,6 @@ export const DFU_BAUD = 14400;
 export const LISTENING_BAUD = 28800;
 /** At most this much output is held for a port that is being created (a USB CDC buffer's worth, generously). */
 export const HELD_LIMIT_BYTES = 64 * 1024;
-const NO_LISTENING_BAUD_FROM = osOrdinal('6.0.0');
 
 export interface SerialEndpointOptions {
   board: SerialBoard;
@@ -141,7 +140,7 @@ export class SerialEndpoint {
   #onBaud = (baud: number): void => {
     const b = this.board;
     if (baud === DFU_BAUD) b.enterMode('dfu');
-    else if (baud === LISTENING_BAUD && osOrdinal(b.deviceOsVersion) < NO_LISTENING_BAUD_FROM && b.mode !== 'listening') {
+    else if (baud === LISTENING_BAUD && !deviceOsHas(b.deviceOsVersion, 'noListeningBaud') && b.mode !== 'listening') {
       b.enterMode('listening');
     }
   };

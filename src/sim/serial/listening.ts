@@ -2,7 +2,7 @@
 // §3) and, after `f`, a YMODEM receive whose image the board installs.
 // Unknown keys are ignored, as the board does.
 import type { SimBoard } from '../board/contract.js';
-import { osOrdinal } from '../board/versions.js';
+import { deviceOsHas } from '../../core/device-os.js';
 import { CA } from '../../protocol/ymodem.js';
 import { installedLines, refusedLine, unreceivedLine } from './flash-messages.js';
 import { FLASH_PROMPT, FLASH_UNSUPPORTED, claimedReply, identityReply, macReply, systemInfoReply, versionReply } from './listening-replies.js';
@@ -12,9 +12,6 @@ import { YmodemReceiver, type ReceiveOutcome } from './ymodem-receiver.js';
 export type SerialBoard = SimBoard & { transferProgress?(transfer: 'serial', percent: number): void };
 
 export type SerialWrite = (bytes: Buffer | string) => void;
-
-/** Device OS 6.0 dropped serial (YMODEM) flashing. */
-const NO_YMODEM_FROM = osOrdinal('6.0.0');
 
 export class ListeningSession {
   #receiver: YmodemReceiver | undefined;
@@ -63,7 +60,7 @@ export class ListeningSession {
   }
 
   #flash(): void {
-    if (osOrdinal(this.board.deviceOsVersion) >= NO_YMODEM_FROM) {
+    if (deviceOsHas(this.board.deviceOsVersion, 'noSerialFlashing')) {
       this.write(FLASH_UNSUPPORTED);
       this.write(Buffer.of(CA, CA));
       return;

@@ -1,14 +1,11 @@
 // GET_MODULE_INFO (control request 90) from the board's slots, in the shape
 // Device OS answers it: `modules` (particle.cloud.FirmwareModule) since
-// Device OS 5.6.0, `modules_deprecated` before that (particle-usb reads
-// whichever is present).
+// Device OS 5.6.0 (moduleInfoWithHash), `modules_deprecated` before that
+// (particle-usb reads whichever is present).
 import { ModuleFunction, type ModuleDependency } from '../../core/domain.js';
 import { CheckBits, type ModuleLocation, type SimBoard, type SimModuleSlot } from '../board/contract.js';
-import { osOrdinal } from '../board/versions.js';
+import { deviceOsHas } from '../../core/device-os.js';
 import { encodeMessage } from './protobuf.js';
-
-/** Device OS release that switched GetModuleInfoReply to the new format. */
-const NEW_FORMAT_SINCE = osOrdinal('5.6.0');
 
 const STORE: Record<ModuleLocation, number> = { m: 0, f: 1, b: 2, t: 3 };
 
@@ -62,6 +59,6 @@ function deprecatedFormat(slots: PresentSlot[]): object {
 
 export function moduleInfoReply(board: SimBoard): Buffer {
   const slots = board.slots().filter(present);
-  const modern = osOrdinal(board.deviceOsVersion) >= NEW_FORMAT_SINCE;
+  const modern = deviceOsHas(board.deviceOsVersion, 'moduleInfoWithHash');
   return encodeMessage('GetModuleInfoReply', modern ? newFormat(slots) : deprecatedFormat(slots));
 }

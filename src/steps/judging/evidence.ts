@@ -1,10 +1,14 @@
 // The evidence a diagnosis rests on, as plain data: what the cloud said since
-// the flash, what the board printed, its reset reason, mode and modules, and
-// the app hash the step expected and found. diagnose.ts reads only this.
+// the flash, what the board printed, what the tool or the board said of the
+// flash, its reset reason, mode and modules, the app hash the step expected
+// and found, and causes established outside the captures. diagnose.ts reads
+// only this.
 import type { BoardModule, BoardPresence } from '../../core/board-contract.js';
 import type { FlashMethod, ModuleDependency } from '../../core/domain.js';
 import type { StepContext } from '../context.js';
 import { diagnose } from './diagnose.js';
+import { EVENT } from './cloud-events.js';
+import { flashEvents, flashTrace } from './flash-window.js';
 
 export interface EvidenceEvent {
   name: string;
@@ -12,8 +16,8 @@ export interface EvidenceEvent {
 }
 
 export interface Evidence {
-  /** The flash the evidence follows, if any. */
-  flash?: { via: FlashMethod; firmware: string; appBefore?: string; refused?: boolean; needs?: readonly ModuleDependency[] };
+  /** The flash the evidence follows, if any; `messages`: what the tool, the board or the cloud said of it (its claim). */
+  flash?: { via: FlashMethod; firmware: string; appBefore?: string; refused?: boolean; needs?: readonly ModuleDependency[]; messages?: readonly string[] };
   /** Cloud events since the flash (or the plan's start); undefined when the bench has no cloud. */
   events?: readonly EvidenceEvent[];
   /** Trace log lines since the flash (or the plan's start). */
@@ -27,24 +31,36 @@ export interface Evidence {
   expectedApp?: string;
   /** What runs now; `hash` undefined = no valid app runs. Absent: not read. */
   runningApp?: { hash: string | undefined };
+  /**
+   * Causes the step established outside the captures, named first: the
+   * fault the plan armed and the bench fired (where, and at what percent).
+   */
+  known?: readonly Cause[];
 }
 
-/** A plain-words cause and the evidence it rests on. */
-export interface Diagnosis {
+/** What a cause is about; a diagnosis names every kind the evidence holds once. */
+export type CauseKind =
+  | 'fault' | 'safe-mode' | 'panic' | 'refused' | 'dependency' | 'stall' | 'updates-held'
+  | 'ota-failed' | 'not-applied' | 'ota-unfinished' | 'file-system' | 'link';
+
+/** One cause in plain words, the evidence it rests on, and every kind it names (a stall quoting aborted transfers names the link too). */
+export interface Cause {
+  names: readonly CauseKind[];
   text: string;
   basis: string[];
 }
 
-export const EVENT = {
-  flashStatus: 'spark/flash/status',
-  lastReset: 'spark/device/last_reset',
-  appHash: 'spark/device/app-hash',
-  safeMode: 'spark/status/safe-mode',
-  /** online / offline: the board's cloud session. */
-  status: 'spark/status',
-  otaResult: 'spark/device/ota_result',
-  updatesPending: 'particle/device/updates/pending',
-} as const;
+/** A rule finding one cause in the evidence, told which kinds the causes before it named. */
+export type CauseRule = (e: Evidence, named: ReadonlySet<CauseKind>) => Cause | undefined;
+
+/** Every cause the evidence holds in plain words, the evidence they rest on, and the kinds named. */
+export interface Diagnosis {
+  text: string;
+  basis: string[];
+  causes: CauseKind[];
+}
+
+export { EVENT } from './cloud-events.js';
 
 /** First 8 hex digits: how people quote an app hash. */
 export function hash8(hash: string): string {
@@ -75,17 +91,19 @@ export function traceMatching(e: Evidence, re: RegExp): string[] {
 /** Enough trace for any rule; an app logging at a high rate must not make this slow. */
 const TRACE_LINES = 5000;
 
-/** Evidence from the captures since the last flash (or the plan's start). */
+/** Evidence from the captures since the last flash (its window: flash-window.ts), or the plan's start. */
 export function captureEvidence(ctx: StepContext): Evidence {
   const { board, lastFlash } = ctx;
-  const from = lastFlash ?? ctx.planStart ?? { logSeq: 0, eventSeq: 0 };
-  const trace = board.log.lines().filter((l) => l.seq >= from.logSeq).slice(-TRACE_LINES).map((l) => l.text);
-  const captured = board.events?.events().filter((e) => e.seq >= from.eventSeq).map((e) => ({ name: e.name, data: e.data }));
+  const from = ctx.planStart ?? { logSeq: 0, eventSeq: 0 };
+  const lines = lastFlash ? flashTrace(ctx, lastFlash) : board.log.lines().filter((l) => l.seq >= from.logSeq);
+  const events = lastFlash ? flashEvents(ctx, lastFlash) : board.events?.events().filter((e) => e.seq >= from.eventSeq);
+  const trace = lines.slice(-TRACE_LINES).map((l) => l.text);
+  const captured = events?.map((e) => ({ name: e.name, data: e.data }));
   // Without a cloud the board's own report is all there is; with one, only resets since the flash count.
   const resetEvent = captured?.filter((e) => e.name === EVENT.lastReset).at(-1);
   const resetReason = captured ? resetEvent?.data : board.lastResetReason();
   const flash = lastFlash && {
-    via: lastFlash.via, firmware: lastFlash.firmware, appBefore: lastFlash.appBefore,
+    via: lastFlash.via, firmware: lastFlash.firmware, appBefore: lastFlash.appBefore, messages: lastFlash.report.messages,
     ...(lastFlash.refused ? { refused: true } : {}), ...(lastFlash.needs ? { needs: lastFlash.needs } : {}),
   };
   return { trace, events: captured, resetReason, flash };

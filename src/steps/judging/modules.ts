@@ -3,7 +3,7 @@
 // slot: the module that runs, not a backup or factory copy.
 import type { BoardModule } from '../../core/board-contract.js';
 import { versionSatisfies, type ModuleExpectation } from '../../plan/steps-modules.js';
-import { type Diagnosis, type Evidence } from './evidence.js';
+import type { Cause, CauseKind, Evidence } from './evidence.js';
 
 const OP_WORDS = { '=': '', '!=': '!=', '>=': '>=', '>': '>', '<=': '<=', '<': '<' } as const;
 
@@ -123,15 +123,20 @@ function unmetNeeds(e: Evidence): string[] {
   return out;
 }
 
-export function needsNewerSystem(e: Evidence): Diagnosis | undefined {
+export function needsNewerSystem(e: Evidence, named: ReadonlySet<CauseKind>): Cause | undefined {
   const flash = e.flash;
   if (!flash || !e.modules || e.mode === 'safe') return undefined;
   const notRunning = e.runningApp !== undefined && e.expectedApp !== undefined && e.runningApp.hash !== e.expectedApp;
   if (!flash.refused && !notRunning) return undefined;
   const unmet = unmetNeeds(e);
   if (unmet.length === 0) return undefined;
-  const what = flash.refused ? `the board refused ${flash.firmware} (${flash.via})` : `${flash.firmware} (${flash.via}) was not applied`;
+  // A refusal another cause explained (Device OS 6 refusing serial) is not this one's: the image could not run anyway.
+  const what = !flash.refused ? `${flash.firmware} (${flash.via}) was not applied`
+    : named.has('refused') ? `${flash.firmware} could not have run on the board anyway` : `the board refused ${flash.firmware} (${flash.via})`;
+  // What it tells besides: the refusal it explains, or an update not applied (an OTA the board reports failed).
+  const also: CauseKind[] = !flash.refused ? ['not-applied', 'ota-failed'] : named.has('refused') ? [] : ['refused'];
   return {
+    names: ['dependency', ...also],
     text: `${what}: the image is built against a newer Device OS: it needs ${unmet.join(' and ')}`,
     basis: [`dependencies of the image sent: ${(flash.needs ?? []).map((d) => `${d.func} ${d.index} v${d.version}`).join(', ')}`, 'module table read from the board'],
   };

@@ -7,12 +7,13 @@ import type { FlashMethod, StepResult } from '../../core/domain.js';
 import type { UpdateVerdict } from '../../plan/vocabulary.js';
 import type { LastFlash, StepContext } from '../context.js';
 import { diagnose } from './diagnose.js';
-import { EVENT, hash8, boardEvidence, captureEvidence } from './evidence.js';
+import { EVENT, hash8, boardEvidence, captureEvidence, type Cause } from './evidence.js';
+import { flashEvents } from './flash-window.js';
 import { judgeUpdate, type Judgement } from './update-verdict.js';
 
 export interface UpdateSummary {
-  /** Which flash this is (where the captures stood when it began): steps telling the same update share it. */
-  flashId: string;
+  /** Which flash of the board in this run this is (LastFlash.id): steps telling the same update share it, no two updates do. */
+  flashId: number;
   firmware: string;
   via: FlashMethod;
   verdict: UpdateVerdict | 'in-progress';
@@ -38,13 +39,9 @@ async function quietly<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-function eventsSince(ctx: StepContext, flash: LastFlash) {
-  return ctx.board.events?.events().filter((e) => e.seq >= flash.eventSeq);
-}
-
 /** Board ms between `started` and the cloud's last word on the transfer. */
 function transferMs(ctx: StepContext, flash: LastFlash): number | undefined {
-  const status = (eventsSince(ctx, flash) ?? []).filter((e) => e.name === EVENT.flashStatus);
+  const status = (flashEvents(ctx, flash) ?? []).filter((e) => e.name === EVENT.flashStatus);
   const start = status.findLast((e) => e.data.trim() === 'started');
   const end = start && status.find((e) => e.seq > start.seq && e.data.trim() !== 'started');
   return start && end ? ctx.clock.boardMs(end.at - start.at) : undefined;
@@ -52,7 +49,7 @@ function transferMs(ctx: StepContext, flash: LastFlash): number | undefined {
 
 /** What the cloud last heard the board run since the flash (spark/device/app-hash after a reset). */
 function cloudRunning(ctx: StepContext, flash: LastFlash): string | undefined {
-  const events = eventsSince(ctx, flash) ?? [];
+  const events = flashEvents(ctx, flash) ?? [];
   const reset = events.findLastIndex((e) => e.name === EVENT.lastReset);
   if (reset < 0) return undefined;
   return events.slice(reset).findLast((e) => e.name === EVENT.appHash)?.data.toLowerCase();
@@ -74,7 +71,7 @@ export async function judgeLastFlash(
   // A read the step just made is the board's answer now: not asked twice.
   const app = o.app ?? (read ? await quietly(() => ctx.board.runningApp(ctx.signal)) : undefined);
   const running = app?.hash?.toLowerCase() ?? heard;
-  const events = eventsSince(ctx, flash);
+  const events = flashEvents(ctx, flash);
   const last = events?.at(-1);
   const quietMs = last ? ctx.clock.boardMsSince(last.at) : Infinity;
   const j = judgeUpdate({
@@ -89,15 +86,20 @@ export function paragraph(text: string, basis: readonly string[]): string {
   return `${text}. Evidence: ${basis.join('; ')}.`;
 }
 
-/** The summary of the last flash, with a diagnosis unless it was applied. */
-export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined; mode?: BoardPresence }): Promise<UpdateSummary> {
+/**
+ * The summary of the last flash, with a diagnosis unless it was applied.
+ * `known`: causes the step itself established (a fault it saw fire), named first.
+ */
+export async function updateSummary(
+  ctx: StepContext, flash: LastFlash, j: Judgement & { running: string | undefined; mode?: BoardPresence }, known: readonly Cause[] = [],
+): Promise<UpdateSummary> {
   // The cloud's reply for OTA; the last words of the tool or the board for a wired flash.
   const said = flash.via === 'ota'
     ? flash.report.messages.filter((m) => m.startsWith('cloud:'))
     : flash.report.messages.filter((m) => !/DFU suffix/.test(m)).slice(-2);
   const claims = [...said, ...j.claims];
   const out: UpdateSummary = {
-    flashId: `${flash.logSeq}:${flash.eventSeq}`, firmware: flash.firmware, via: flash.via, verdict: j.verdict, sent: flash.sha256 ?? '', running: j.running ?? null, claims,
+    flashId: flash.id, firmware: flash.firmware, via: flash.via, verdict: j.verdict, sent: flash.sha256 ?? '', running: j.running ?? null, claims,
   };
   if (flash.modeBefore) out.from = flash.modeBefore;
   const ms = flash.via === 'ota' ? transferMs(ctx, flash) : undefined;
@@ -105,8 +107,8 @@ export async function updateSummary(ctx: StepContext, flash: LastFlash, j: Judge
   const board = await boardEvidence(ctx, { readModules: j.verdict !== 'applied', ...(j.mode ? { mode: j.mode } : {}) });
   if (board.mode) out.mode = board.mode;
   if (j.verdict === 'applied') return out;
-  const d = diagnose({ ...captureEvidence(ctx), ...board, expectedApp: out.sent, runningApp: { hash: j.running } });
-  const sequence = (eventsSince(ctx, flash) ?? []).map((e) => `${e.name.replace(/^spark\//, '')} ${e.data.length > 24 ? `${e.data.slice(0, 24)}...` : e.data.trim()}`);
+  const d = diagnose({ ...captureEvidence(ctx), ...board, expectedApp: out.sent, runningApp: { hash: j.running }, known });
+  const sequence = (flashEvents(ctx, flash) ?? []).map((e) => `${e.name.replace(/^spark\//, '')} ${e.data.length > 24 ? `${e.data.slice(0, 24)}...` : e.data.trim()}`);
   const basis = [`verdict ${j.verdict}: sent ${hash8(out.sent)}, running ${j.running ? hash8(j.running) : 'none'}`];
   if (sequence.length > 0) basis.push(`events since the flash: ${sequence.join(' -> ')}`);
   basis.push(...(d?.basis ?? []));

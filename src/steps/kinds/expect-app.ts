@@ -41,7 +41,8 @@ export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
   // The reading's boot: evidence counts only from the board's current boot, and the report says which.
   const boot = r.value.boot && { number: r.value.boot.number, why: r.value.boot.why };
   const details = { source: r.value.source, ...(boot ? { boot } : {}), reads: r.reads, ...(update ? { update } : {}) };
-  if (r.satisfied) return pass({ actual: want, details, ...(update?.diagnosis ? { diagnosis: update.diagnosis } : {}) });
+  // The update's own diagnosis stays in its summary: a step that passed has nothing to diagnose.
+  if (r.satisfied) return pass({ actual: want, details });
   // A board gone from the bench cannot be judged: an old app-hash from the cloud is no verdict on the firmware.
   if ((await ctx.board.presence(ctx.signal)) === 'absent') {
     throw new InfraError(`${ctx.board.name} is not on USB: its running app cannot be checked`, 'is it plugged in and powered?');

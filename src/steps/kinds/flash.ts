@@ -13,12 +13,13 @@
 import { type ArmedFaultStatus, type FlashProgress, type FlashReport } from '../../core/board-contract.js';
 import { FlashRejectedError } from '../../core/errors.js';
 import type { FlashStep } from '../../plan/steps-board.js';
-import { DEFAULT_WITHIN_MS, marksNow, type StepContext } from '../context.js';
+import { DEFAULT_WITHIN_MS, flashStart, type StepContext } from '../context.js';
 import { EVENT } from '../judging/evidence.js';
 import { pass, type KindRunner, type StepBody, fail } from '../result.js';
 import type { UpdateVerdict } from '../../plan/vocabulary.js';
 import { pollUntil } from '../poll.js';
 import { judgeLastFlash, paragraph, updateSummary } from '../judging/update-check.js';
+import type { Cause } from '../judging/evidence.js';
 import { FAILED_GRACE_MS, type Judgement } from '../judging/update-verdict.js';
 import { afterFault, armedAt, disarmUnfired, firedNow, firedWords } from '../judging/interruption.js';
 import { armedFaultWords, faultWords } from '../../core/armed-fault.js';
@@ -43,7 +44,7 @@ function appLastSeen(events: readonly { name: string; data: string }[]): string 
 export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): Promise<StepBody> => {
   const fw = ctx.firmware(step.firmware);
   const { board } = ctx;
-  const marks = marksNow(board);
+  const start = flashStart(board);
   let appBefore = appLastSeen(board.events?.events() ?? []);
   // An OTA reaches the board in the mode it is in; wired flashes choose their own.
   const modeBefore = step.via === 'ota' ? await board.presence(ctx.signal).catch(() => undefined) : undefined;
@@ -54,7 +55,7 @@ export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): P
   ctx.note(`flash ${step.firmware} via ${step.via}${armed ? ' (a fault is armed at it)' : ''}`);
   const remember = (report: FlashReport, refused: boolean): void => {
     ctx.lastFlash = {
-      firmware: step.firmware, via: step.via, report, ...marks, sha256: fw.info.sha256.toLowerCase(), appBefore,
+      firmware: step.firmware, via: step.via, report, ...start, sha256: fw.info.sha256.toLowerCase(), appBefore,
       needs: fw.info.dependencies, ...(refused ? { refused } : {}), ...(modeBefore ? { modeBefore } : {}),
     };
   };
@@ -123,16 +124,20 @@ async function judgeInterrupted(step: FlashStep, ctx: StepContext, fired: ArmedF
     withinWallMs: ctx.clock.wallMsWithRigWork(step.withinMs ?? DEFAULT_WITHIN_MS), sent: flash.sha256 ?? '', appBefore: flash.appBefore,
   });
   ctx.lastFlash = { ...flash, interruptedBy: fired };
-  const summary = await updateSummary(ctx, ctx.lastFlash, { verdict: 'interrupted', settled: true, claims: [], running: next.running, mode: next.mode });
   const toolSaid = flash.report.messages.at(-1);
-  // The board's own story after the cut is `next`; of the summary's evidence only the cloud's events since the flash add to it.
-  const basis = [
-    `the bench: ${where}`, `then: ${next.words}`,
-    ...(toolSaid ? [`the ${flash.via === 'ota' ? 'cloud' : 'tool'} said: ${toolSaid}`] : []),
-    ...(summary.basis ?? []).filter((b) => b.startsWith('events since the flash')),
-  ];
-  summary.diagnosis = paragraph(`the plan's ${faultWords(fired.fault.kind)} interrupted the flash of ${step.firmware} via ${step.via}; ${next.words}`, basis);
-  summary.basis = basis;
+  // The fault is the cause the step saw; it explains the stall, the lost link and the missing app too.
+  // Other causes the evidence holds (a full file system, a refusal) are named after it.
+  const fault: Cause = {
+    names: ['fault', 'link', 'stall', 'ota-unfinished', 'not-applied', 'safe-mode'],
+    text: `the plan's ${faultWords(fired.fault.kind)} interrupted the flash of ${step.firmware} via ${step.via}; ${next.words}`,
+    basis: [`the bench: ${where}`, `then: ${next.words}`, ...(toolSaid ? [`the ${flash.via === 'ota' ? 'cloud' : 'tool'} said: ${toolSaid}`] : [])],
+  };
+  const summary = await updateSummary(ctx, ctx.lastFlash, { verdict: 'interrupted', settled: true, claims: [], running: next.running, mode: next.mode }, [fault]);
+  if (next.mode === 'absent' && summary.basis) {
+    // Off, or off USB: what it runs is unknown, not "none".
+    summary.basis = summary.basis.filter((b) => !b.startsWith('verdict interrupted:'));
+    summary.diagnosis = paragraph(summary.diagnosis!.slice(0, summary.diagnosis!.indexOf('. Evidence: ')), summary.basis);
+  }
   const fields = { details: { ...details, update: summary, fault: { ...fired, afterwards: next.words } }, diagnosis: summary.diagnosis };
   const want: readonly UpdateVerdict[] = step.expect ?? ['applied'];
   if (want.includes('interrupted')) return pass({ actual: 'interrupted', ...fields });

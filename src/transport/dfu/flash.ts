@@ -1,6 +1,7 @@
 // Flashes one module through dfu-util: the image goes to a temporary file,
 // dfu-util writes it at the module's start address on the board named by
-// its device ID, and the outcome is classified (./outcome.ts).
+// its device ID, and the outcome is classified (./outcome.ts). The report
+// keeps what dfu-util said of this board (./board-lines.ts).
 // The temporary file is made and removed with synchronous calls: a module
 // is a megabyte at most, written to the page cache in about a millisecond,
 // whereas each asynchronous call is a round trip through libuv's thread
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import type { FirmwareImage, FlashProgress, FlashReport } from '../../core/board-contract.js';
 import type { DeviceId } from '../../core/domain.js';
 import type { PlatformInfo } from '../../core/platform.js';
+import { linesAboutBoard } from './board-lines.js';
 import { deviceFilter, dfuWriteArgs } from './command.js';
 import { dfuFailure } from './outcome.js';
 import { DfuProgressParser, significantLines } from './progress.js';
@@ -46,9 +48,10 @@ export async function flashDfu(access: DfuAccess, board: DfuBoard, fw: Pick<Firm
     const total = fw.image.length;
     const progress = new DfuProgressParser((p) => o.onProgress?.({ method: 'dfu', percent: p.percent, bytes: p.bytes, total }));
     const run = await runDfuUtil(access, args, { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: o.signal, onStdout: (c) => progress.feed(c) });
-    const failure = dfuFailure(run, { deviceId: board.deviceId, device: deviceFilter(board.platform) });
+    const target = { deviceId: board.deviceId, device: deviceFilter(board.platform) };
+    const failure = dfuFailure(run, target);
     if (failure) throw failure;
-    return { method: 'dfu', durationMs: Date.now() - started, messages: significantLines(`${run.stdout}\n${run.stderr}`) };
+    return { method: 'dfu', durationMs: Date.now() - started, messages: linesAboutBoard(significantLines(`${run.stdout}\n${run.stderr}`), target) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
