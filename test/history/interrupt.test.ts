@@ -45,6 +45,8 @@ t.test('SIGINT mid-run: recorded as bailed out, the database whole', async (t) =
   const shown = await runRig(['history', '--json'], { env: { RIG_HISTORY: history } });
   t.equal(shown.code, 0, shown.stderr);
   t.match(JSON.parse(shown.stdout).jobs, [{ plan: 'long', board: 'photon-1', runs: [{ bailedOut: true }] }], 'rig history reads it (RIG_HISTORY)');
+  const text = await runRig(['history'], { env: { RIG_HISTORY: history } });
+  t.match(text.stdout, /^long\s+photon-1\s+1\s+100%\s+p\s+\S+$/m, 'a bailed-out run in lower case');
 });
 
 t.test('--no-history records nothing', async (t) => {

@@ -1,7 +1,7 @@
 // `rig history`: the last runs of each plan on each board, from the history
 // database the runs wrote (src/history), with their pass rates; `--steps`
 // adds each step. One letter a run, oldest first: P pass, F fail,
-// I infrastructure, S skipped (a run cut short is marked so in --json).
+// I infrastructure, S skipped; lower case when the run was cut short (bailed out).
 import { resolve } from 'node:path';
 import { ExitCode, InputError } from '../../core/errors.js';
 import { readHistory, type JobHistory } from '../../history/query.js';
@@ -25,7 +25,8 @@ function lastCount(text: string | undefined): number {
 }
 
 const percent = (rate: number | null): string => (rate === null ? '-' : `${Math.round(rate * 100)}%`);
-const letters = (statuses: string[]): string => statuses.map((s) => LETTER[s] ?? '?').join('');
+const letters = (runs: { status: string; bailedOut?: boolean }[]): string =>
+  runs.map((r) => (r.bailedOut ? (LETTER[r.status] ?? '?').toLowerCase() : LETTER[r.status] ?? '?')).join('');
 
 function table(rows: string[][]): string {
   const width = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -33,12 +34,12 @@ function table(rows: string[][]): string {
 }
 
 function text(path: string, jobs: JobHistory[], last: number, steps: boolean): string {
-  let out = `history ${path} (last ${last} runs of each, oldest first: P pass, F fail, I infrastructure, S skipped)\n`;
+  let out = `history ${path} (last ${last} runs of each, oldest first: P pass, F fail, I infrastructure, S skipped; lower case: the run bailed out)\n`;
   if (jobs.length === 0) return out + 'no recorded runs match\n';
   const rows = [['PLAN', 'BOARD', 'RUNS', 'PASS RATE', 'LAST RUNS', 'LATEST RUN']];
   for (const j of jobs) {
-    rows.push([j.plan, j.board, String(j.runs.length), percent(j.passRate), letters(j.runs.map((r) => r.status)), j.runs.at(-1)?.runId ?? '-']);
-    if (steps) for (const s of j.steps ?? []) rows.push(['', `  ${s.step}`, String(s.runs.length), percent(s.passRate), letters(s.runs.map((r) => r.status)), '']);
+    rows.push([j.plan, j.board, String(j.runs.length), percent(j.passRate), letters(j.runs), j.runs.at(-1)?.runId ?? '-']);
+    if (steps) for (const s of j.steps ?? []) rows.push(['', `  ${s.step}`, String(s.runs.length), percent(s.passRate), letters(s.runs), '']);
   }
   return out + table(rows);
 }
