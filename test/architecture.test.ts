@@ -54,9 +54,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   board: ['core', 'transport', 'bench', 'firmware'],
   steps: ['core', 'plan', 'firmware', 'board'],
   report: ['core', 'plan', 'steps'],
-  runner: ['core', 'plan', 'bench', 'firmware', 'board', 'steps', 'report', 'transport'],
+  // The run's history: one SQLite file; records what the report says and compares runs.
+  history: ['core', 'report'],
+  runner: ['core', 'plan', 'bench', 'firmware', 'board', 'steps', 'report', 'transport', 'history'],
   // The CLI parses and prints; a run is the runner's. boards and inspect look at boards directly.
-  cli: ['core', 'yaml', 'plan', 'bench', 'firmware', 'board', 'runner', 'report', 'sim'],
+  cli: ['core', 'yaml', 'plan', 'bench', 'firmware', 'board', 'runner', 'report', 'sim', 'history'],
   // The simulator is a world of its own, reached only through ports, sockets and HTTP; it
   // shares the vocabulary, the wire protocols, the firmware format and the bench file.
   sim: ['core', 'protocol', 'firmware', 'bench', 'yaml'],

@@ -6,6 +6,7 @@ import { reportAndExit } from './exit.js';
 import { rigVersion } from './version.js';
 import type { FirmwareMakeArgs } from '../firmware/index.js';
 import type { RunOptions } from './commands/run.js';
+import type { HistoryOptions } from './commands/history.js';
 
 export function buildProgram(): Command {
   const program = new Command('rig')
@@ -27,9 +28,25 @@ export function buildProgram(): Command {
     .option('--json <file>', 'also write the JSON report here')
     .option('--repeat <n>', 'run each plan n times on each board')
     .option('--lock-wait <duration>', 'how long to wait for a board another run is using (default 30s)')
+    .option('--history <file>', 'history database to record the run in and compare with (default $RIG_HISTORY, else history.db next to the run folder)')
+    .option('--no-history', 'record nothing and compare with nothing')
     .action(async (plans: string[], opts: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(plans, opts);
+    });
+
+  program
+    .command('history')
+    .description('the last runs of each plan on each board from the history, with pass rates')
+    .option('--history <file>', 'history database (default $RIG_HISTORY, else reports/history.db)')
+    .option('--plan <name...>', 'only these plans')
+    .option('--board <name...>', 'only these boards (name or device ID)')
+    .option('--last <n>', 'how many recent runs of each (default 10)')
+    .option('--steps', 'also each step of each plan on each board')
+    .option('--json', 'print JSON')
+    .action(async (opts: HistoryOptions) => {
+      const { historyCommand } = await import('./commands/history.js');
+      process.exitCode = historyCommand(opts);
     });
 
   program

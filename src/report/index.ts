@@ -1,5 +1,6 @@
 // The report module's public face: the run model and its writers.
-export type { BoardArtifacts, BoardReport, BoardStatus, PlanRef, ReportStep, RunReport } from './model.js';
+export type { BoardArtifacts, BoardChanges, BoardReport, BoardStatus, FlakyStep, PlanRef, ReportStep, RunChanges, RunReport } from './model.js';
+export { boardChangesLine, changesSummary } from './changes.js';
 export { boardVerdict, countRun, exitStatus, reportedSteps } from './verdict.js';
 export type { ExitStatus, RunCounts, StatusCounts } from './verdict.js';
 export { TapStream, boardTap, formatTap } from './tap.js';

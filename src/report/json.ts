@@ -4,6 +4,8 @@ import type { BoardReport, ReportStep, RunReport } from './model.js';
 import { boardVerdict, countRun, exitStatus } from './verdict.js';
 import { toPlain, type Plain } from './plain.js';
 import { updateRows } from './updates.js';
+import { changesSummary } from './changes.js';
+import type { BoardChanges, RunChanges } from './model.js';
 
 export const REPORT_FORMAT = 'particle-rig.report/1';
 
@@ -47,6 +49,21 @@ function boardJson(b: BoardReport): Plain {
     ['steps', b.steps.map(stepJson)],
     ['updates', updatesJson(b)],
     ['restored', b.restored ? ordered([['done', [...b.restored.done]], ['problem', b.restored.problem]]) : undefined],
+    ['changes', b.changes ? boardChangesJson(b.changes) : undefined],
+  ]);
+}
+
+function boardChangesJson(c: BoardChanges): Plain {
+  return ordered([
+    ['previousRun', c.previousRun], ['newFailures', [...c.newFailures]], ['fixed', [...c.fixed]], ['stillFailing', [...c.stillFailing]],
+    ['flaky', c.flaky.map((f) => ordered([['step', f.step], ['passed', f.passed], ['failed', f.failed], ['seen', f.seen]]))],
+  ]);
+}
+
+function runChangesJson(c: RunChanges): Plain {
+  return ordered([
+    ['summary', changesSummary(c)], ['history', c.history], ['compared', c.compared],
+    ['newFailures', c.newFailures], ['fixed', c.fixed], ['stillFailing', c.stillFailing], ['flaky', c.flaky],
   ]);
 }
 
@@ -74,6 +91,7 @@ export function reportJson(report: RunReport): Plain {
     ['plans', report.plans.map((p) => ordered([['name', p.name], ['file', p.file]]))],
     ['bailOut', report.bailOut ? ordered([['reason', report.bailOut.reason]]) : undefined],
     ['summary', ordered([['exitCode', exitStatus(report)], ['boards', { ...counts.boards }], ['steps', { ...counts.steps }]])],
+    ['changes', report.changes ? runChangesJson(report.changes) : undefined],
     ['boards', report.boards.map(boardJson)],
   ]);
 }

@@ -48,6 +48,44 @@ export interface BoardReport {
    */
   restored?: { done: string[]; problem?: string };
   artifacts: BoardArtifacts;
+  /** What changed since the previous recorded run of this plan on this board (src/history); absent without a history. */
+  changes?: BoardChanges;
+}
+
+/** A step that both passed and failed with the same firmware SHA-256s on the same board and Device OS. */
+export interface FlakyStep {
+  /** The step's title; `repeat title / step title` for a step inside a repeat. */
+  step: string;
+  passed: number;
+  failed: number;
+  /** Where it did both: across the runs in the history, or across the attempts of a repeat in this run. */
+  seen: 'history' | 'repeat';
+}
+
+/** A board's plan compared with the previous recorded run of the same plan on the same board. */
+export interface BoardChanges {
+  /** The run compared with; absent when this is the first recorded run of the plan on the board. */
+  previousRun?: string;
+  /** Steps that fail now and did not before (passed, skipped or absent). */
+  newFailures: string[];
+  /** Steps that pass now and failed before. */
+  fixed: string[];
+  /** Steps that failed before and fail now. */
+  stillFailing: string[];
+  /** Flaky steps of this run; a flaky step is not also counted as new failure or fixed. */
+  flaky: FlakyStep[];
+}
+
+/** The run's changes, summed over its boards. */
+export interface RunChanges {
+  /** The history database compared with and recorded in. */
+  history: string;
+  newFailures: number;
+  fixed: number;
+  stillFailing: number;
+  flaky: number;
+  /** Boards (plan on board) that had a previous run to compare with. */
+  compared: number;
 }
 
 export interface PlanRef {
@@ -69,4 +107,6 @@ export interface RunReport {
   /** Present when the run was cut short: SIGINT, plan timeout, lost infrastructure. */
   bailOut?: { reason: string };
   boards: BoardReport[];
+  /** What changed since the previous recorded runs (src/history); absent without a history. */
+  changes?: RunChanges;
 }

@@ -7,6 +7,7 @@ import type { BoardReport, PlanRef, ReportStep, RunReport } from './model.js';
 import { boardVerdict, reportedSteps } from './verdict.js';
 import { stepDiagnostics, tapYamlBlock } from './diagnostics.js';
 import { updateLine, updateRows } from './updates.js';
+import { boardChangesLine, changesSummary } from './changes.js';
 
 const INDENT = '    ';
 
@@ -65,6 +66,8 @@ export function boardTap(board: BoardReport, n: number): string {
   for (const row of updateRows(board)) out += `${INDENT}# update ${oneLine(updateLine(row))}\n`;
   if (board.restored?.done.length) out += `${INDENT}# restored after the plan: ${oneLine(board.restored.done.join('; '))}\n`;
   if (board.restored?.problem) out += `${INDENT}# not restored: ${oneLine(board.restored.problem)}\n`;
+  const changed = board.changes && boardChangesLine(board.changes);
+  if (changed) out += `${INDENT}# changes: ${oneLine(changed)}\n`;
   if (verdict === 'skip') {
     const reason = board.diagnosis ?? steps.find((s) => s.skipReason)?.skipReason ?? 'skipped';
     return out + `ok ${n} - ${escapeTap(title)} # SKIP ${escapeTap(reason)}\n`;
@@ -120,6 +123,7 @@ export function formatTap(report: RunReport): string {
   const tap = new TapStream((t) => chunks.push(t));
   tap.start(report);
   for (const board of report.boards) tap.board(board);
+  if (report.changes) chunks.push(`# changes: ${oneLine(changesSummary(report.changes))}\n`);
   if (report.bailOut) tap.bailOut(report.bailOut.reason);
   else tap.end();
   return chunks.join('');

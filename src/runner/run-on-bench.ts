@@ -7,19 +7,20 @@
 // every board is closed and unlocked first. The CLI hands in parsed options
 // and shows what the watcher hears.
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { openBoards } from '../board/open-bench.js';
 import type { LoadedBench } from '../bench/loader.js';
 import type { Board } from '../core/board-contract.js';
 import { InfraError, InputError } from '../core/errors.js';
 import { checkBenchSecrets } from '../bench/secrets.js';
-import type { RunReport } from '../report/model.js';
+import { recordRun, type JobFacts } from '../history/record.js';
+import type { BoardReport, RunReport } from '../report/model.js';
 import { exitStatus, type ExitStatus } from '../report/verdict.js';
 import { writeReports, type WrittenReport } from '../report/write.js';
 import { bailOut, bailOutIfStopped } from './bail-out.js';
 import { openBenchSession, type BenchSession } from './bench-session.js';
 import { lockBoard, type BoardLock } from './board-lock.js';
-import { boardsUsed, preparePlans } from './prepare.js';
+import { boardsUsed, preparePlans, type PreparedPlan } from './prepare.js';
 import type { StepEvent } from './run-board.js';
 import { newRunId } from './run-id.js';
 import { emptyReport, runPlans, type PlannedRun } from './run-plans.js';
@@ -44,6 +45,11 @@ export interface RunRequest {
   rigVersion: string;
   /** Stops the run (Ctrl-C, SIGTERM): steps end, boards are released, the report is still written and bails out with the reason. */
   signal?: AbortSignal;
+  /**
+   * The history database the run is recorded in and compared with (--history); `false` records
+   * nothing (--no-history). Absent: $RIG_HISTORY, else history.db next to the run folder.
+   */
+  history?: string | false;
   /** How the bench is reached; openBenchSession (which starts a simulated bench) when absent. */
   openSession?: (bench: LoadedBench) => Promise<BenchSession>;
 }
@@ -60,6 +66,8 @@ export interface RunWatcher {
   bailedOut?(err: unknown): void;
   /** A board is held by another run: this one waits up to `waitMs` for it. */
   waitingForLock?(board: string, heldBy: string, waitMs: number): void;
+  /** The run could not be recorded in its history; the reports are still written, without changes. */
+  historyFailed?(path: string, err: unknown): void;
   /** The reports are written (run folder first). */
   written?(files: readonly WrittenReport[]): void;
 }
@@ -115,8 +123,38 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
     await Promise.allSettled([...boards.values()].map((b) => (b instanceof Error ? undefined : b.close())));
     await Promise.allSettled([session?.close()]);
     for (const l of locks) l.release();
+    const history = historyPath(request.history, dir);
+    if (history) {
+      try {
+        const recorded = recordRun(history, report, jobFacts(prepared));
+        report.changes = recorded.run;
+        report.boards.forEach((b, i) => (b.changes = recorded.boards[i]));
+      } catch (err) {
+        watch.historyFailed?.(history, err);
+      }
+    }
     written = await writeReports(report, { dir, ...request.copies });
     watch.written?.(written);
   }
   return { report, written, exitCode: exitStatus(report) };
+}
+
+/** Where the run is recorded: --history, else $RIG_HISTORY, else history.db next to the run folder (reports/history.db by default). */
+export function historyPath(option: string | false | undefined, runDir: string): string | undefined {
+  if (option === false) return undefined;
+  if (option !== undefined) return resolve(option);
+  const env = process.env.RIG_HISTORY;
+  return env ? resolve(env) : join(dirname(runDir), 'history.db');
+}
+
+/** What the history keeps of each job beyond its report: the plan's firmware for the board, its Device OS, the plan file. */
+function jobFacts(prepared: readonly PreparedPlan[]): (board: BoardReport) => JobFacts {
+  return (board) => {
+    const plan = prepared.find((p) => p.loaded.plan.name === board.plan);
+    const b = plan?.boards.find((x) => x.bench.id === board.id);
+    const firmware: Record<string, string> = {};
+    for (const [name, fw] of b?.firmware ?? []) firmware[name] = fw.info.sha256.toLowerCase();
+    const deviceOs = b?.bench.sim?.deviceOs;
+    return { firmware, ...(deviceOs ? { deviceOs } : {}), ...(plan ? { planFile: plan.loaded.file } : {}) };
+  };
 }

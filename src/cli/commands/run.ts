@@ -6,6 +6,7 @@
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import { InputError } from '../../core/errors.js';
+import { changesSummary } from '../../report/changes.js';
 import { formatDuration, parseDuration } from '../../plan/duration.js';
 import { runPlansOnBench } from '../../runner/run-on-bench.js';
 import { errorLines } from '../exit.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   json?: string;
   repeat?: string;
   lockWait?: string;
+  /** --history FILE, or false for --no-history. */
+  history?: string | false;
 }
 
 function repeatCount(text: string | undefined): number {
@@ -48,6 +51,7 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
     const outcome = await runPlansOnBench({
       plans, bench, only: opts.board, repeat, lockWaitMs: lockWait, reportDir: opts.reportDir,
       copies: { tap: opts.tap, junit: opts.junit, json: opts.json }, rigVersion: rigVersion(), signal: stop.signal,
+      ...(opts.history !== undefined ? { history: opts.history } : {}),
     }, {
       started: (run) => {
         stop.runStarted();
@@ -57,6 +61,7 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
       step: (e) => progress?.step(e),
       note: (board, text) => progress?.note(board, text),
       bailedOut: (err) => process.stderr.write(errorLines(err)),
+      historyFailed: (path, err) => process.stderr.write(`rig: the run is not recorded in the history ${path}: ${err instanceof Error ? err.message : String(err)}\n`),
       written: (files) => process.stderr.write(`report: ${files.map((w) => w.path).join(', ')}\n`),
     });
     // A board the rig could not reach has no step line: its reason goes to the console too, not only to the report.
@@ -64,6 +69,8 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
       // A bail-out already said its reason once, above.
       if (b.status === 'infra' && b.steps.length === 0 && b.diagnosis && b.diagnosis !== outcome.report.bailOut?.reason) process.stderr.write(`rig: ${b.name} (${b.plan}): infrastructure: ${b.diagnosis}\n`);
     }
+    // The console ends with what changed since the previous recorded run, in one short line.
+    if (outcome.report.changes) process.stderr.write(`changes: ${changesSummary(outcome.report.changes)}\n`);
     return outcome.exitCode;
   } finally {
     progress?.close();
