@@ -81,7 +81,7 @@ export class SerialEndpoint {
     this.board.off('serialOutput', this.#onOutput);
     this.board.off('mode', this.#onMode);
     this.#endSession();
-    this.pty.close();
+    this.pty.close({ ending: true });
   }
 
   #onUsb = (presence: UsbPresence): void => {

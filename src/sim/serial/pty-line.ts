@@ -159,9 +159,11 @@ export class PtyLine {
   /**
    * The board is gone: the line takes nothing more, either way. The host's
    * port hangs up a moment later, and no sooner than LAST_OUTPUT_READ_MS
-   * after the board's last byte to it.
+   * after the board's last byte to it; when the simulator itself ends
+   * (`ending`), after the moment alone: no host reads a bench that is gone,
+   * and the open line would keep the simulator's process alive until then.
    */
-  hangUp(): void {
+  hangUp(o: { ending?: boolean } = {}): void {
     this.#hungUp = true;
     clearTimeout(this.#openTimer);
     this.#kept = [];
@@ -171,7 +173,7 @@ export class PtyLine {
     // Hang up once the host's read has parked in poll(): serialport reports
     // a hung-up PTY as a disconnect there, but a read() already in flight
     // gets EOF and serialport retries it forever at full CPU.
-    const ms = Math.max(HANGUP_DELAY_MS, this.#lastOutputAt + LAST_OUTPUT_READ_MS - Date.now());
+    const ms = o.ending ? HANGUP_DELAY_MS : Math.max(HANGUP_DELAY_MS, this.#lastOutputAt + LAST_OUTPUT_READ_MS - Date.now());
     setTimeout(() => {
       this.#reader.destroy(); // closes the master fd: the host's port hangs up
       closeSync(this.#keepAliveFd);

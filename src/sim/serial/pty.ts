@@ -74,14 +74,15 @@ export class SimPty extends EventEmitter<SimPtyEvents> {
     return pending;
   }
 
-  close(): void {
+  /** The port vanishes; `ending`: because the simulator ends (see PtyLine.hangUp). */
+  close(o: { ending?: boolean } = {}): void {
     this.#generation++;
     this.#pending = undefined;
     const line = this.#line;
     if (!line) return;
     this.#line = undefined;
     removeLink(this.linkPath, line.slavePath);
-    line.hangUp();
+    line.hangUp(o);
   }
 
   /** Writes board output; returns how many bytes the port took (none while absent). */
