@@ -51,7 +51,7 @@ export interface RunRequest {
    */
   history?: string | false;
   /** How the bench is reached; openBenchSession (which starts a simulated bench) when absent. */
-  openSession?: (bench: LoadedBench, signal?: AbortSignal) => Promise<BenchSession>;
+  openSession?: (bench: LoadedBench) => Promise<BenchSession>;
 }
 
 /** What a run tells whoever shows it; every callback is optional. */
@@ -101,7 +101,7 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
         waitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, signal, onWait: (heldBy, waitMs) => watch.waitingForLock?.(b.name, heldBy, waitMs),
       }));
     }
-    session = await (request.openSession ?? openBenchSession)(request.bench, signal);
+    session = await (request.openSession ?? openBenchSession)(request.bench);
     const wanted = session.boards.filter((b) => used.has(b.id));
     boards = await openBoards(session.access, wanted, { artifactsDir: (b) => join(dir, b.name) });
     prepared.forEach((p, i) => {

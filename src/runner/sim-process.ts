@@ -41,9 +41,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts it and waits until it is ready; a run stopped meanwhile (`signal`) stops it at once and rejects with the reason. */
-export async function startSimProcess(benchFile: string, signal?: AbortSignal): Promise<RunningSimProcess> {
-  signal?.throwIfAborted();
+export async function startSimProcess(benchFile: string): Promise<RunningSimProcess> {
   // Its own process group member is fine: it dies with us through stopSim, and
   // with stdin closed it exits by itself if we are killed.
   const child = spawn(process.execPath, [RIG, 'sim', '--bench', benchFile, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -51,7 +49,6 @@ export async function startSimProcess(benchFile: string, signal?: AbortSignal): 
   child.stderr?.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   const boards: SimBoardAddress[] = [];
   const lines = createInterface({ input: child.stdout! });
-  let onAbort: (() => void) | undefined;
   try {
     const ready = await new Promise<SimAddresses>((resolve, reject) => {
       const timer = setTimeout(() => reject(new InfraError(`the simulated bench did not start within ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
@@ -63,11 +60,6 @@ export async function startSimProcess(benchFile: string, signal?: AbortSignal): 
         clearTimeout(timer);
         reject(new InfraError(`cannot start the simulated bench: ${err.message}`));
       });
-      onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
       lines.on('line', (line) => {
         let msg: { event?: string } & Record<string, unknown>;
         try {
@@ -88,7 +80,5 @@ export async function startSimProcess(benchFile: string, signal?: AbortSignal): 
   } catch (err) {
     await stopChild(child);
     throw err;
-  } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
