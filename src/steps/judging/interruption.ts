@@ -66,7 +66,11 @@ export async function afterFault(
     return mode !== 'absent' && seen >= firedAt ? mode : 'absent';
   };
   const r = await pollUntil(backAfter, (m) => m !== 'absent', { withinMs: o.withinWallMs, intervalMs: Math.max(20, ctx.clock.pollMs()), signal: ctx.signal })
-    .catch(() => ({ value: 'absent' as BoardPresence, satisfied: false }));
+    .catch((err: unknown) => {
+      // The step's own limit or the run's stop ends the wait as it would any other; a board never reached is "not back".
+      if (ctx.signal.aborted) throw err;
+      return { value: 'absent' as BoardPresence, satisfied: false };
+    });
   if (!r.satisfied) return { mode: 'absent', words: `the board was not back on USB within ${formatDuration(ctx.clock.boardMs(o.withinWallMs))} (board time) after the reset` };
   if (r.value !== 'normal') {
     const why: Partial<Record<BoardPresence, string>> = { safe: 'safe mode: no valid app runs', dfu: 'DFU mode', listening: 'listening mode' };
