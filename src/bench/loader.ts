@@ -43,6 +43,7 @@ function withPaths(bench: Bench, dir: string, placeAt: LoadedBench['placeAt']): 
       token: { ...(token.source === 'file' ? { ...token, path: abs(token.path) } : token), place: placeAt(['cloud', 'token']) },
     },
     usb: bench.usb && { socket: abs(bench.usb.socket) },
+    health: bench.health && { ...bench.health, ...(bench.health.plan ? { plan: abs(bench.health.plan) } : {}) },
     boards: bench.boards.map((b) => (b.serial === undefined ? b : { ...b, serial: abs(b.serial) })),
   };
 }

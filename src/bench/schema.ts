@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DeviceId } from '../core/domain.js';
 import { withFix } from '../yaml/describe.js';
 import { Name } from '../plan/step-common.js';
+import { Timeout } from '../plan/duration.js';
 import { PlatformSchema } from '../plan/boards-schema.js';
 import { SecretRefSchema } from './secrets.js';
 import { defaultSimDeviceOs, SimBoardSchema } from './sim-schema.js';
@@ -60,6 +61,10 @@ export const BenchSchema = z
     control: z.strictObject({
       api: z.url({ protocol: /^https?$/, error: (iss) => withFix(`'${String(iss.input)}' is not an http(s) URL`, 'e.g. http://127.0.0.1:8090') }).meta({ description: 'base URL of the bench control service (power, faults)' }),
     }).optional().meta({ description: 'the bench control service that switches power and imposes faults (docs/design.md, "Bench control")' }),
+    health: z.strictObject({
+      plan: z.string().min(1).optional().meta({ description: 'a short plan every board it selects runs before its first job of a run (relative to the bench file); one that does not pass makes the board unhealthy' }),
+      timeout: Timeout.optional().meta({ description: 'how long the looks (on USB, control request, serial port, online) may take together, board time (default 2m)' }),
+    }).optional().meta({ description: 'the health check each board gets before its first job of a run' }),
     boards: z.array(BenchBoardSchema).min(1),
   })
   .transform((v) => ({
@@ -69,6 +74,7 @@ export const BenchSchema = z
     cloud: v.cloud,
     usb: v.usb,
     control: v.control,
+    health: v.health,
     boards: v.boards,
   }))
   .meta({ title: 'particle-rig bench' });

@@ -14,7 +14,8 @@
 import type { BenchBoard } from '../bench/schema.js';
 import type { BenchAccess } from '../core/bench-access.js';
 import type {
-  ArmableTransfer, ArmedFault, ArmedFaultStatus, Board, BoardModule, BoardPresence, BootHistory, CloudFunctions, FaultSpec, FirmwareImage, FlashReport, PowerAction, ResetKind, RunningApp,
+  ArmableTransfer, ArmedFault, ArmedFaultStatus, Board, BoardModule, BoardPresence, BootHistory, CloudFunctions, FaultSpec, FirmwareImage, FlashReport, HealthReading, PowerAction,
+  ResetKind, RunningApp,
 } from '../core/board-contract.js';
 import type { BenchClock } from '../core/clock.js';
 import type { BoardMode, DeviceId, FlashMethod, ResetReason } from '../core/domain.js';
@@ -24,6 +25,7 @@ import type { UsbBus } from '../transport/usb.js';
 import { AppIdentity } from './app-identity.js';
 import { cloudFunctionsFor } from './cloud-functions.js';
 import { Flasher, type FlashOptions } from './flashing.js';
+import { checkHealth, type HealthReach } from './health.js';
 import type { SerialLogCapture } from './log-capture.js';
 import { ModeMachine } from './modes.js';
 import { BoardOnUsb } from './on-usb.js';
@@ -59,6 +61,7 @@ export class RigBoard implements Board {
   readonly #restarts: Restarts;
   readonly #eventCapture: DeviceEventCapture | undefined;
   readonly #bus: UsbBus;
+  readonly #health: HealthReach;
   #closed: Promise<void> | undefined;
 
   constructor(reach: BoardReach) {
@@ -82,6 +85,7 @@ export class RigBoard implements Board {
     this.#flasher = new Flasher({ name, id, platform, access, bus, clock, serial, events, usb, modes });
     this.#restarts = new Restarts({ name, id, bench, access, bus, clock, events, usb });
     this.boots = usb.boots;
+    this.#health = { id, usb, modes, log, cloud: access.cloud, pollMs: clock.pollMs() };
   }
 
   // The Board contract: each call is the owning part's.
@@ -98,6 +102,7 @@ export class RigBoard implements Board {
   disarm(transfer: ArmableTransfer, signal?: AbortSignal): Promise<ArmedFaultStatus[]> { return this.#restarts.disarm(transfer, signal); }
   restore(signal?: AbortSignal, o?: WaitFor): Promise<string[]> { return this.#restarts.restore(signal, o); }
   lastResetReason(): ResetReason | undefined { return this.#restarts.lastResetReason(); }
+  health(o: { withinMs: number; signal?: AbortSignal }): Promise<HealthReading> { return checkHealth(this.#health, o); }
 
   /** Stops the event stream and the log capture (trace.log and events.ndjson stay complete), and lets go of its USB device. Idempotent. */
   close(): Promise<void> {

@@ -19,7 +19,7 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('run plans on the boards of a bench and write reports (TAP, JUnit, JSON)')
-    .argument('<plans...>', 'plan files (YAML)')
+    .argument('<plans...>', 'plan files (YAML), folders of plans, or quoted globs like "plans/**/*.yaml"')
     .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
     .option('--board <name...>', 'run only on these boards of the bench')
     .option('--report-dir <dir>', 'folder for this run\'s reports (default reports/<run-id>)')
@@ -30,6 +30,7 @@ export function buildProgram(): Command {
     .option('--lock-wait <duration>', 'how long to wait for a board another run is using (default 30s)')
     .option('--history <file>', 'history database to record the run in and compare with (default $RIG_HISTORY, else history.db next to the run folder)')
     .option('--no-history', 'record nothing and compare with nothing')
+    .option('--no-health', 'skip the health check each board gets before its first job')
     .action(async (plans: string[], opts: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(plans, opts);

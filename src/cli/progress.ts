@@ -2,26 +2,43 @@
 // (step, what it is doing); elsewhere (CI, pipes), one plain line per step
 // result. Written to stderr so stdout stays for machine output.
 import type { StepResult } from '../core/domain.js';
+import type { BoardHealth } from '../report/model.js';
+import type { StepEvent } from '../runner/run-board.js';
 
 export interface Progress {
-  step(e: { board: string; index: number; total: number; title: string; result?: StepResult }): void;
+  step(e: StepEvent): void;
   note(board: string, text: string): void;
+  /** A board's health check ended; `jobs` is how many jobs it has in the run. */
+  health(h: BoardHealth, jobs: number): void;
   close(): void;
 }
 
 const MARK: Record<StepResult['status'], string> = { pass: 'ok', fail: 'FAIL', skip: 'skip', infra: 'INFRA' };
 
-function resultLine(board: string, index: number, total: number, title: string, r: StepResult): string {
+/** The board and the job a step belongs to: `photon-1 · smoke`, or `photon-1 · smoke (job 2/3)` when the board has several. */
+function jobLabel(e: Pick<StepEvent, 'board' | 'plan' | 'job'>): string {
+  return `${e.board} · ${e.plan}${e.job.total > 1 ? ` (job ${e.job.index + 1}/${e.job.total})` : ''}`;
+}
+
+function resultLine(e: StepEvent, r: StepResult): string {
   const why = r.status === 'skip' ? r.skipReason : r.diagnosis;
-  return `${board}: [${index + 1}/${total}] ${title}: ${MARK[r.status]} (${(r.durationMs / 1000).toFixed(2)} s)${why ? ` - ${why}` : ''}`;
+  return `${jobLabel(e)}: [${e.index + 1}/${e.total}] ${e.title}: ${MARK[r.status]} (${(r.durationMs / 1000).toFixed(2)} s)${why ? ` - ${why}` : ''}`;
+}
+
+/** An unhealthy board, once: its jobs are not run. */
+function unhealthyLine(h: BoardHealth, jobs: number): string {
+  return `${h.name}: unhealthy, ${jobs === 1 ? 'its job is' : `its ${jobs} jobs are`} not run (infrastructure): ${h.reason ?? 'health check failed'}`;
 }
 
 export function plainProgress(out: NodeJS.WritableStream = process.stderr): Progress {
   return {
     step(e) {
-      if (e.result) out.write(`${resultLine(e.board, e.index, e.total, e.title, e.result)}\n`);
+      if (e.result) out.write(`${resultLine(e, e.result)}\n`);
     },
     note() {},
+    health(h, jobs) {
+      if (!h.healthy) out.write(`${unhealthyLine(h, jobs)}\n`);
+    },
     close() {},
   };
 }
@@ -44,12 +61,19 @@ export function liveProgress(boards: string[], out: NodeJS.WriteStream = process
   };
   return {
     step(e) {
+      const job = e.job.total > 1 ? `job ${e.job.index + 1}/${e.job.total} ${e.plan} · ` : `${e.plan} · `;
       if (e.result) {
-        above(resultLine(e.board, e.index, e.total, e.title, e.result));
-        status.set(e.board, e.index + 1 === e.total ? 'done' : `${MARK[e.result.status]} ${e.title}`);
+        above(resultLine(e, e.result));
+        const last = e.index + 1 === e.total && e.job.index + 1 === e.job.total;
+        status.set(e.board, last ? 'done' : `${job}${MARK[e.result.status]} ${e.title}`);
       } else {
-        status.set(e.board, `[${e.index + 1}/${e.total}] ${e.title}`);
+        status.set(e.board, `${job}[${e.index + 1}/${e.total}] ${e.title}`);
       }
+      draw();
+    },
+    health(h, jobs) {
+      if (!h.healthy) above(unhealthyLine(h, jobs));
+      status.set(h.name, h.healthy ? 'healthy' : 'unhealthy: not run');
       draw();
     },
     note(board, text) {

@@ -119,6 +119,28 @@ export interface ArmedFaultStatus extends ArmedFault {
 }
 
 
+/** What a health check looks at, in order: each needs the one before it. */
+export type HealthCheckName = 'usb' | 'control' | 'serial' | 'cloud';
+
+/** One look of a health check: whether it held, and what the rig saw, in words. */
+export interface HealthCheck {
+  name: HealthCheckName;
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * Whether a board is fit to run jobs, as its health check found it: on USB
+ * in a known mode, answering a control request, its serial port open, online
+ * when the bench has a cloud. `checks` holds each look made (a failed look
+ * ends the check); `reason` says in one line why it is not healthy.
+ */
+export interface HealthReading {
+  healthy: boolean;
+  checks: HealthCheck[];
+  reason?: string;
+}
+
 /** The app a board runs as the rig read it: its SHA-256 (none outside normal mode), from where, in which mode and boot. */
 export interface RunningApp {
   hash: string | undefined;
@@ -229,6 +251,13 @@ export interface Board {
    * returns what it restored, in words. InfraError when the board is not back.
    */
   restore(signal?: AbortSignal, o?: { withinMs?: number }): Promise<string[]>;
+  /**
+   * Its health check (before a board's first job, `rig boards --health`):
+   * looks only, except that a board found in DFU or listening mode is asked
+   * back to normal mode. Resolves with what it found, also when unhealthy;
+   * `withinMs` (wall ms) bounds the whole check.
+   */
+  health(o: { withinMs: number; signal?: AbortSignal }): Promise<HealthReading>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 // What one run produced: the single input of every report writer (TAP,
 // JUnit, JSON, HTML). The runner fills it; writers only read it.
+import type { HealthCheck } from '../core/board-contract.js';
 import type { DeviceId, StepResult } from '../core/domain.js';
 import type { PlatformName } from '../core/platform.js';
 
@@ -88,6 +89,25 @@ export interface RunChanges {
   compared: number;
 }
 
+/**
+ * A board's health check before its first job (src/runner/health.ts). An
+ * unhealthy board runs no job: each of its jobs is reported as
+ * infrastructure with `reason`, and the other boards run.
+ */
+export interface BoardHealth {
+  name: string;
+  platform: PlatformName;
+  id: DeviceId;
+  healthy: boolean;
+  /** Why it is not healthy, in one line. */
+  reason?: string;
+  /** The looks the check made, in order; a failed one ends it. */
+  checks: HealthCheck[];
+  /** The bench's own health plan, when it names one and the looks passed: its verdict and steps. */
+  plan?: { name: string; status: BoardStatus; steps: ReportStep[] };
+  durationMs: number;
+}
+
 export interface PlanRef {
   name: string;
   file: string;
@@ -107,6 +127,8 @@ export interface RunReport {
   /** Present when the run was cut short: SIGINT, plan timeout, lost infrastructure. */
   bailOut?: { reason: string };
   boards: BoardReport[];
+  /** Each board's health check, in bench order; absent when the run checked none (it bailed out first, or --no-health). */
+  health?: BoardHealth[];
   /** What changed since the previous recorded runs (src/history); absent without a history. */
   changes?: RunChanges;
 }

@@ -18,11 +18,22 @@ export function describeError(err: unknown): string {
 export function bailOut(report: RunReport, prepared: readonly PreparedPlan[], err: unknown): void {
   const reason = describeError(err);
   report.bailOut = { reason };
+  notRunRows(report, prepared, 'infra', reason);
+}
+
+/** A run stopped by its signal before its boards ran: it bails out with the signal's reason, and every job not reported yet is a skip (nobody's failure). */
+export function bailOutStopped(report: RunReport, prepared: readonly PreparedPlan[], signal: AbortSignal): void {
+  const reason = String(signal.reason ?? 'the run was interrupted');
+  report.bailOut ??= { reason };
+  notRunRows(report, prepared, 'skip', `not run: ${reason}`);
+}
+
+function notRunRows(report: RunReport, prepared: readonly PreparedPlan[], status: 'infra' | 'skip', diagnosis: string): void {
   for (const p of prepared) {
     const plan = p.loaded.plan.name;
     for (const { bench: b } of p.boards) {
       if (report.boards.some((r) => r.id === b.id && r.plan === plan)) continue;
-      report.boards.push({ name: b.name, platform: b.platform, id: b.id, plan, status: 'infra', diagnosis: reason, durationMs: 0, steps: [], artifacts: {} });
+      report.boards.push({ name: b.name, platform: b.platform, id: b.id, plan, status, diagnosis, durationMs: 0, steps: [], artifacts: {} });
     }
   }
 }

@@ -20,6 +20,9 @@ import { BoardLimits } from './limits.js';
 /** A step of a board begins (no result) or ends (with its result). */
 export interface StepEvent {
   board: string;
+  /** The plan of the job the step belongs to, and the job's place among the board's jobs of the run. */
+  plan: string;
+  job: { index: number; total: number };
   index: number;
   total: number;
   title: string;
@@ -31,6 +34,8 @@ export interface BoardRunInput {
   loaded: LoadedPlan;
   firmware: ReadonlyMap<string, FirmwareImage>;
   timeScale: number;
+  /** This job's place among the board's jobs of the run (default: its only one). */
+  job?: { index: number; total: number };
   /** The run's cancellation (SIGINT, SIGTERM). */
   signal: AbortSignal;
   onStep?: (event: StepEvent) => void;
@@ -51,6 +56,7 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
   const { board, loaded } = input;
   const clock = new BenchClock(input.timeScale);
   const plan = loaded.plan;
+  const job = input.job ?? { index: 0, total: 1 };
   const started = Date.now();
   const limits = new BoardLimits({ plan: { name: plan.name, timeoutMs: plan.timeoutMs }, clock, run: input.signal });
   const ctx: StepContext = {
@@ -80,11 +86,11 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
         results.push(skipped(step, stopReason));
         continue;
       }
-      input.onStep?.({ board: board.name, index, total: plan.steps.length, title });
+      input.onStep?.({ board: board.name, plan: plan.name, job, index, total: plan.steps.length, title });
       let result = await runStep(step, ctx);
       if (input.signal.aborted) result = interrupted(result, input.signal.reason);
       results.push(result);
-      input.onStep?.({ board: board.name, index, total: plan.steps.length, title, result });
+      input.onStep?.({ board: board.name, plan: plan.name, job, index, total: plan.steps.length, title, result });
       stopReason = whyStop(input.signal, limits);
       if (stopReason || step.continueOnFailure) continue;
       if (result.status === 'infra') stopReason = 'not run: the rig lost its reach to the board (see the infrastructure failure above)';

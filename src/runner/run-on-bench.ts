@@ -10,18 +10,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { openBoards } from '../board/open-bench.js';
 import type { LoadedBench } from '../bench/loader.js';
+import type { Bench } from '../bench/schema.js';
 import type { Board } from '../core/board-contract.js';
 import { InfraError, InputError } from '../core/errors.js';
 import { checkBenchSecrets } from '../bench/secrets.js';
 import { recordRun, type JobFacts } from '../history/record.js';
-import type { BoardReport, RunReport } from '../report/model.js';
+import type { BoardHealth, BoardReport, RunReport } from '../report/model.js';
 import { exitStatus, type ExitStatus } from '../report/verdict.js';
 import { writeReports, type WrittenReport } from '../report/write.js';
-import { bailOut, bailOutIfStopped } from './bail-out.js';
+import { bailOut, bailOutIfStopped, bailOutStopped } from './bail-out.js';
 import { openBenchSession, type BenchSession } from './bench-session.js';
 import { lockBoard, type BoardLock } from './board-lock.js';
 import { boardsUsed, preparePlans, type PreparedPlan } from './prepare.js';
 import type { StepEvent } from './run-board.js';
+import { DEFAULT_HEALTH_TIMEOUT_MS, type HealthOptions } from './health.js';
 import { newRunId } from './run-id.js';
 import { emptyReport, runPlans, type PlannedRun } from './run-plans.js';
 
@@ -50,8 +52,10 @@ export interface RunRequest {
    * nothing (--no-history). Absent: $RIG_HISTORY, else history.db next to the run folder.
    */
   history?: string | false;
+  /** false: no health check before the boards' first jobs (--no-health). */
+  health?: boolean;
   /** How the bench is reached; openBenchSession (which starts a simulated bench) when absent. */
-  openSession?: (bench: LoadedBench) => Promise<BenchSession>;
+  openSession?: (bench: LoadedBench, signal?: AbortSignal) => Promise<BenchSession>;
 }
 
 /** What a run tells whoever shows it; every callback is optional. */
@@ -62,6 +66,8 @@ export interface RunWatcher {
   step?(event: StepEvent): void;
   /** What a board's step is doing now. */
   note?(board: string, text: string): void;
+  /** A board's health check ended; `jobs` is how many jobs it has in the run. */
+  health?(health: BoardHealth, jobs: number): void;
   /** The run was cut short by `err` outside any step; the report bails out with it. */
   bailedOut?(err: unknown): void;
   /** A board is held by another run: this one waits up to `waitMs` for it. */
@@ -81,6 +87,7 @@ export interface RunOutcome {
 export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {}): Promise<RunOutcome> {
   const { bench } = request.bench;
   const prepared = await preparePlans(request.plans, bench, { only: request.only, repeat: request.repeat });
+  const health = request.health === false ? undefined : await healthOptions(bench, request.only);
   // A token that cannot be read is bad input, found before a run folder exists to hold a report.
   await checkBenchSecrets(bench);
   const signal = request.signal ?? new AbortController().signal;
@@ -101,22 +108,27 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
         waitMs: request.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS, signal, onWait: (heldBy, waitMs) => watch.waitingForLock?.(b.name, heldBy, waitMs),
       }));
     }
-    session = await (request.openSession ?? openBenchSession)(request.bench);
+    session = await (request.openSession ?? openBenchSession)(request.bench, signal);
     const wanted = session.boards.filter((b) => used.has(b.id));
     boards = await openBoards(session.access, wanted, { artifactsDir: (b) => join(dir, b.name) });
     prepared.forEach((p, i) => {
       runs[i]!.boards = p.boards.map((b) => ({ bench: b.bench, board: boards.get(b.bench.id) ?? new Error('not opened'), firmware: b.firmware }));
     });
     report = await runPlans({
-      runId, rigVersion: request.rigVersion, bench: bench.name, timeScale: bench.timeScale, runs, signal,
-      onStep: (e) => watch.step?.(e), onNote: (b, t) => watch.note?.(b, t),
+      runId, rigVersion: request.rigVersion, bench: bench.name, timeScale: bench.timeScale, runs, signal, ...(health ? { health } : {}),
+      onStep: (e) => watch.step?.(e), onNote: (b, t) => watch.note?.(b, t), onHealth: (h, jobs) => watch.health?.(h, jobs),
     }, report);
   } catch (err) {
-    // Input found wrong this late still leaves a report that says the run did not happen, never
-    // an empty one a CI tool reads as green; anything else here is the rig's reach.
-    bailOut(report, prepared, err instanceof InputError ? new InfraError(`the run did not start: ${err.format()}`) : err);
-    if (err instanceof InputError) throw err;
-    watch.bailedOut?.(err);
+    if (signal.aborted && !(err instanceof InputError)) {
+      // Stopped (Ctrl-C, SIGTERM) while the boards were locked or the bench started: nothing ran, nobody failed.
+      bailOutStopped(report, prepared, signal);
+    } else {
+      // Input found wrong this late still leaves a report that says the run did not happen, never
+      // an empty one a CI tool reads as green; anything else here is the rig's reach.
+      bailOut(report, prepared, err instanceof InputError ? new InfraError(`the run did not start: ${err.format()}`) : err);
+      if (err instanceof InputError) throw err;
+      watch.bailedOut?.(err);
+    }
   } finally {
     bailOutIfStopped(report, signal);
     report.endedAt = new Date().toISOString();
@@ -137,6 +149,15 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
     watch.written?.(written);
   }
   return { report, written, exitCode: exitStatus(report) };
+}
+
+/** The health check of the bench's boards: its time, and its health plan prepared for each board it selects. */
+async function healthOptions(bench: Bench, only: readonly string[] | undefined): Promise<HealthOptions> {
+  const timeoutMs = bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS;
+  if (!bench.health?.plan) return { timeoutMs };
+  const [plan] = await preparePlans([bench.health.plan], bench, only ? { only } : {});
+  if (!plan) return { timeoutMs };
+  return { timeoutMs, plan: { loaded: plan.loaded, firmware: new Map(plan.boards.map((b) => [b.bench.id, b.firmware])) } };
 }
 
 /** Where the run is recorded: --history, else $RIG_HISTORY, else history.db next to the run folder (reports/history.db by default). */

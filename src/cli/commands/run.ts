@@ -8,6 +8,7 @@ import { loadBench } from '../../bench/loader.js';
 import { InputError } from '../../core/errors.js';
 import { changesSummary } from '../../report/changes.js';
 import { formatDuration, parseDuration } from '../../plan/duration.js';
+import { expandPlanArgs } from '../../plan/plan-files.js';
 import { runPlansOnBench } from '../../runner/run-on-bench.js';
 import { errorLines } from '../exit.js';
 import { interruptions } from '../interruptions.js';
@@ -25,6 +26,8 @@ export interface RunOptions {
   lockWait?: string;
   /** --history FILE, or false for --no-history. */
   history?: string | false;
+  /** false for --no-health. */
+  health?: boolean;
 }
 
 function repeatCount(text: string | undefined): number {
@@ -49,7 +52,7 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
   let progress: Progress | undefined;
   try {
     const outcome = await runPlansOnBench({
-      plans, bench, only: opts.board, repeat, lockWaitMs: lockWait, reportDir: opts.reportDir,
+      plans: expandPlanArgs(plans), bench, only: opts.board, ...(opts.health === false ? { health: false } : {}), repeat, lockWaitMs: lockWait, reportDir: opts.reportDir,
       copies: { tap: opts.tap, junit: opts.junit, json: opts.json }, rigVersion: rigVersion(), signal: stop.signal,
       ...(opts.history !== undefined ? { history: opts.history } : {}),
     }, {
@@ -59,15 +62,18 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
       },
       waitingForLock: (board, heldBy, waitMs) => process.stderr.write(`rig: ${board} is in use by ${heldBy}; waiting up to ${formatDuration(Math.ceil(waitMs / 1000) * 1000)} for it (--lock-wait)\n`),
       step: (e) => progress?.step(e),
+      health: (h, jobs) => progress?.health(h, jobs),
       note: (board, text) => progress?.note(board, text),
       bailedOut: (err) => process.stderr.write(errorLines(err)),
       historyFailed: (path, err) => process.stderr.write(`rig: the run is not recorded in the history ${path}: ${err instanceof Error ? err.message : String(err)}\n`),
       written: (files) => process.stderr.write(`report: ${files.map((w) => w.path).join(', ')}\n`),
     });
     // A board the rig could not reach has no step line: its reason goes to the console too, not only to the report.
+    // A bail-out already said its reason once, above; an unhealthy board said it when its check ended.
+    const unhealthy = new Set((outcome.report.health ?? []).filter((h) => !h.healthy).map((h) => h.name));
     for (const b of outcome.report.boards) {
-      // A bail-out already said its reason once, above.
-      if (b.status === 'infra' && b.steps.length === 0 && b.diagnosis && b.diagnosis !== outcome.report.bailOut?.reason) process.stderr.write(`rig: ${b.name} (${b.plan}): infrastructure: ${b.diagnosis}\n`);
+      if (b.status !== 'infra' || b.steps.length > 0 || !b.diagnosis || b.diagnosis === outcome.report.bailOut?.reason || unhealthy.has(b.name)) continue;
+      process.stderr.write(`rig: ${b.name} (${b.plan}): infrastructure: ${b.diagnosis}\n`);
     }
     // The console ends with what changed since the previous recorded run, in one short line.
     if (outcome.report.changes) process.stderr.write(`changes: ${changesSummary(outcome.report.changes)}\n`);

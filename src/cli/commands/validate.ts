@@ -5,6 +5,7 @@ import { benchFileFor } from '../../bench/default.js';
 import { checkBenchSecrets } from '../../bench/secrets.js';
 import { ExitCode, InputError } from '../../core/errors.js';
 import { loadPlan } from '../../plan/loader.js';
+import { expandPlanArgs } from '../../plan/plan-files.js';
 import { selectBoards } from '../../plan/select.js';
 import { firmwareForBoard, expectedModules } from '../../runner/firmware-for-board.js';
 import { problemsOf } from '../../yaml/input-errors.js';
@@ -37,7 +38,7 @@ export async function validateCommand(plans: string[], opts: { bench?: string })
   await checkBenchSecrets(bench.bench);
   process.stdout.write(`bench ${bench.bench.name}: ok (${bench.file}; ${benchFile.reason})\n`);
   let failed = false;
-  for (const file of plans) {
+  for (const file of expandPlanArgs(plans)) {
     try {
       process.stdout.write(`${await validatePlan(file, bench)}\n`);
     } catch (err) {
