@@ -40,7 +40,7 @@ function boardJson(b: BoardReport): Plain {
     ['id', b.id],
     ['plan', b.plan],
     ['deviceOs', b.deviceOs],
-    ['firmware', b.firmware ? { ...b.firmware } : undefined],
+    ['firmware', toPlain(b.firmware)],
     // The verdict, never better than the steps show (see verdict.ts).
     ['status', boardVerdict(b)],
     ['diagnosis', b.diagnosis],

@@ -54,7 +54,8 @@ function boardProperties(board: BoardReport): Property[] {
     ['device_id', board.id],
     ['platform', board.platform],
     ['device_os', board.deviceOs],
-    ...Object.entries(board.firmware ?? {}).map(([name, sha]): Property => [`firmware.${name}.sha256`, sha]),
+    // By name, as report.json lists them.
+    ...Object.entries(board.firmware ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, sha]): Property => [`firmware.${name}.sha256`, sha]),
   ];
 }
 
