@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the rig needs when they are missing:
 # dfu-util (DFU flashing), gcc + libusb-1.0 headers (our USB-over-socket
-# libusb stand-in, built at npm install), python3 (PTY set-up of the simulated bench).
+# libusb stand-in, built at npm install), python3 (PTY set-up of the simulated bench),
+# xmllint (the tests validate JUnit reports against their schema).
 set -euo pipefail
 need=()
 command -v dfu-util >/dev/null 2>&1 || need+=(dfu-util)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [ -f /usr/include/libusb-1.0/libusb.h ] || need+=(libusb-1.0-0-dev)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "rig setup: please install: ${need[*]} (no apt-get on this machine)" >&2

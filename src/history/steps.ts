@@ -2,6 +2,7 @@
 // in another run of the plan (its title, numbered when a title repeats), the
 // update verdict, the firmware SHA-256 it used, and a repeat's attempts.
 import type { ReportStep } from '../report/model.js';
+import { isSha256, stepKeys, updateVerdictOf } from '../report/step-keys.js';
 
 export interface StepRow {
   idx: number;
@@ -16,32 +17,12 @@ export interface StepRow {
   attempts: string | null;
 }
 
-/** Keys of a list of steps: the title, then `#2`, `#3` for the same title again. */
-export function stepKeys(steps: readonly { name: string }[]): string[] {
-  const seen = new Map<string, number>();
-  return steps.map((s) => {
-    const n = (seen.get(s.name) ?? 0) + 1;
-    seen.set(s.name, n);
-    return n === 1 ? s.name : `${s.name} #${n}`;
-  });
-}
-
-const isSha = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/i.test(v);
-
-/** The update verdict a step judged: a flash's own (`actual`), or an expectation's `details.update.verdict`. */
-export function verdictOf(step: ReportStep): string | null {
-  const update = step.details?.update as { verdict?: unknown } | undefined;
-  if (typeof update?.verdict === 'string') return update.verdict;
-  if (step.name.startsWith('flash ') && typeof step.actual === 'string' && !isSha(step.actual)) return step.actual;
-  return null;
-}
-
 /** The SHA-256 of the firmware the step sent or looked for, when it names one. */
 export function firmwareShaOf(step: ReportStep): string | null {
   const sha = step.details?.sha256;
-  if (isSha(sha)) return sha.toLowerCase();
+  if (isSha256(sha)) return sha.toLowerCase();
   if (step.name.startsWith('expect-app ')) {
-    const want = isSha(step.expected) ? step.expected : isSha(step.actual) ? step.actual : undefined;
+    const want = isSha256(step.expected) ? step.expected : isSha256(step.actual) ? step.actual : undefined;
     if (want) return want.toLowerCase();
   }
   return null;
@@ -56,7 +37,7 @@ export function stepRows(steps: readonly ReportStep[]): StepRow[] {
       key: keys[i]!,
       name: s.name,
       status: s.status,
-      verdict: verdictOf(s),
+      verdict: updateVerdictOf(s),
       firmwareSha: firmwareShaOf(s),
       diagnosis: (s.status === 'skip' ? s.skipReason : s.diagnosis) ?? null,
       durationMs: Math.round(s.durationMs),

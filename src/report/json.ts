@@ -39,6 +39,8 @@ function boardJson(b: BoardReport): Plain {
     ['platform', b.platform],
     ['id', b.id],
     ['plan', b.plan],
+    ['deviceOs', b.deviceOs],
+    ['firmware', toPlain(b.firmware)],
     // The verdict, never better than the steps show (see verdict.ts).
     ['status', boardVerdict(b)],
     ['diagnosis', b.diagnosis],

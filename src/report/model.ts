@@ -30,6 +30,10 @@ export interface BoardReport {
   id: DeviceId;
   /** Name of the plan this board ran. */
   plan: string;
+  /** The Device OS version the job ran against, where the runner knows it (a simulated board's spec). */
+  deviceOs?: string;
+  /** The plan's firmware for this board: name -> lowercase SHA-256. */
+  firmware?: Record<string, string>;
   status: BoardStatus;
   /**
    * Why the board as a whole ended as it did when no step says so: the board

@@ -135,10 +135,16 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
     await Promise.allSettled([...boards.values()].map((b) => (b instanceof Error ? undefined : b.close())));
     await Promise.allSettled([session?.close()]);
     for (const l of locks) l.release();
+    const factsOf = jobFacts(prepared);
+    for (const b of report.boards) {
+      const facts = factsOf(b);
+      b.firmware = facts.firmware;
+      if (facts.deviceOs) b.deviceOs = facts.deviceOs;
+    }
     const history = historyPath(request.history, dir);
     if (history) {
       try {
-        const recorded = recordRun(history, report, jobFacts(prepared));
+        const recorded = recordRun(history, report, factsOf);
         report.changes = recorded.run;
         report.boards.forEach((b, i) => (b.changes = recorded.boards[i]));
       } catch (err) {

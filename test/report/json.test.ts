@@ -36,6 +36,17 @@ t.test('report.json: the run, a summary, keys in a fixed order', async (t) => {
   t.strictSame(b.steps[0].details, { alpha: { x: '1', y: 2 }, at: '1970-01-01T00:00:00.000Z', zeta: 1 }, 'bigint and Date made plain');
 });
 
+t.test('a board\'s Device OS and firmware SHA-256s, after its plan, the firmware by name', async (t) => {
+  const r = report();
+  r.boards[0]!.deviceOs = '1.5.2';
+  r.boards[0]!.firmware = { zz: 'b'.repeat(64), app: 'a'.repeat(64) };
+  const b = JSON.parse(formatJson(r)).boards[0];
+  t.same(Object.keys(b).slice(0, 7), ['name', 'platform', 'id', 'plan', 'deviceOs', 'firmware', 'status']);
+  t.equal(b.deviceOs, '1.5.2');
+  t.strictSame(b.firmware, { app: 'a'.repeat(64), zz: 'b'.repeat(64) });
+  t.same(Object.keys(b.firmware), ['app', 'zz']);
+});
+
 t.test('the same run writes the same bytes', async (t) => {
   t.equal(formatJson(report()), formatJson(report()));
 });
