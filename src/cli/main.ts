@@ -7,6 +7,7 @@ import { rigVersion } from './version.js';
 import type { FirmwareMakeArgs } from '../firmware/index.js';
 import type { RunOptions } from './commands/run.js';
 import type { HistoryOptions } from './commands/history.js';
+import type { BoardsOptions } from './commands/boards.js';
 
 export function buildProgram(): Command {
   const program = new Command('rig')
@@ -52,10 +53,12 @@ export function buildProgram(): Command {
 
   program
     .command('boards')
-    .description('list the bench\'s boards: name, platform, device ID, mode, port')
+    .description('list the bench\'s boards: name, platform, device ID, mode, port, health')
     .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
     .option('--json', 'print JSON')
-    .action(async (opts: { bench?: string; json?: boolean }) => {
+    .option('--health', 'check each board now (on USB, control request, serial port, online) as a run does first; exit 3 when one is unhealthy')
+    .option('--history <file>', 'history whose recorded health is shown (default $RIG_HISTORY, else reports/history.db)')
+    .action(async (opts: BoardsOptions) => {
       const { boardsCommand } = await import('./commands/boards.js');
       process.exitCode = await boardsCommand(opts);
     });

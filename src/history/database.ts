@@ -14,7 +14,7 @@ export type HistoryDb = InstanceType<typeof Database>;
 /** How long a writer waits for another one before giving up (a run's whole record takes milliseconds). */
 export const BUSY_TIMEOUT_MS = 15_000;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -62,6 +62,19 @@ CREATE TABLE IF NOT EXISTS steps (
 );
 CREATE INDEX IF NOT EXISTS steps_by_job ON steps (job_id);
 CREATE INDEX IF NOT EXISTS steps_by_key ON steps (step_key, status);
+CREATE TABLE IF NOT EXISTS health (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs(id),
+  board TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  healthy INTEGER NOT NULL,
+  reason TEXT,
+  checks TEXT NOT NULL,
+  checked_at TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS health_by_board ON health (device_id, id);
 `;
 
 /** Opens (and creates, with its folder) the history for writing. */

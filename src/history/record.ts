@@ -63,6 +63,11 @@ function writeRun(db: HistoryDb, path: string, report: RunReport, factsOf: (boar
     }
     return changes;
   });
+  const insertHealth = db.prepare(`INSERT INTO health (run_id, board, device_id, platform, healthy, reason, checks, checked_at, duration_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const h of report.health ?? []) {
+    insertHealth.run(report.runId, h.name, h.id, h.platform, h.healthy ? 1 : 0, h.reason ?? null, JSON.stringify(h.checks), report.startedAt, Math.round(h.durationMs));
+  }
   const sum = (f: (c: BoardChanges) => number) => boards.reduce((n, c) => n + f(c), 0);
   return {
     run: {

@@ -5,7 +5,7 @@ import { boardVerdict, countRun, exitStatus } from './verdict.js';
 import { toPlain, type Plain } from './plain.js';
 import { updateRows } from './updates.js';
 import { changesSummary } from './changes.js';
-import type { BoardChanges, RunChanges } from './model.js';
+import type { BoardChanges, BoardHealth, RunChanges } from './model.js';
 
 export const REPORT_FORMAT = 'particle-rig.report/1';
 
@@ -79,6 +79,15 @@ function updatesJson(b: BoardReport): Plain | undefined {
   ]));
 }
 
+function healthJson(h: BoardHealth): Plain {
+  return ordered([
+    ['name', h.name], ['platform', h.platform], ['id', h.id], ['healthy', h.healthy], ['reason', h.reason],
+    ['checks', h.checks.map((c) => ordered([['name', c.name], ['ok', c.ok], ['detail', c.detail]]))],
+    ['plan', h.plan ? ordered([['name', h.plan.name], ['status', h.plan.status], ['steps', h.plan.steps.map(stepJson)]]) : undefined],
+    ['durationMs', h.durationMs],
+  ]);
+}
+
 /** The report as plain data, ready for JSON.stringify. */
 export function reportJson(report: RunReport): Plain {
   const counts = countRun(report);
@@ -94,6 +103,7 @@ export function reportJson(report: RunReport): Plain {
     ['bailOut', report.bailOut ? ordered([['reason', report.bailOut.reason]]) : undefined],
     ['summary', ordered([['exitCode', exitStatus(report)], ['boards', { ...counts.boards }], ['steps', { ...counts.steps }]])],
     ['changes', report.changes ? runChangesJson(report.changes) : undefined],
+    ['health', report.health?.map(healthJson)],
     ['boards', report.boards.map(boardJson)],
   ]);
 }

@@ -122,6 +122,7 @@ export function formatTap(report: RunReport): string {
   const chunks: string[] = [];
   const tap = new TapStream((t) => chunks.push(t));
   tap.start(report);
+  for (const h of report.health ?? []) if (!h.healthy) chunks.push(`# health: ${oneLine(`${h.name} unhealthy: ${h.reason ?? 'health check failed'}`)}\n`);
   for (const board of report.boards) tap.board(board);
   if (report.changes) chunks.push(`# changes: ${oneLine(changesSummary(report.changes))}\n`);
   if (report.bailOut) tap.bailOut(report.bailOut.reason);

@@ -25,9 +25,9 @@ function simAccess(loaded: LoadedBench, sim: RunningSimProcess): BenchSession {
   };
 }
 
-export async function openBenchSession(loaded: LoadedBench): Promise<BenchSession> {
+export async function openBenchSession(loaded: LoadedBench, signal?: AbortSignal): Promise<BenchSession> {
   const { bench } = loaded;
-  if (bench.simulator) return simAccess(loaded, await startSimProcess(loaded.file));
+  if (bench.simulator) return simAccess(loaded, await startSimProcess(loaded.file, signal));
   const token = bench.cloud ? await resolveSecret(bench.cloud.token) : undefined;
   return {
     access: {

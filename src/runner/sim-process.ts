@@ -41,7 +41,9 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startSimProcess(benchFile: string): Promise<RunningSimProcess> {
+/** Starts it and waits until it is ready; a run stopped meanwhile (`signal`) stops it at once and rejects with the reason. */
+export async function startSimProcess(benchFile: string, signal?: AbortSignal): Promise<RunningSimProcess> {
+  signal?.throwIfAborted();
   // Its own process group member is fine: it dies with us through stopSim, and
   // with stdin closed it exits by itself if we are killed.
   const child = spawn(process.execPath, [RIG, 'sim', '--bench', benchFile, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -49,6 +51,7 @@ export async function startSimProcess(benchFile: string): Promise<RunningSimProc
   child.stderr?.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   const boards: SimBoardAddress[] = [];
   const lines = createInterface({ input: child.stdout! });
+  let onAbort: (() => void) | undefined;
   try {
     const ready = await new Promise<SimAddresses>((resolve, reject) => {
       const timer = setTimeout(() => reject(new InfraError(`the simulated bench did not start within ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
@@ -60,6 +63,11 @@ export async function startSimProcess(benchFile: string): Promise<RunningSimProc
         clearTimeout(timer);
         reject(new InfraError(`cannot start the simulated bench: ${err.message}`));
       });
+      onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       lines.on('line', (line) => {
         let msg: { event?: string } & Record<string, unknown>;
         try {
@@ -80,5 +88,7 @@ export async function startSimProcess(benchFile: string): Promise<RunningSimProc
   } catch (err) {
     await stopChild(child);
     throw err;
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

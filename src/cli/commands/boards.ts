@@ -1,10 +1,22 @@
-// `rig boards`: the bench's boards as the USB bus shows them now, and any
-// Particle board on the bus the bench file does not name.
-import { discoverBoards } from '../../board/open-bench.js';
+// `rig boards`: the bench's boards as the USB bus shows them now, any
+// Particle board on the bus the bench file does not name, and each board's
+// health as the recorded runs found it (a board unhealthy several runs in a
+// row says so). `--health` checks each board now, as a run does before its
+// first job, and exits 3 when one is not healthy.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { discoverBoards, openBoard } from '../../board/open-bench.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
+import type { BenchBoard } from '../../bench/schema.js';
+import type { HealthReading } from '../../core/board-contract.js';
+import { BenchClock } from '../../core/clock.js';
 import { ExitCode } from '../../core/errors.js';
-import { openBenchSession } from '../../runner/bench-session.js';
+import { readBoardHealth, type BoardHealthRecord } from '../../history/health.js';
+import { openBenchSession, type BenchSession } from '../../runner/bench-session.js';
+import { lockBoard } from '../../runner/board-lock.js';
+import { DEFAULT_HEALTH_TIMEOUT_MS } from '../../runner/health.js';
 
 interface Row {
   name: string;
@@ -12,31 +24,97 @@ interface Row {
   id: string;
   mode: string;
   port: string;
+  health: string;
+}
+
+export interface BoardsOptions {
+  bench?: string;
+  json?: boolean;
+  /** Check each board's health now. */
+  health?: boolean;
+  /** The history the recorded health comes from (default $RIG_HISTORY, else reports/history.db). */
+  history?: string;
 }
 
 function table(rows: Row[]): string {
-  const head: Row = { name: 'NAME', platform: 'PLATFORM', id: 'DEVICE ID', mode: 'MODE', port: 'PORT' };
+  const head: Row = { name: 'NAME', platform: 'PLATFORM', id: 'DEVICE ID', mode: 'MODE', port: 'PORT', health: 'HEALTH' };
   const keys = Object.keys(head) as (keyof Row)[];
   const width = Object.fromEntries(keys.map((k) => [k, Math.max(...[head, ...rows].map((r) => r[k].length))])) as Record<keyof Row, number>;
   return [head, ...rows].map((r) => keys.map((k) => r[k].padEnd(width[k])).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export async function boardsCommand(opts: { bench?: string; json?: boolean }): Promise<number> {
+/** The board's health in a few words: now (--health) when checked, else as the recorded runs found it. */
+function healthText(now: HealthReading | string | undefined, recorded: BoardHealthRecord | undefined): string {
+  if (typeof now === 'string') return now;
+  if (now) return now.healthy ? 'healthy' : `UNHEALTHY: ${now.reason ?? 'health check failed'}`;
+  if (!recorded) return '-';
+  if (recorded.unhealthyRuns === 0) return 'healthy';
+  const runs = recorded.unhealthyRuns === 1 ? 'the last run' : `the last ${recorded.unhealthyRuns} runs in a row`;
+  return `UNHEALTHY in ${runs}: ${recorded.reason ?? 'health check failed'}`;
+}
+
+/** Each board's health check now, each board locked meanwhile (one a run is using is not disturbed). */
+async function checkNow(session: BenchSession, timeScale: number, timeoutMs: number, dir: string): Promise<Map<string, HealthReading | string>> {
+  const clock = new BenchClock(timeScale);
+  const results = await Promise.all(session.boards.map(async (b: BenchBoard): Promise<[string, HealthReading | string]> => {
+    let lock;
+    try {
+      lock = await lockBoard(b.id, { board: b.name, runId: 'rig boards --health' }, { waitMs: 0 });
+    } catch (err) {
+      return [b.id, `not checked: ${err instanceof Error ? err.message : String(err)}`];
+    }
+    try {
+      const board = await openBoard(session.access, b, join(dir, b.name));
+      try {
+        return [b.id, await board.health({ withinMs: clock.wallMsWithRigWork(timeoutMs) })];
+      } finally {
+        await board.close();
+      }
+    } catch (err) {
+      return [b.id, `UNHEALTHY: the rig could not open it: ${err instanceof Error ? err.message : String(err)}`];
+    } finally {
+      lock.release();
+    }
+  }));
+  return new Map(results);
+}
+
+export async function boardsCommand(opts: BoardsOptions): Promise<number> {
   const benchFile = benchFileFor(opts.bench);
   const loaded = await loadBench(benchFile.file);
+  const recorded = readBoardHealth(resolve(opts.history ?? process.env.RIG_HISTORY ?? 'reports/history.db'));
   const session = await openBenchSession(loaded);
+  const dir = await mkdtemp(join(tmpdir(), 'rig-boards-'));
   try {
+    const now = opts.health ? await checkNow(session, loaded.bench.timeScale, loaded.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir) : new Map<string, HealthReading | string>();
     const found = await discoverBoards(session.access, AbortSignal.timeout(20_000));
     const rows: Row[] = session.boards.map((b) => {
       const seen = found.find((f) => f.id === b.id);
-      return { name: b.name, platform: b.platform, id: b.id, mode: seen?.mode ?? 'absent', port: b.serial ?? seen?.usbPort ?? '-' };
+      return {
+        name: b.name, platform: b.platform, id: b.id, mode: seen?.mode ?? 'absent', port: b.serial ?? seen?.usbPort ?? '-',
+        health: healthText(now.get(b.id), recorded.get(b.id)),
+      };
     });
     for (const f of found.filter((f) => !session.boards.some((b) => b.id === f.id))) {
-      rows.push({ name: '(not in bench)', platform: f.platform, id: f.id, mode: f.mode, port: f.usbPort });
+      rows.push({ name: '(not in bench)', platform: f.platform, id: f.id, mode: f.mode, port: f.usbPort, health: '-' });
     }
-    process.stdout.write(opts.json ? `${JSON.stringify({ bench: loaded.bench.name, boards: rows }, null, 2)}\n` : `bench ${loaded.bench.name} (${benchFile.reason})\n${table(rows)}`);
-    return ExitCode.ok;
+    if (opts.json) {
+      const boards = rows.map((r) => {
+        const checked = now.get(r.id);
+        return {
+          ...r,
+          ...(checked !== undefined ? { check: typeof checked === 'string' ? { healthy: false, reason: checked } : checked } : {}),
+          ...(recorded.get(r.id) ? { recorded: recorded.get(r.id) } : {}),
+        };
+      });
+      process.stdout.write(`${JSON.stringify({ bench: loaded.bench.name, boards }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`bench ${loaded.bench.name} (${benchFile.reason})\n${table(rows)}`);
+    }
+    const unhealthy = [...now.values()].some((h) => typeof h === 'string' || !h.healthy);
+    return unhealthy ? ExitCode.infrastructure : ExitCode.ok;
   } finally {
     await session.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
