@@ -13,6 +13,7 @@ import { errorLines } from '../exit.js';
 import { interruptions } from '../interruptions.js';
 import { progressFor, type Progress } from '../progress.js';
 import { rigVersion } from '../version.js';
+import { parseSetOptions } from '../set-option.js';
 
 export interface RunOptions {
   bench?: string;
@@ -25,6 +26,8 @@ export interface RunOptions {
   lockWait?: string;
   /** --history FILE, or false for --no-history. */
   history?: string | false;
+  /** --set NAME=FILE, as typed. */
+  set?: string[];
 }
 
 function repeatCount(text: string | undefined): number {
@@ -45,11 +48,12 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
   const stop = interruptions();
   const repeat = repeatCount(opts.repeat);
   const lockWait = lockWaitMs(opts.lockWait);
+  const variables = parseSetOptions(opts.set);
   const bench = await loadBench(benchFileFor(opts.bench).file);
   let progress: Progress | undefined;
   try {
     const outcome = await runPlansOnBench({
-      plans, bench, only: opts.board, repeat, lockWaitMs: lockWait, reportDir: opts.reportDir,
+      plans, bench, only: opts.board, repeat, variables, lockWaitMs: lockWait, reportDir: opts.reportDir,
       copies: { tap: opts.tap, junit: opts.junit, json: opts.json }, rigVersion: rigVersion(), signal: stop.signal,
       ...(opts.history !== undefined ? { history: opts.history } : {}),
     }, {
