@@ -2,11 +2,11 @@
 // firmware, firmware paths use variables that are set, env does not try to
 // redefine what the rig sets per board, an ordered expectation has a
 // symptom before it to follow (order-checks.ts).
-import type { InputError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import type { IssueTranslator } from '../yaml/issues.js';
 import { didYouMean } from '../yaml/describe.js';
 import type { Plan } from './schema.js';
-import { BOARD_VARIABLES, expandParts, isBoardVariable, parseTemplate, variableLookup } from './variables.js';
+import { BOARD_VARIABLES, expandParts, isBoardVariable, parseTemplate, unsetFix, variableLookup } from './variables.js';
 import { walkSteps } from './walk.js';
 import type { ValuePath } from '../yaml/place.js';
 import { endsOrder, isOrdered, matchesSymptom } from './step-roles.js';
@@ -28,8 +28,8 @@ function firmwareReferences(plan: Plan, tr: IssueTranslator): InputError[] {
   return problems;
 }
 
-function templateVariables(plan: Plan, tr: IssueTranslator, env: NodeJS.ProcessEnv): InputError[] {
-  const lookup = variableLookup(plan.env, env);
+function templateVariables(plan: Plan, tr: IssueTranslator, env: NodeJS.ProcessEnv, set: Readonly<Record<string, string>>): InputError[] {
+  const lookup = variableLookup(plan.env, env, set);
   const problems: InputError[] = [];
   for (const [name, spec] of Object.entries(plan.firmware)) {
     if (spec.kind !== 'file') continue;
@@ -39,11 +39,19 @@ function templateVariables(plan: Plan, tr: IssueTranslator, env: NodeJS.ProcessE
       problems.push(tr.problem(path, parsed.error));
       continue;
     }
+    // A --set value is a file or folder made absolute where it was typed:
+    // inside a path it would make nonsense of it (fw//home/me/x/app.bin).
+    const inside = parsed.parts.find((p, i) => i > 0 && 'variable' in p && Object.hasOwn(set, p.variable));
+    if (inside && 'variable' in inside) {
+      const v = inside.variable;
+      problems.push(tr.problem(path, `\${${v}} is given with --set, which names a file or folder, but it does not begin the path\nbegin the path with \${${v}}, or give ${v} in the environment instead of --set`));
+      continue;
+    }
     // Board variables are left for run time; every other variable must be known now.
     const expanded = expandParts(parsed.parts.filter((p) => !('variable' in p && isBoardVariable(p.variable))), undefined, lookup);
     if ('undefinedVariable' in expanded) {
       const v = expanded.undefinedVariable;
-      problems.push(tr.problem(path, `\${${v}} is not set\nset ${v} in the environment, or give a default under env: in the plan`));
+      problems.push(tr.problem(path, `\${${v}} is not set\n${unsetFix(v)}`));
     }
   }
   return problems;
@@ -55,8 +63,8 @@ function reservedEnv(plan: Plan, tr: IssueTranslator): InputError[] {
     .map((name) => tr.problem(['env', name], `'${name}' is set by the rig for each board\nrename it; ${BOARD_VARIABLES.map((b) => `\${${b}}`).join(', ')} are reserved`, 'key', false));
 }
 
-export function planProblems(plan: Plan, tr: IssueTranslator, env: NodeJS.ProcessEnv): InputError[] {
-  return [...reservedEnv(plan, tr), ...firmwareReferences(plan, tr), ...templateVariables(plan, tr, env), ...orderProblems(plan.steps, tr)];
+export function planProblems(plan: Plan, tr: IssueTranslator, env: NodeJS.ProcessEnv, set: Readonly<Record<string, string>> = {}): InputError[] {
+  return [...reservedEnv(plan, tr), ...firmwareReferences(plan, tr), ...templateVariables(plan, tr, env, set), ...orderProblems(plan.steps, tr)];
 }
 
 // `after: previous` needs a previous symptom to follow: a symptom
@@ -93,4 +101,26 @@ export function orderProblems(steps: readonly Step[], tr: IssueTranslator): Inpu
   const problems: InputError[] = [];
   orderIn(steps, ['steps'], tr, problems);
   return problems;
+}
+
+/**
+ * The --set variables that no plan's firmware path uses. A misspelt name
+ * would otherwise leave every plan on its env default (a nightly testing the
+ * demo candidate instead of the one given), so it is refused.
+ */
+export function unusedSetVariables(plans: readonly Plan[], set: Readonly<Record<string, string>>): InputError[] {
+  const used = new Set<string>();
+  for (const plan of plans) {
+    for (const spec of Object.values(plan.firmware)) {
+      if (spec.kind !== 'file') continue;
+      const parsed = parseTemplate(spec.template);
+      if ('parts' in parsed) for (const p of parsed.parts) if ('variable' in p && !isBoardVariable(p.variable)) used.add(p.variable);
+    }
+  }
+  const names = [...used];
+  return Object.keys(set).filter((n) => !used.has(n)).map((n) => {
+    const hint = didYouMean(n, names).replace(/^ — /, '');
+    const fix = hint || (names.length ? `the plans use ${names.map((u) => `\${${u}}`).join(', ')}` : 'the plans name no ${VARIABLE} in their firmware paths: drop --set');
+    return new InputError(`--set ${n}: no plan's firmware path uses \${${n}}`, undefined, fix);
+  });
 }

@@ -15,6 +15,8 @@ import { walkSteps } from './walk.js';
 export interface LoadPlanOptions {
   /** Where ${VARS} come from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Variables given with --set NAME=FILE: they win over the environment and the plan's env. */
+  variables?: Readonly<Record<string, string>>;
 }
 
 export interface LoadedPlan {
@@ -25,6 +27,8 @@ export interface LoadedPlan {
   plan: Plan;
   /** The environment the plan was checked against; firmware paths expand with it. */
   env: NodeJS.ProcessEnv;
+  /** The --set variables the plan was checked against; they win over `env`. */
+  variables: Readonly<Record<string, string>>;
   /** Where a path of the YAML value was written (['steps', 2, 'within']). */
   placeAt(path: ValuePath, part?: PlacePart): SourcePlace;
   /** Where a step (at any depth) starts in the file. */
@@ -36,8 +40,9 @@ export interface LoadedPlan {
 /** Validates already parsed YAML (also used for plans that do not come from a file). */
 export function planFromYaml(located: LocatedYaml, options: LoadPlanOptions = {}): LoadedPlan {
   const env = options.env ?? process.env;
+  const variables = options.variables ?? {};
   const { data: plan, translator } = validateLocated(located, PlanSchema, stepIssues);
-  throwProblems(sortProblems(planProblems(plan, translator, env)));
+  throwProblems(sortProblems(planProblems(plan, translator, env, variables)));
   const paths = new WeakMap<Step, ValuePath>();
   walkSteps(plan.steps, (step, path) => paths.set(step, path));
   const placeAt = (path: ValuePath, part?: PlacePart) => located.places.placeAt(path, part);
@@ -47,6 +52,7 @@ export function planFromYaml(located: LocatedYaml, options: LoadPlanOptions = {}
     dir: dirname(resolve(located.file)),
     plan,
     env,
+    variables,
     placeAt,
     stepPlace: (step) => placeAt(stepPath(step)),
     stepPath,

@@ -23,7 +23,7 @@ export const PlanSchema = z
     boards: BoardSelectorSchema.optional().meta({ description: 'which bench boards run the plan: { platform, tags, names }; absent = all' }),
     timeout: Timeout.optional().meta({ description: 'limit for the whole plan on one board (default 30m)' }),
     env: z.record(EnvName, z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional()
-      .meta({ description: 'defaults for ${VARS} in firmware paths; the environment overrides them' }),
+      .meta({ description: 'defaults for ${VARS} in firmware paths; --set NAME=FILE and the environment override them' }),
     firmware: z.record(Name, FirmwareEntrySchema).optional().meta({ description: 'binaries by name: a path template, { path }, or { make: {...} }' }),
     steps: StepList,
   })

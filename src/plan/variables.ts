@@ -1,7 +1,8 @@
 // ${VARS} in firmware path templates. ${platform}, ${board} and ${id} come
-// from the board a run is for; any other name from the environment, else
-// from the plan's `env` defaults. Relative results resolve against the
-// folder of the plan file.
+// from the board a run is for; any other name from `--set NAME=FILE`, else
+// the environment, else the plan's `env` defaults. Relative results resolve
+// against the folder of the plan file (a --set value arrives absolute: the
+// CLI resolved it against the folder the user typed it in).
 import { isAbsolute, resolve } from 'node:path';
 import type { PlatformName } from '../core/platform.js';
 
@@ -40,13 +41,26 @@ export function parseTemplate(template: string): { parts: TemplatePart[] } | { e
   return { parts };
 }
 
+export function isVariableName(name: string): boolean {
+  return VAR_NAME_RE.test(name);
+}
+
 export function isBoardVariable(name: string): name is BoardVariable {
   return (BOARD_VARIABLES as readonly string[]).includes(name);
 }
 
-/** Where non-board variables come from: the environment first, then the plan's defaults. */
-export function variableLookup(planEnv: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env) {
-  return (name: string): string | undefined => env[name] ?? planEnv[name];
+/** Where non-board variables come from: --set first, then the environment, then the plan's defaults. */
+export function variableLookup(
+  planEnv: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv = process.env,
+  set: Readonly<Record<string, string>> = {},
+) {
+  return (name: string): string | undefined => (Object.hasOwn(set, name) ? set[name] : undefined) ?? env[name] ?? planEnv[name];
+}
+
+/** How to give a variable a template needs. */
+export function unsetFix(name: string): string {
+  return `set it with --set ${name}=FILE or in the environment, or give a default under env: in the plan`;
 }
 
 /** Expands a parsed template; returns the first undefined variable instead of guessing. */

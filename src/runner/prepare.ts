@@ -5,6 +5,7 @@
 import type { Bench, BenchBoard } from '../bench/schema.js';
 import type { FirmwareImage } from '../core/board-contract.js';
 import { InputError } from '../core/errors.js';
+import { unusedSetVariables } from '../plan/checks.js';
 import { loadPlan, type LoadedPlan } from '../plan/loader.js';
 import { selectBoards } from '../plan/select.js';
 import { expectedModules, firmwareForBoard } from './firmware-for-board.js';
@@ -26,10 +27,12 @@ export interface PrepareOptions {
   only?: readonly string[];
   /** Each plan this many times on each board (--repeat); 1 when absent. */
   repeat?: number;
+  /** ${NAME}s for firmware paths (--set), over the environment and the plans' env. */
+  variables?: Readonly<Record<string, string>>;
 }
 
 async function preparePlan(file: string, bench: Bench, o: PrepareOptions): Promise<PreparedPlan> {
-  const loaded = await loadPlan(file);
+  const loaded = await loadPlan(file, { variables: o.variables });
   loaded.plan = repeatedPlan(loaded.plan, o.repeat ?? 1);
   const expected = expectedModules(loaded);
   const boards = selectBoards(loaded, bench, o.only ? { only: o.only } : {}).map((b) => {
@@ -51,6 +54,8 @@ export async function preparePlans(files: readonly string[], bench: Bench, o: Pr
       problems.push(err); // format() gives one located line per problem, also for several
     }
   }
+  // Which --set a plan uses is known only once every plan loaded.
+  if (!problems.length) problems.push(...unusedSetVariables(prepared.map((p) => p.loaded.plan), o.variables ?? {}));
   if (problems.length) throw new InputError(problems.map((p) => p.format()).join('\n'));
   return prepared;
 }

@@ -38,6 +38,8 @@ export interface RunRequest {
   only?: readonly string[];
   /** Each plan this many times on each board (--repeat); 1 when absent. */
   repeat?: number;
+  /** ${NAME}s for the plans' firmware paths (--set), over the environment and the plans' env. */
+  variables?: Readonly<Record<string, string>>;
   /** How long to wait for a board another run holds (--lock-wait). */
   lockWaitMs?: number;
   /** The run's report folder; reports/<run-id> under the current folder when absent. */
@@ -86,7 +88,7 @@ export interface RunOutcome {
 
 export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {}): Promise<RunOutcome> {
   const { bench } = request.bench;
-  const prepared = await preparePlans(request.plans, bench, { only: request.only, repeat: request.repeat });
+  const prepared = await preparePlans(request.plans, bench, { only: request.only, repeat: request.repeat, variables: request.variables });
   const health = request.health === false ? undefined : await healthOptions(bench, request.only);
   // A token that cannot be read is bad input, found before a run folder exists to hold a report.
   await checkBenchSecrets(bench);

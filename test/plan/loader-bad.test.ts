@@ -41,7 +41,7 @@ const CASES: Record<string, [what: string, line: string]> = {
   'bare-number-duration.yaml': ['a duration without a unit', '3:11: wait: 30 is not a duration like 30s or 2m (a bare number has no unit; write 30s, or 30ms for milliseconds)'],
   'undefined-firmware.yaml': ['an undefined firmware name', "7:12: flash: firmware 'candidat' is not defined; defined: baseline, candidate (did you mean 'candidate'?)"],
   'unknown-platform.yaml': ['an unknown platform', "2:30: platform: unknown platform 'photn' — did you mean 'photon'? (platforms: photon, p1, electron, argon, boron, xenon, p2)"],
-  'undefined-variable.yaml': ['an undefined ${VAR}', '3:14: candidate: ${RIG_TEST_UNSET_DIR} is not set (set RIG_TEST_UNSET_DIR in the environment, or give a default under env: in the plan)'],
+  'undefined-variable.yaml': ['an undefined ${VAR}', '3:14: candidate: ${RIG_TEST_UNSET_DIR} is not set (set it with --set RIG_TEST_UNSET_DIR=FILE or in the environment, or give a default under env: in the plan)'],
   'expect-log-both.yaml': ['expect-log with match and absent', '3:17: expect-log: give exactly one of match and absent (match: the pattern must appear; absent: it must not)'],
   'within-twice.yaml': ['within inside and beside a step', '4:13: within: given twice, inside expect-log and beside it (keep one)'],
   'bad-pattern.yaml': ['a pattern that does not compile', "3:17: expect-log: 'update done (missing' is not a valid regular expression: Unterminated group (escape special characters such as ( [ . * + ? with a backslash)"],

@@ -14,6 +14,7 @@ import { errorLines } from '../exit.js';
 import { interruptions } from '../interruptions.js';
 import { progressFor, type Progress } from '../progress.js';
 import { rigVersion } from '../version.js';
+import { parseSetOptions } from '../set-option.js';
 
 export interface RunOptions {
   bench?: string;
@@ -26,8 +27,13 @@ export interface RunOptions {
   lockWait?: string;
   /** --history FILE, or false for --no-history. */
   history?: string | false;
+<<<<<<< HEAD
   /** false for --no-health. */
   health?: boolean;
+=======
+  /** --set NAME=FILE, as typed. */
+  set?: string[];
+>>>>>>> nightly
 }
 
 function repeatCount(text: string | undefined): number {
@@ -48,11 +54,16 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
   const stop = interruptions();
   const repeat = repeatCount(opts.repeat);
   const lockWait = lockWaitMs(opts.lockWait);
+  const variables = parseSetOptions(opts.set);
   const bench = await loadBench(benchFileFor(opts.bench).file);
   let progress: Progress | undefined;
   try {
     const outcome = await runPlansOnBench({
+<<<<<<< HEAD
       plans: expandPlanArgs(plans), bench, only: opts.board, ...(opts.health === false ? { health: false } : {}), repeat, lockWaitMs: lockWait, reportDir: opts.reportDir,
+=======
+      plans, bench, only: opts.board, repeat, variables, lockWaitMs: lockWait, reportDir: opts.reportDir,
+>>>>>>> nightly
       copies: { tap: opts.tap, junit: opts.junit, json: opts.json }, rigVersion: rigVersion(), signal: stop.signal,
       ...(opts.history !== undefined ? { history: opts.history } : {}),
     }, {
