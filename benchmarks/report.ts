@@ -6,6 +6,7 @@ import { CAPTURE_RATIO_TARGET, type CaptureRow } from './log-capture.js';
 import type { OtaRow } from './ota.js';
 import { OVERHEAD_TARGET_MS, type OverheadResult } from './overhead.js';
 import { PARALLEL_TARGET_RATIO, type ParallelResult } from './parallel.js';
+import { SUITE_TARGET_RATIO, type SuiteResult } from './suite.js';
 import { SOAK_INFRA_TARGET, SOAK_MIN_RUNS, type SoakResult } from './soak.js';
 import { formatTable, judged, type Verdict } from './lib/table.js';
 
@@ -41,6 +42,19 @@ export function parallelText(r: ParallelResult): string {
     formatTable(['step kind', 'alone', `${r.many.boards} at once`, 'x'], kinds),
     'rig run wall = spawn to exit of `node bin/rig.js run` (simulator start, firmware, boards, reports); report span = report startedAt..endedAt;',
     'best of the rounds (interleaved), since other work on a shared machine only adds time; passed = boards that passed in every round.',
+  ].join('\n');
+}
+
+export function suiteText(r: SuiteResult): string {
+  const rows = [
+    ...r.alone.map((a) => [`${a.plan} alone${a.plan === r.longest ? ' (longest)' : ''}`, a.passedRounds, a.wallMs, a.roundsMs.join(' ')]),
+    [`rig run plans/field (${r.suite.jobs} jobs)`, r.suite.passedRounds, r.suite.wallMs, r.suite.roundsMs.join(' ')],
+  ];
+  return [
+    `SUITE: the five field plans as one run (a job per plan and board, boards in parallel) vs each plan alone (target: <= ${SUITE_TARGET_RATIO} x the longest alone)`,
+    formatTable(['run', 'rounds passed', 'rig run wall ms (best)', 'every passed round wall ms'], rows),
+    `ratio suite / longest alone: ${r.ratio}  ${judged(r.ratio <= SUITE_TARGET_RATIO, r.notMeasured)}${r.notMeasured ? ` (${r.notMeasured})` : ''}`,
+    'rig run wall = spawn to exit of `node bin/rig.js run` on the default bench (rig/sim.yaml); best of the interleaved rounds; a round counts only when every board passed.',
   ].join('\n');
 }
 
@@ -128,6 +142,7 @@ function round1s(ms: number): number {
 export interface Summary {
   overhead?: OverheadResult;
   parallel?: ParallelResult;
+  suite?: SuiteResult;
   dfu?: DfuRow[];
   ota?: OtaRow[];
   logCapture?: CaptureRow[];
@@ -165,6 +180,13 @@ export function targetStatuses(s: Summary): Record<string, TargetStatus> {
     const p = s.parallel;
     const short = p.many.passed < p.many.boards || p.singles.some((x) => x.passed < x.boards);
     t.parallelRatio = { value: p.ratioWall, target: `< ${PARALLEL_TARGET_RATIO}`, status: judged(p.ratioWall < PARALLEL_TARGET_RATIO, short ? 'a board failed' : undefined), ...(short ? { note: 'a board failed a round: its time is not a full run' } : {}) };
+  }
+  if (s.suite) {
+    const u = s.suite;
+    t.suiteRatio = {
+      value: u.ratio, target: `<= ${SUITE_TARGET_RATIO} x the longest plan alone`, status: judged(u.ratio <= SUITE_TARGET_RATIO, u.notMeasured),
+      note: u.notMeasured ?? `rig run plans/field ${round1s(u.suite.wallMs)} s, longest alone ${u.longest} ${round1s(u.alone.find((a) => a.plan === u.longest)?.wallMs ?? Number.NaN)} s`,
+    };
   }
   if (s.dfu) {
     const worst = Math.max(...s.dfu.map((r) => r.ratio));

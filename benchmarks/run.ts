@@ -6,7 +6,7 @@
 // MISSED / NOT MEASURED against the targets (never MET on nothing),
 // then a summary and one JSON line with every figure. Exit 0 whether targets
 // are met or not; 1 only when a benchmark could not be measured at all.
-// Usage: npm run bench [-- overhead parallel dfu ota log-capture soak] [--keep]   (default: all;
+// Usage: npm run bench [-- overhead parallel suite dfu ota log-capture soak] [--keep]   (default: all;
 // --keep leaves the generated benches, plans and reports in place and says where)
 // BENCH_CAPTURE_SCALES=5,20 limits the log-capture rates, BENCH_SOAK_RUNS=3 the soak's runs (for iterating;
 // fewer than 10 soak runs are NOT MEASURED); BENCH_SOAK_HOST_LOAD=60/200 holds the rig's event loop 60 ms
@@ -18,7 +18,8 @@ import { benchLogCapture, type CaptureRow } from './log-capture.js';
 import { benchOta } from './ota.js';
 import { benchOverhead } from './overhead.js';
 import { benchParallel } from './parallel.js';
-import { captureText, dfuText, otaText, overheadText, parallelText, soakText, summaryJson, summaryText, type Summary } from './report.js';
+import { benchSuite } from './suite.js';
+import { captureText, dfuText, otaText, overheadText, parallelText, soakText, suiteText, summaryJson, summaryText, type Summary } from './report.js';
 import { benchSoak, parseHostLoad } from './soak.js';
 import { readSimBench } from './lib/bench-files.js';
 import { staleBuildWarning } from './lib/build-check.js';
@@ -35,7 +36,7 @@ const CAPTURE_SCALES = (process.env.BENCH_CAPTURE_SCALES ?? '2,5,20,50,200,1000'
 /** Runs of the soak: the smoke plan on 32 boards, as a nightly runs it, looking for infrastructure failures no board caused. */
 const SOAK_RUNS = Number(process.env.BENCH_SOAK_RUNS ?? 10);
 
-const NAMES = ['overhead', 'parallel', 'dfu', 'ota', 'log-capture', 'soak'] as const;
+const NAMES = ['overhead', 'parallel', 'suite', 'dfu', 'ota', 'log-capture', 'soak'] as const;
 type Name = (typeof NAMES)[number];
 
 function selected(argv: string[]): Set<Name> {
@@ -87,6 +88,10 @@ async function main(): Promise<number> {
     await attempt('parallel', async () => {
       summary.parallel = await benchParallel(work, { copiesOfEach: 4, rounds: 2, log: progress });
       section(parallelText(summary.parallel));
+    });
+    await attempt('suite', async () => {
+      summary.suite = await benchSuite(work, { rounds: 2, log: progress });
+      section(suiteText(summary.suite));
     });
     await attempt('dfu', async () => {
       summary.dfu = await benchDfu(work, { boards: boardNames, blocks: 2, flashesPerBlock: 5, log: progress });

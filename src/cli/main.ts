@@ -7,13 +7,10 @@ import { rigVersion } from './version.js';
 import type { FirmwareMakeArgs } from '../firmware/index.js';
 import type { RunOptions } from './commands/run.js';
 import type { HistoryOptions } from './commands/history.js';
-<<<<<<< HEAD
 import type { BoardsOptions } from './commands/boards.js';
-=======
 import { collectSet } from './set-option.js';
 
 const SET_HELP = 'value of ${NAME} in the plans\' firmware paths, over the environment and the plan\'s env (a relative FILE is from the current folder; once per variable)';
->>>>>>> nightly
 
 export function buildProgram(): Command {
   const program = new Command('rig')
@@ -37,11 +34,8 @@ export function buildProgram(): Command {
     .option('--lock-wait <duration>', 'how long to wait for a board another run is using (default 30s)')
     .option('--history <file>', 'history database to record the run in and compare with (default $RIG_HISTORY, else history.db next to the run folder)')
     .option('--no-history', 'record nothing and compare with nothing')
-<<<<<<< HEAD
     .option('--no-health', 'skip the health check each board gets before its first job')
-=======
     .option('--set <NAME=FILE>', SET_HELP, collectSet)
->>>>>>> nightly
     .action(async (plans: string[], opts: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(plans, opts);

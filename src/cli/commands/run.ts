@@ -27,13 +27,10 @@ export interface RunOptions {
   lockWait?: string;
   /** --history FILE, or false for --no-history. */
   history?: string | false;
-<<<<<<< HEAD
   /** false for --no-health. */
   health?: boolean;
-=======
   /** --set NAME=FILE, as typed. */
   set?: string[];
->>>>>>> nightly
 }
 
 function repeatCount(text: string | undefined): number {
@@ -59,11 +56,7 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
   let progress: Progress | undefined;
   try {
     const outcome = await runPlansOnBench({
-<<<<<<< HEAD
-      plans: expandPlanArgs(plans), bench, only: opts.board, ...(opts.health === false ? { health: false } : {}), repeat, lockWaitMs: lockWait, reportDir: opts.reportDir,
-=======
-      plans, bench, only: opts.board, repeat, variables, lockWaitMs: lockWait, reportDir: opts.reportDir,
->>>>>>> nightly
+      plans: expandPlanArgs(plans), bench, only: opts.board, ...(opts.health === false ? { health: false } : {}), repeat, variables, lockWaitMs: lockWait, reportDir: opts.reportDir,
       copies: { tap: opts.tap, junit: opts.junit, json: opts.json }, rigVersion: rigVersion(), signal: stop.signal,
       ...(opts.history !== undefined ? { history: opts.history } : {}),
     }, {

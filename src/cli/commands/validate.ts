@@ -4,13 +4,9 @@ import { loadBench } from '../../bench/loader.js';
 import { benchFileFor } from '../../bench/default.js';
 import { checkBenchSecrets } from '../../bench/secrets.js';
 import { ExitCode, InputError } from '../../core/errors.js';
-<<<<<<< HEAD
-import { loadPlan } from '../../plan/loader.js';
-import { expandPlanArgs } from '../../plan/plan-files.js';
-=======
 import { unusedSetVariables } from '../../plan/checks.js';
 import { loadPlan, type LoadedPlan } from '../../plan/loader.js';
->>>>>>> nightly
+import { expandPlanArgs } from '../../plan/plan-files.js';
 import { selectBoards } from '../../plan/select.js';
 import { firmwareForBoard, expectedModules } from '../../runner/firmware-for-board.js';
 import { problemsOf } from '../../yaml/input-errors.js';
@@ -45,12 +41,8 @@ export async function validateCommand(plans: string[], opts: { bench?: string; s
   await checkBenchSecrets(bench.bench);
   process.stdout.write(`bench ${bench.bench.name}: ok (${bench.file}; ${benchFile.reason})\n`);
   let failed = false;
-<<<<<<< HEAD
-  for (const file of expandPlanArgs(plans)) {
-=======
   const loaded: LoadedPlan[] = [];
-  for (const file of plans) {
->>>>>>> nightly
+  for (const file of expandPlanArgs(plans)) {
     try {
       const ok = await validatePlan(file, bench, variables);
       loaded.push(ok.loaded);
