@@ -48,14 +48,19 @@ function walk(steps: readonly ReportStep[], prefix: string, out: UpdateRow[], id
     if (!s) continue;
     // expect-app after a flash tells the same update again: the later word
     // stands, under the step that made the update.
+    // An update a fault of the plan interrupted stays interrupted: only the flash step knows
+    // the fault fired, and a later look at the board says what runs, not why.
     let title = name;
+    let verdict = s.verdict;
     if (s.flashId !== undefined && ids.at(-1) === s.flashId) {
-      title = out.pop()?.step ?? name;
+      const earlier = out.pop();
+      title = earlier?.step ?? name;
+      if (earlier?.verdict === 'interrupted') verdict = 'interrupted';
       ids.pop();
     }
     ids.push(s.flashId);
     out.push({
-      step: title, firmware: s.firmware, via: s.via, verdict: s.verdict, claims: [...s.claims],
+      step: title, firmware: s.firmware, via: s.via, verdict, claims: [...s.claims],
       running: s.running ? s.running.slice(0, 8) : null, from: s.from ?? null, mode: s.mode ?? null, transferMs: s.transferMs ?? null,
     });
   }

@@ -83,3 +83,19 @@ t.test('flashes with nothing captured between them are still two updates', async
   ], 'report.json: three flashes, three rows, each under its own step');
   t.equal(tapUpdates(run).length, 3, 'TAP: three update lines');
 });
+
+t.test('an OTA a power cut of the plan interrupted stays interrupted in the updates table, whatever expect-app reads afterwards', async (t) => {
+  const run = await runOnBoron(t, 'ota-cut', [
+    '  - flash: old', '    via: dfu',
+    '  - fault: { kind: power-cut, at: { transfer: ota, percent: 50% } }',
+    '  - flash: new', '    via: ota', '    expect: interrupted', '    within: 3m',
+    '  - power: on',
+    '  - name: the old app still runs',
+    '    expect-app: old',
+  ]);
+  const steps = run.steps('boron-1');
+  t.same(steps.map(([, status]) => status), ['pass', 'pass', 'pass', 'pass', 'pass'], JSON.stringify(steps));
+  const ota = updateRows(run).find((r) => r.via === 'ota');
+  t.equal(ota?.verdict, 'interrupted', `report.json: ${JSON.stringify(updateRows(run))}`);
+  t.match(tapUpdates(run).find((l) => l.includes('via ota')), /new via ota from normal mode: interrupted;/, 'TAP says the same');
+});
