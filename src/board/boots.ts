@@ -3,7 +3,7 @@
 // (trace lines, cloud events, readings), boots the wall ms they may have
 // begun at, so the attribution is a search by time. No I/O: the board
 // records boots here (src/board/board-state.ts) and anything may read them.
-import type { Boot, BootCause, BootHistory } from '../core/board-contract.js';
+import type { Boot, BootCause, BootHistory, BoardPresence, ModeSeen } from '../core/board-contract.js';
 
 /** Where a capture's first item at or after a wall ms is (or will be): its seq. */
 export type SeqAt = (at: number) => number;
@@ -18,6 +18,7 @@ export function firstSeqFrom(items: readonly { at: number; seq: number }[], at: 
 
 export class BootLog implements BootHistory {
   readonly #boots: Boot[] = [];
+  readonly #modes: ModeSeen[] = [];
 
   constructor(private readonly seqs: { log: SeqAt; events: SeqAt }) {}
 
@@ -35,6 +36,15 @@ export class BootLog implements BootHistory {
       if (evidence.at >= boot.startedAt) return boot;
     }
     return undefined;
+  }
+
+  modes(): readonly ModeSeen[] {
+    return this.#modes;
+  }
+
+  /** Records the mode a presence read found; kept only when it differs from the last one (a history of changes, not of looks). */
+  sawMode(mode: BoardPresence, at = Date.now()): void {
+    if (this.#modes.at(-1)?.mode !== mode) this.#modes.push(Object.freeze({ at, mode }));
   }
 
   bootedSince(since: Boot | number): boolean {

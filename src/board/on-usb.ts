@@ -136,7 +136,9 @@ export class BoardOnUsb {
   }
 
   async presence(signal?: AbortSignal): Promise<BoardPresence> {
-    return (await this.read(signal)).mode;
+    const { mode } = await this.read(signal);
+    this.state.boots.sawMode(mode); // for the report's timeline: mode changes as the rig read them
+    return mode;
   }
 
   /**
@@ -153,6 +155,7 @@ export class BoardOnUsb {
         if (want === 'absent' || want === 'dfu') {
           const look = await this.look(o.signal);
           now = !look ? 'absent' : look.listing.mode === 'dfu' ? 'dfu' : undefined;
+          if (now) this.state.boots.sawMode(now); // the report's timeline, as in presence()
         } else {
           now = await this.presence(o.signal);
         }

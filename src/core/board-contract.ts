@@ -191,6 +191,14 @@ export interface BootHistory {
   bootOf(evidence: { at: number }): Boot | undefined;
   /** Whether the board began a boot after `since` (a boot, or a wall ms); a 'found' boot began at an unknown time and never counts. */
   bootedSince(since: Boot | number): boolean;
+  /** Each change of the mode the rig read (presence reads), with its wall ms, oldest first: the report's timeline shows them. */
+  modes(): readonly ModeSeen[];
+}
+
+/** A mode the rig read the board in, from `at` (wall ms) until the next one. */
+export interface ModeSeen {
+  readonly at: number;
+  readonly mode: BoardPresence;
 }
 
 export interface Board {

@@ -113,4 +113,12 @@ export interface StepResult {
   details?: Record<string, unknown>;
   /** Attempts of a repeat step, in order. */
   children?: StepResult[];
+  /** ISO 8601: when the step began (the HTML report's timeline places it by this). */
+  startedAt?: string;
+  /**
+   * What a passing symptom expectation (expect-log, expect-event, expect-reset)
+   * matched: the capture, the item's seq in it (trace.log's line number from 0,
+   * events.ndjson's `seq`) and its arrival, wall ms. Marked on the timeline.
+   */
+  matched?: { stream: 'log' | 'events'; seq: number; at: number };
 }

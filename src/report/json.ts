@@ -21,6 +21,7 @@ function stepJson(s: ReportStep): Plain {
   return ordered([
     ['status', s.status],
     ['name', s.name],
+    ['startedAt', s.startedAt],
     ['durationMs', s.durationMs],
     ['expected', toPlain(s.expected)],
     ['actual', toPlain(s.actual)],
@@ -28,6 +29,7 @@ function stepJson(s: ReportStep): Plain {
     ['skipReason', s.skipReason],
     ['logExcerpt', s.logExcerpt ? [...s.logExcerpt] : undefined],
     ['artifacts', s.artifacts ? [...s.artifacts] : undefined],
+    ['matched', s.matched ? ordered([['stream', s.matched.stream], ['seq', s.matched.seq], ['at', s.matched.at]]) : undefined],
     ['details', toPlain(s.details)],
     ['children', s.children ? s.children.map(stepJson) : undefined],
   ]);
@@ -49,6 +51,10 @@ function boardJson(b: BoardReport): Plain {
     ['host', b.host],
     ['artifacts', ordered([['trace', b.artifacts.trace], ['events', b.artifacts.events]])],
     ['steps', b.steps.map(stepJson)],
+    ['boots', b.boots?.map((x) => ordered([
+      ['number', x.number], ['why', x.why], ['startedAt', x.startedAt], ['seenAt', x.seenAt], ['logSeq', x.logSeq], ['eventSeq', x.eventSeq],
+    ]))],
+    ['modes', b.modes?.map((m) => ordered([['at', m.at], ['mode', m.mode]]))],
     ['updates', updatesJson(b)],
     ['restored', b.restored ? ordered([['done', [...b.restored.done]], ['problem', b.restored.problem]]) : undefined],
     ['changes', b.changes ? boardChangesJson(b.changes) : undefined],

@@ -53,8 +53,33 @@ export interface BoardReport {
    */
   restored?: { done: string[]; problem?: string };
   artifacts: BoardArtifacts;
+  /**
+   * The boots (USB enumerations) the rig saw during the job, the one it began
+   * in first, and the modes it read the board in: the HTML report's timeline.
+   */
+  boots?: ReportBoot[];
+  modes?: ReportMode[];
   /** What changed since the previous recorded run of this plan on this board (src/history); absent without a history. */
   changes?: BoardChanges;
+}
+
+/** A boot as the board layer recorded it (src/board/boots.ts), dated in ISO 8601. */
+export interface ReportBoot {
+  number: number;
+  /** Why it began: reset, power, flash, mode, replug, enumeration (of its own accord), found. */
+  why: string;
+  /** From when it may have begun, and when the rig first saw it on USB. */
+  startedAt: string;
+  seenAt: string;
+  /** Its first trace line's and first cloud event's seq. */
+  logSeq: number;
+  eventSeq: number;
+}
+
+/** A mode the rig read the board in, from `at` on. */
+export interface ReportMode {
+  at: string;
+  mode: string;
 }
 
 /** A step that both passed and failed with the same firmware SHA-256s on the same board and Device OS. */

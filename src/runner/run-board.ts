@@ -111,6 +111,25 @@ export async function runBoard(input: BoardRunInput): Promise<BoardReport> {
     steps: results,
     ...(restored ? { restored } : {}),
     artifacts: { trace: board.log.file, ...(board.events ? { events: board.events.file } : {}) },
+    ...usbDuring(board, started),
+  };
+}
+
+/**
+ * The boots and modes of the job, for the report's timeline: those from its
+ * start on, and the boot and mode the board was in when it began.
+ */
+function usbDuring(board: Board, started: number): Pick<BoardReport, 'boots' | 'modes'> {
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const boots = board.boots.list();
+  const first = boots.findLastIndex((b) => b.startedAt <= started);
+  const modes = board.boots.modes();
+  const firstMode = modes.findLastIndex((m) => m.at <= started);
+  return {
+    boots: boots.slice(Math.max(0, first)).map((b) => ({
+      number: b.number, why: b.why, startedAt: iso(b.startedAt), seenAt: iso(b.seenAt), logSeq: b.logSeq, eventSeq: b.eventSeq,
+    })),
+    modes: modes.slice(Math.max(0, firstMode)).map((m) => ({ at: iso(m.at), mode: m.mode })),
   };
 }
 

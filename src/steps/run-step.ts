@@ -44,5 +44,7 @@ export async function executeStep(step: Step, ctx: StepContext, run: KindRunner<
     const tail = ctx.board.log.tail(EXCERPT_LINES).map((l) => l.text);
     if (tail.length > 0) body = { ...body, logExcerpt: tail };
   }
-  return { name, durationMs: Date.now() - started, ...body };
+  // Where the step sits on the report's timeline, and the item it matched there.
+  const matched = matchesSymptom(step) && body.status === 'pass' && ctx.lastMatch ? { stream: ctx.lastMatch.stream, seq: ctx.lastMatch.seq, at: ctx.lastMatch.at } : undefined;
+  return { name, durationMs: Date.now() - started, ...body, startedAt: new Date(started).toISOString(), ...(matched ? { matched } : {}) };
 }

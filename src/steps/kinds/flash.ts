@@ -60,13 +60,20 @@ export const runFlash: KindRunner<FlashStep> = async (step, ctx: StepContext): P
     };
   };
   const started = Date.now();
+  // The transfer's progress for the report's timeline: [ms since the step's start, percent], a sample per 5%.
+  const progress: [number, number][] = [];
+  const sample = (p: FlashProgress): void => {
+    if (p.percent === undefined || (progress.length && p.percent < progress.at(-1)![1] + 5 && p.percent < 100)) return;
+    progress.push([Date.now() - started, Math.round(p.percent)]);
+  };
   const detailsOf = (report: FlashReport): Record<string, unknown> => ({
     firmware: step.firmware, source: fw.source, via: report.method, bytes: fw.image.length,
     sha256: fw.info.sha256.toLowerCase(), flashMs: report.durationMs, messages: report.messages,
+    ...(progress.length ? { progress } : {}),
   });
   let report: FlashReport;
   try {
-    report = await board.flash(fw, step.via, { signal: ctx.signal, onProgress: (p) => ctx.note(progressText(step, p)) });
+    report = await board.flash(fw, step.via, { signal: ctx.signal, onProgress: (p) => { sample(p); ctx.note(progressText(step, p)); } });
     remember(report, false);
   } catch (err) {
     // Whatever the tool made of a cut the plan armed, the verdict is the cut's.
