@@ -2,7 +2,8 @@
 # Installs the Debian/Ubuntu packages the rig needs when they are missing:
 # dfu-util (DFU flashing), gcc + libusb-1.0 headers (our USB-over-socket
 # libusb stand-in, built at npm install), python3 (PTY set-up of the simulated bench),
-# xmllint (the tests validate JUnit reports against their schema).
+# xmllint (the tests validate JUnit reports against their schema),
+# chromium (the tests open the HTML report in it, headless, via puppeteer-core).
 set -euo pipefail
 need=()
 command -v dfu-util >/dev/null 2>&1 || need+=(dfu-util)
@@ -10,6 +11,7 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [ -f /usr/include/libusb-1.0/libusb.h ] || need+=(libusb-1.0-0-dev)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "rig setup: please install: ${need[*]} (no apt-get on this machine)" >&2
