@@ -22,7 +22,7 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('run plans on the boards of a bench and write reports (TAP, JUnit, JSON)')
+    .description('run plans on the boards of a bench and write reports (TAP, JUnit, JSON, HTML)')
     .argument('<plans...>', 'plan files (YAML), folders of plans, or quoted globs like "plans/**/*.yaml"')
     .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
     .option('--board <name...>', 'run only on these boards of the bench')
@@ -30,6 +30,7 @@ export function buildProgram(): Command {
     .option('--tap <file>', 'also write the TAP report here')
     .option('--junit <file>', 'also write the JUnit XML report here')
     .option('--json <file>', 'also write the JSON report here')
+    .option('--html <dir>', 'also write the HTML report (index.html) into this folder')
     .option('--repeat <n>', 'run each plan n times on each board')
     .option('--lock-wait <duration>', 'how long to wait for a board another run is using (default 30s)')
     .option('--history <file>', 'history database to record the run in and compare with (default $RIG_HISTORY, else history.db next to the run folder)')
@@ -39,6 +40,17 @@ export function buildProgram(): Command {
     .action(async (plans: string[], opts: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(plans, opts);
+    });
+
+  program
+    .command('report')
+    .description('write a run folder\'s HTML report (index.html, each board\'s timeline.ndjson) again from its report.json and artifacts')
+    .argument('<run-dir>', 'the run folder, e.g. reports/<run-id>')
+    .option('--html <dir>', 'also write index.html into this folder')
+    .action(async (runDir: string, opts: { html?: string }) => {
+      const { rebuildHtml } = await import('../report/rebuild.js');
+      const pages = await rebuildHtml(runDir, opts.html !== undefined ? { htmlDir: opts.html } : {});
+      process.stderr.write(`report: ${pages.join(', ')}\n`);
     });
 
   program

@@ -1,11 +1,14 @@
 // Writes a run's reports into its run folder (report.tap, report.xml,
-// report.json) and copies wherever --tap/--junit/--json asked.
+// report.json, index.html, and per board timeline.ndjson beside its trace)
+// and copies wherever --tap/--junit/--json/--html asked.
 import { join, resolve, basename, dirname } from 'node:path';
 import type { RunReport } from './model.js';
 import { formatTap } from './tap.js';
 import { formatJunit } from './junit.js';
 import { formatJson } from './json.js';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { formatHtml, jobsByBoard } from './html.js';
+import { boardTimeline, formatTimelineNdjson, parseEvents, parseTrace, type TimelineItem } from './timeline.js';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { InfraError } from '../core/errors.js';
 
@@ -16,28 +19,70 @@ export interface ReportTargets {
   tap?: string;
   junit?: string;
   json?: string;
+  /** A folder for a copy of index.html (--html DIR). */
+  html?: string;
 }
 
 export interface WrittenReport {
-  kind: 'tap' | 'junit' | 'json';
+  kind: 'tap' | 'junit' | 'json' | 'html';
   path: string;
 }
 
-export const REPORT_FILES = { tap: 'report.tap', junit: 'report.xml', json: 'report.json' } as const;
+export const REPORT_FILES = { tap: 'report.tap', junit: 'report.xml', json: 'report.json', html: 'index.html' } as const;
+export const TIMELINE_FILE = 'timeline.ndjson';
 
-/** Writes every report atomically; returns the files written, run folder first. */
+/**
+ * Writes every report atomically; returns the files written, run folder
+ * first. Each board's timeline.ndjson goes beside its trace (not listed).
+ */
 export async function writeReports(report: RunReport, targets: ReportTargets): Promise<WrittenReport[]> {
-  const texts = { tap: formatTap(report), junit: formatJunit(report), json: formatJson(report) };
-  const kinds = ['tap', 'junit', 'json'] as const;
+  const timelines = await boardTimelines(report, targets.dir);
+  const texts = { tap: formatTap(report), junit: formatJunit(report), json: formatJson(report), html: formatHtml(report, timelines.items) };
+  const kinds = ['tap', 'junit', 'json', 'html'] as const;
   const mains = kinds.map((kind) => ({ kind, path: resolve(join(targets.dir, REPORT_FILES[kind])) }));
   const copies = kinds.flatMap((kind): WrittenReport[] => {
-    const copy = targets[kind];
+    const copy = kind === 'html' && targets.html !== undefined ? join(targets.html, REPORT_FILES.html) : kind === 'html' ? undefined : targets[kind];
     return copy !== undefined && resolve(copy) !== mains.find((m) => m.kind === kind)?.path ? [{ kind, path: resolve(copy) }] : [];
   });
   const plan: WrittenReport[] = [...mains, ...copies];
   // One after the other: a failure names the first file it could not write.
   for (const w of plan) await writeFileAtomic(w.path, texts[w.kind]);
+  for (const [path, items] of timelines.files) await writeFileAtomic(path, formatTimelineNdjson(items));
   return plan;
+}
+
+/**
+ * Each board's merged timeline from its jobs and its captures (trace.log,
+ * events.ndjson), and where its timeline.ndjson goes: beside its trace.
+ * A capture is looked for in the run folder's board folder (where a run
+ * writes it, and where a moved or copied run folder has it), else where the
+ * report says; none is an empty one.
+ */
+export async function boardTimelines(report: RunReport, dir: string): Promise<{ items: Map<string, TimelineItem[]>; files: Map<string, TimelineItem[]> }> {
+  const items = new Map<string, TimelineItem[]>();
+  const files = new Map<string, TimelineItem[]>();
+  for (const [name, jobs] of jobsByBoard(report)) {
+    const artifacts = jobs.find((j) => j.artifacts.trace || j.artifacts.events)?.artifacts ?? {};
+    const trace = await readCapture([join(dir, name, 'trace.log'), artifacts.trace]);
+    const events = await readCapture([join(dir, name, 'events.ndjson'), artifacts.events]);
+    const timeline = boardTimeline({ jobs, trace: parseTrace(trace?.text ?? ''), events: parseEvents(events?.text ?? '') });
+    items.set(name, timeline);
+    const folder = trace ? dirname(trace.path) : events ? dirname(events.path) : undefined;
+    if (folder) files.set(join(folder, TIMELINE_FILE), timeline);
+  }
+  return { items, files };
+}
+
+async function readCapture(paths: (string | undefined)[]): Promise<{ path: string; text: string } | undefined> {
+  for (const path of paths) {
+    if (!path) continue;
+    try {
+      return { path, text: await readFile(path, 'utf8') };
+    } catch {
+      // Not there (the board never opened, the folder moved): the next place, else none.
+    }
+  }
+  return undefined;
 }
 
 // Write a file so that readers see the old content or the whole new one,

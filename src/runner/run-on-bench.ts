@@ -44,8 +44,8 @@ export interface RunRequest {
   lockWaitMs?: number;
   /** The run's report folder; reports/<run-id> under the current folder when absent. */
   reportDir?: string;
-  /** Extra copies of the reports (--tap, --junit, --json). */
-  copies?: { tap?: string; junit?: string; json?: string };
+  /** Extra copies of the reports (--tap, --junit, --json; --html names a folder). */
+  copies?: { tap?: string; junit?: string; json?: string; html?: string };
   rigVersion: string;
   /** Stops the run (Ctrl-C, SIGTERM): steps end, boards are released, the report is still written and bails out with the reason. */
   signal?: AbortSignal;

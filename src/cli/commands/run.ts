@@ -23,6 +23,8 @@ export interface RunOptions {
   tap?: string;
   junit?: string;
   json?: string;
+  /** A folder for a copy of index.html. */
+  html?: string;
   repeat?: string;
   lockWait?: string;
   /** --history FILE, or false for --no-history. */
@@ -57,7 +59,7 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
   try {
     const outcome = await runPlansOnBench({
       plans: expandPlanArgs(plans), bench, only: opts.board, ...(opts.health === false ? { health: false } : {}), repeat, variables, lockWaitMs: lockWait, reportDir: opts.reportDir,
-      copies: { tap: opts.tap, junit: opts.junit, json: opts.json }, rigVersion: rigVersion(), signal: stop.signal,
+      copies: { tap: opts.tap, junit: opts.junit, json: opts.json, html: opts.html }, rigVersion: rigVersion(), signal: stop.signal,
       ...(opts.history !== undefined ? { history: opts.history } : {}),
     }, {
       started: (run) => {
