@@ -30,7 +30,7 @@ button.link { background: none; border: 0; color: #0b57d0; cursor: pointer; padd
 canvas.tl { display: block; width: 100%; cursor: crosshair; }
 .tl-tools { margin: 4px 0; font-size: 12px; } .tl-tools button { font-size: 12px; }
 .cols { display: grid; grid-template-columns: minmax(260px, 1fr) minmax(320px, 1.4fr); gap: 10px; margin-top: 8px; }
-ol.steps { margin: 0; padding-left: 22px; max-height: 260px; overflow: auto; } ol.steps li { margin: 1px 0; }
+ol.steps { margin: 0; padding-left: 30px; max-height: 260px; overflow: auto; } ol.steps li { margin: 1px 0; }
 ol.steps button { background: none; border: 0; padding: 0; font: inherit; cursor: pointer; text-align: left; color: inherit; }
 ol.steps button[aria-pressed="true"] { font-weight: 700; text-decoration: underline; }
 .details { border: 1px solid var(--line); padding: 6px 8px; min-height: 60px; background: #fcfcfd; }
@@ -287,6 +287,13 @@ export const PAGE_SCRIPT = String.raw`
       }
       ctx.save();
       ctx.beginPath(); ctx.rect(LABEL_W, 0, width - LABEL_W, height); ctx.clip();
+      // Labels that would overlap the previous one in their lane are left out (zoom in to read them).
+      var labelEnd = {};
+      function label(text, x, y, lane) {
+        if (x < (labelEnd[lane] || -1e9)) return;
+        ctx.fillText(text, x, y);
+        labelEnd[lane] = x + ctx.measureText(text).width + 6;
+      }
       // steps
       b.steps.forEach(function (s) {
         if (s.startedAt == null || s.end < view.from || s.t > view.to) return;
@@ -306,19 +313,19 @@ export const PAGE_SCRIPT = String.raw`
         ctx.fillStyle = MODE_COLORS[m.mode] || '#ccc';
         var x0 = xOf(m.t), x1 = xOf(end);
         ctx.fillRect(x0, laneY(1) + 5, Math.max(1, x1 - x0), LANE_H - 10);
-        if (x1 - x0 > 40) { ctx.fillStyle = '#1b1f24'; ctx.fillText(m.mode, x0 + 3, laneY(1) + LANE_H / 2); }
+        if (x1 - x0 > 40) { ctx.fillStyle = '#1b1f24'; ctx.fillText(m.mode, x0 + 3, laneY(1) + LANE_H / 2 + 4); }
       });
       b.marks.forEach(function (m) {
         if (m.t < view.from || m.t > view.to) return;
         var x = xOf(m.t);
         if (m.kind === 'boot') {
           ctx.strokeStyle = '#0d47a1'; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(x, laneY(1) + 1); ctx.lineTo(x, laneY(1) + LANE_H - 1); ctx.stroke(); ctx.lineWidth = 1;
-          ctx.fillStyle = '#0d47a1'; ctx.fillText('boot ' + m.number + ' ' + m.why, x + 3, laneY(1) + 6);
+          ctx.fillStyle = '#0d47a1'; label('boot ' + m.number + ' ' + m.why, x + 3, laneY(1) + 6, 'boot');
         } else if (m.kind === 'reset' || m.kind === 'fault') {
           ctx.fillStyle = m.kind === 'fault' ? '#b71c1c' : '#e65100';
           var y = laneY(3) + LANE_H / 2;
           ctx.beginPath(); ctx.moveTo(x, y - 6); ctx.lineTo(x + 5, y); ctx.lineTo(x, y + 6); ctx.lineTo(x - 5, y); ctx.fill();
-          ctx.fillText(m.kind === 'fault' ? m.what : 'reset: ' + m.reason, x + 7, y);
+          label(m.kind === 'fault' ? m.what : 'reset: ' + m.reason, x + 7, y, 'reset');
         }
       });
       // transfers with progress
@@ -332,7 +339,7 @@ export const PAGE_SCRIPT = String.raw`
           m.progress.forEach(function (p) { ctx.lineTo(xOf(p[0]), y + h - p[1] / 100 * h); });
           ctx.stroke();
         }
-        ctx.fillStyle = '#0d47a1'; ctx.fillText(m.via + ' ' + m.firmware + (m.verdict ? ': ' + m.verdict : ''), x0 + 3, y + h / 2);
+        ctx.fillStyle = '#0d47a1'; label(m.via + ' ' + m.firmware + (m.verdict ? ': ' + m.verdict : ''), x0 + 3, y + h / 2, 'transfer');
       });
       // events and trace: per pixel column counts, so cost follows the width, not the count
       density(b.events.t, laneY(4), '#00897b');

@@ -122,11 +122,12 @@ export function boardTimeline(input: BoardTimelineInput): TimelineItem[] {
         ...(s.diagnosis ? { diagnosis: s.diagnosis } : s.skipReason ? { diagnosis: s.skipReason } : {}),
       });
       const details = s.details ?? {};
-      if (s.name.startsWith('flash ') && s.startedAt) {
+      // A flash step (whatever its title) leaves what it sent in its details.
+      if (typeof details.via === 'string' && typeof details.firmware === 'string' && typeof details.bytes === 'number' && s.startedAt) {
         const progress = Array.isArray(details.progress) ? (details.progress as [number, number][]).map(([dt, p]): [number, number] => [t + dt, p]) : [];
         const update = details.update as { verdict?: string } | undefined;
         items.push({
-          kind: 'transfer', t, end, via: String(details.via ?? s.name.split(' via ')[1] ?? ''), firmware: String(details.firmware ?? ''), progress,
+          kind: 'transfer', t, end, via: details.via, firmware: details.firmware, progress,
           ...(update?.verdict ? { verdict: update.verdict } : {}),
         });
       }
