@@ -77,7 +77,7 @@ function stepsInOrder(jobs: readonly BoardReport[]): ReportStep[] {
 }
 
 /** The page's data for one board: times relative to the run's start (ms), trace and events as columns (fast to parse, small). */
-function boardData(name: string, jobs: readonly BoardReport[], items: readonly TimelineItem[], t0: number, steps: readonly ReportStep[]): unknown {
+function boardData(name: string, jobs: readonly BoardReport[], items: readonly TimelineItem[], t0: number, steps: readonly ReportStep[]): { meta: unknown; data: unknown } {
   const rel = (t: number): number => Math.round(t - t0);
   const log = { t: [] as number[], x: [] as string[], ms: [] as (number | null)[] };
   const events = { t: [] as number[], name: [] as string[], data: [] as string[], seq: [] as number[] };
@@ -123,10 +123,13 @@ function boardData(name: string, jobs: readonly BoardReport[], items: readonly T
   }
   stepItems.sort((a, b) => (a as { id: number }).id - (b as { id: number }).id);
   const first = jobs[0]!;
-  const status = worst(jobs.map(boardVerdict));
+  const count = (kind: string): number => (marks as { kind: string }[]).filter((m) => m.kind === kind).length;
   return {
-    name, platform: first.platform, id: first.id, status, jobs: jobs.map((j) => `${j.plan}: ${boardVerdict(j)}`),
-    span: Math.max(1, rel(end)), steps: stepItems, marks, log, events,
+    meta: {
+      name, platform: first.platform, id: first.id, status: worst(jobs.map(boardVerdict)), jobs: jobs.map((j) => `${j.plan}: ${boardVerdict(j)}`),
+      counts: { steps: stepItems.length, modes: count('mode'), boots: count('boot'), events: events.t.length, trace: log.t.length, matches: count('match') },
+    },
+    data: { span: Math.max(1, rel(end)), steps: stepItems, marks, log, events },
   };
 }
 
@@ -135,19 +138,24 @@ function worst(list: readonly string[]): string {
   return list.reduce((w, s) => (SEVERITY.indexOf(s as (typeof SEVERITY)[number]) > SEVERITY.indexOf(w as (typeof SEVERITY)[number]) ? s : w), 'pass');
 }
 
-/** Everything the page shows, as plain data. `timelines`: each board's merged timeline (boardTimeline). */
-export function htmlPageData(report: RunReport, timelines: ReadonlyMap<string, readonly TimelineItem[]>): unknown {
+/**
+ * Everything the page shows, as plain data: `index` (the run, its failures,
+ * each board's name, verdict and counts) and each board's timeline, which
+ * the page parses only when it shows the board. `timelines`: each board's
+ * merged timeline (boardTimeline).
+ */
+export function htmlPageData(report: RunReport, timelines: ReadonlyMap<string, readonly TimelineItem[]>): { index: unknown; boards: unknown[] } {
   const t0 = Date.parse(report.startedAt) || 0;
   const byBoard = jobsByBoard(report);
   const stepIds = new Map<ReportStep, number>();
-  const boards: unknown[] = [];
+  const boards: { meta: unknown; data: unknown }[] = [];
   for (const [name, jobs] of byBoard) {
     const steps = stepsInOrder(jobs);
     steps.forEach((s, i) => stepIds.set(s, i));
     boards.push(boardData(name, jobs, timelines.get(name) ?? boardTimeline({ jobs, trace: [], events: [] }), t0, steps));
   }
   const counts = countRun(report);
-  return {
+  const index = {
     run: {
       runId: report.runId, startedAt: report.startedAt, durationMs: Math.max(0, Date.parse(report.endedAt) - t0) || 0,
       bench: report.bench, host: report.host, plans: report.plans.map((p) => p.name), boards: counts.boards, steps: counts.steps,
@@ -156,8 +164,15 @@ export function htmlPageData(report: RunReport, timelines: ReadonlyMap<string, r
       unhealthy: (report.health ?? []).filter((h) => !h.healthy).map((h) => ({ name: h.name, reason: h.reason ?? 'unhealthy' })),
     },
     failures: failures(report, stepIds),
-    boards,
+    boards: boards.map((b) => b.meta),
   };
+  return { index, boards: boards.map((b) => b.data) };
+}
+
+// `<` escaped so no text in the data (a trace line saying </script>) can end its block.
+function jsonBlock(id: string, value: unknown): string {
+  const json = JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `<script type="application/json" id="${id}">${json}</script>`;
 }
 
 function escapeHtml(s: string): string {
@@ -166,8 +181,7 @@ function escapeHtml(s: string): string {
 
 /** The page. `timelines` as for htmlPageData. */
 export function formatHtml(report: RunReport, timelines: ReadonlyMap<string, readonly TimelineItem[]>): string {
-  // `<` escaped so no text in the data (a trace line saying </script>) can end the block.
-  const json = JSON.stringify(htmlPageData(report, timelines)).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const { index, boards } = htmlPageData(report, timelines);
   const counts = countRun(report).boards;
   const title = `rig ${report.runId}: ${counts.fail} failed, ${counts.infra} infra, ${counts.pass} passed`;
   return `<!doctype html>
@@ -180,7 +194,8 @@ export function formatHtml(report: RunReport, timelines: ReadonlyMap<string, rea
 </head>
 <body>
 <div id="rig"><noscript>This report draws its timelines with JavaScript; report.json and report.tap beside it hold the same run.</noscript></div>
-<script type="application/json" id="rig-data">${json}</script>
+${jsonBlock('rig-data', index)}
+${boards.map((b, i) => jsonBlock(`rig-board-${i}`, b)).join('\n')}
 <script>${PAGE_SCRIPT}</script>
 </body>
 </html>
