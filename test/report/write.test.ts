@@ -24,6 +24,7 @@ t.test('writes report.tap, report.xml and report.json into the run folder, and c
     { kind: 'tap', path: join(root, 'run/report.tap') },
     { kind: 'junit', path: join(root, 'run/report.xml') },
     { kind: 'json', path: join(root, 'run/report.json') },
+    { kind: 'html', path: join(root, 'run/index.html') },
     { kind: 'tap', path: join(root, 'ci/out.tap') },
   ], 'run folder first; a copy onto the run folder file is not written twice');
   t.equal(await readFile(join(root, 'run/report.tap'), 'utf8'), formatTap(report));
@@ -53,4 +54,22 @@ t.test('a target that cannot be written is an InfraError naming it, and leaves n
   t.match((err as InfraError).message, `cannot write report ${join(root, 'ci/report.xml')}`);
   t.same(await temps(join(root, 'ci')), [], 'temp file removed');
   t.equal(await readFile(join(root, 'run/report.xml'), 'utf8'), formatJunit(report), 'the run folder is complete');
+});
+
+t.test('index.html in the run folder and a copy in --html DIR; timeline.ndjson beside each board\'s trace; rig report writes them again', async (t) => {
+  const root = t.testdir({ run: { 'argon-1': { 'trace.log': '2024-05-01T22:00:00.500Z 0000000100 [system] INFO: Device OS 4.0.2 started, reset reason: power_down\n2024-05-01T22:00:01.000Z 0000000600 </script><b>not markup</b>\n' } } });
+  const dir = join(root, 'run');
+  const withTrace: RunReport = { ...report, boards: report.boards.map((b) => ({ ...b, artifacts: { trace: join(dir, 'argon-1', 'trace.log') } })) };
+  await writeReports(withTrace, { dir, html: join(root, 'pages') });
+  const page = await readFile(join(dir, 'index.html'), 'utf8');
+  t.equal(await readFile(join(root, 'pages', 'index.html'), 'utf8'), page, 'the copy is the same page');
+  t.equal(page.match(/<\/script>/g)?.length, 3, 'a trace line saying </script> does not end a data block (index, one board, the script)');
+  const timeline = (await readFile(join(dir, 'argon-1', 'timeline.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; reason?: string });
+  t.same(timeline.map((i) => i.kind), ['step', 'reset', 'log', 'log'], 'the step (no start: at the job\'s), the reset reason the trace told, the lines');
+  t.equal(timeline[1]!.reason, 'power_down');
+  await writeFile(join(dir, 'index.html'), 'old');
+  await writeFile(join(dir, 'report.json'), formatJson(withTrace));
+  const { rebuildHtml } = await import('../../src/report/rebuild.js');
+  t.same(await rebuildHtml(dir), [join(dir, 'index.html')]);
+  t.equal(await readFile(join(dir, 'index.html'), 'utf8'), page, 'rebuilt from report.json: the same page');
 });
