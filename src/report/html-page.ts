@@ -31,7 +31,7 @@ canvas.tl { display: block; width: 100%; cursor: crosshair; }
 .tl-tools { margin: 4px 0; font-size: 12px; } .tl-tools button { font-size: 12px; }
 .cols { display: grid; grid-template-columns: minmax(260px, 1fr) minmax(320px, 1.4fr); gap: 10px; margin-top: 8px; }
 ol.steps { margin: 0; padding-left: 30px; max-height: 260px; overflow: auto; } ol.steps li { margin: 1px 0; }
-ol.steps button { background: none; border: 0; padding: 0; font: inherit; cursor: pointer; text-align: left; color: inherit; }
+ol.steps button { display: block; width: 100%; background: none; border: 0; padding: 0; font: inherit; cursor: pointer; text-align: left; color: inherit; }
 ol.steps button[aria-pressed="true"] { font-weight: 700; text-decoration: underline; }
 .details { border: 1px solid var(--line); padding: 6px 8px; min-height: 60px; background: #fcfcfd; }
 .vlist { position: relative; height: 240px; overflow: auto; border: 1px solid var(--line); font: 12px/16px ui-monospace, Menlo, Consolas, monospace; background: #fff; }
