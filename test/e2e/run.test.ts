@@ -111,8 +111,8 @@ t.test('the cloud token never appears in reports, traces or output', async (t) =
   t.equal(r.code, 0, r.stderr);
   t.notMatch(r.stdout + r.stderr, token);
   const report = readJson(join(dir, 'out'));
-  const files = ['report.tap', 'report.xml', 'report.json'].map((f) => join(dir, 'out', f));
-  for (const b of report.boards) files.push(...[b.artifacts.trace, b.artifacts.events].filter((x): x is string => !!x));
+  const files = ['report.tap', 'report.xml', 'report.json', 'index.html'].map((f) => join(dir, 'out', f));
+  for (const b of report.boards) files.push(...[b.artifacts.trace, b.artifacts.events, join(dir, 'out', b.name, 'timeline.ndjson')].filter((x): x is string => !!x));
   for (const f of files) t.notMatch(readFileSync(f, 'utf8'), token, `${f} holds no token`);
 });
 
