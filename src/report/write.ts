@@ -36,8 +36,17 @@ export const TIMELINE_FILE = 'timeline.ndjson';
  * first. Each board's timeline.ndjson goes beside its trace (not listed).
  */
 export async function writeReports(report: RunReport, targets: ReportTargets): Promise<WrittenReport[]> {
-  const timelines = await boardTimelines(report, targets.dir);
-  const texts = { tap: formatTap(report), junit: formatJunit(report), json: formatJson(report), html: formatHtml(report, timelines.items) };
+  // The page is the one report built from the captures too: whatever goes wrong there, the
+  // run still gets its TAP, JUnit and JSON, and the page says why it is missing.
+  let timelines: Awaited<ReturnType<typeof boardTimelines>> = { items: new Map(), files: new Map() };
+  let html: string;
+  try {
+    timelines = await boardTimelines(report, targets.dir);
+    html = formatHtml(report, timelines.items);
+  } catch (err) {
+    html = failedPage(err);
+  }
+  const texts = { tap: formatTap(report), junit: formatJunit(report), json: formatJson(report), html };
   const kinds = ['tap', 'junit', 'json', 'html'] as const;
   const mains = kinds.map((kind) => ({ kind, path: resolve(join(targets.dir, REPORT_FILES[kind])) }));
   const copies = kinds.flatMap((kind): WrittenReport[] => {
@@ -71,6 +80,11 @@ export async function boardTimelines(report: RunReport, dir: string): Promise<{ 
     if (folder) files.set(join(folder, TIMELINE_FILE), timeline);
   }
   return { items, files };
+}
+
+function failedPage(err: unknown): string {
+  const why = (err instanceof Error ? err.stack ?? err.message : String(err)).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+  return `<!doctype html>\n<meta charset="utf-8">\n<title>rig report: no page</title>\n<p>The HTML report could not be built; report.tap and report.json beside it hold the run. <code>rig report</code> on this folder tries again.</p>\n<pre>${why}</pre>\n`;
 }
 
 async function readCapture(paths: (string | undefined)[]): Promise<{ path: string; text: string } | undefined> {
