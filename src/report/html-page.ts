@@ -166,6 +166,7 @@ export const PAGE_SCRIPT = String.raw`
   var boardsSection = el('section', { id: 'boards' }, [el('h2', { text: 'Timelines' })]);
   main.appendChild(boardsSection);
   var drawQueue = [];
+  var runSpan = Math.max.apply(null, [1].concat(data.boards.map(function (b) { return b.span; })));
   data.boards.forEach(function (b, n) { boardViews[b.name] = boardView(b, n); });
 
   // A board's section is built from its own data block when it is first needed (in view, or a
@@ -200,7 +201,8 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function buildBoard(b, section, body) {
-    var t0 = 0, t1 = Math.max(1, b.span);
+    // Every board opens on the same span, the run's, so boards line up on the one clock.
+    var t0 = 0, t1 = runSpan;
     var view = { from: t0, to: t1 };
     var tools = el('div', { cls: 'tl-tools' }, [
       el('button', { text: 'zoom in', onclick: function () { zoom(0.5, 0.5); } }), ' ',

@@ -127,6 +127,7 @@ function boardData(name: string, jobs: readonly BoardReport[], items: readonly T
   return {
     meta: {
       name, platform: first.platform, id: first.id, status: worst(jobs.map(boardVerdict)), jobs: jobs.map((j) => `${j.plan}: ${boardVerdict(j)}`),
+      span: Math.max(1, rel(end)),
       counts: { steps: stepItems.length, modes: count('mode'), boots: count('boot'), events: events.t.length, trace: log.t.length, matches: count('match') },
     },
     data: { span: Math.max(1, rel(end)), steps: stepItems, marks, log, events },
