@@ -156,6 +156,7 @@ export function boardTimeline(input: BoardTimelineInput): TimelineItem[] {
     const reset = RESET_IN_TRACE.exec(l.text);
     if (reset) items.push({ kind: 'reset', t: l.t, reason: reset[1]!, from: 'trace' });
   }
+  otaTransfersUntilSettled(items, input.events);
   // Modes repeat across jobs (each job lists the one it began in): keep changes only.
   const ordered = items.sort((a, b) => a.t - b.t || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
   let lastMode: string | undefined;
@@ -164,6 +165,27 @@ export function boardTimeline(input: BoardTimelineInput): TimelineItem[] {
     const keep = i.mode !== lastMode;
     lastMode = i.mode;
     return keep;
+  });
+}
+
+/**
+ * An OTA flash step ends when the cloud took the update; the transfer goes on
+ * until the board says how it ended (`spark/flash/status` success or failed,
+ * before the next transfer). Its span is stretched to that event; its
+ * progress is what the events say (begun; complete on success).
+ */
+function otaTransfersUntilSettled(items: TimelineItem[], events: readonly EventLine[]): void {
+  const transfers = items.filter((i): i is Extract<TimelineItem, { kind: 'transfer' }> => i.kind === 'transfer').sort((a, b) => a.t - b.t);
+  transfers.forEach((x, n) => {
+    if (x.via !== 'ota' || x.progress.length > 0) return;
+    const before = transfers[n + 1]?.t ?? Infinity;
+    const status = events.filter((e) => e.name === 'spark/flash/status' && e.t >= x.t && e.t < before);
+    const settled = status.find((e) => /^(success|failed)/.test(e.data));
+    if (!settled) return;
+    const started = status.find((e) => e.data.startsWith('started'));
+    x.end = Math.max(x.end, settled.t);
+    // Only what the board said: begun, and all of it when it succeeded (a failed one got nobody knows how far).
+    x.progress = settled.data.startsWith('success') ? [[started?.t ?? x.t, 0], [settled.t, 100]] : [[started?.t ?? x.t, 0]];
   });
 }
 

@@ -59,3 +59,10 @@ t.test('a board with two jobs: each boot once, modes as changes only', async (t)
   t.equal(items.filter((i) => i.kind === 'boot').length, 2);
   t.same(items.filter((i) => i.kind === 'mode').map((i) => (i.kind === 'mode' ? i.mode : '')), ['normal', 'absent', 'normal']);
 });
+
+t.test('an OTA transfer lasts until the board says how it ended', async (t) => {
+  const ota: BoardReport = { ...job, steps: [{ status: 'pass', name: 'flash app via ota', startedAt: iso(100), durationMs: 50, details: { via: 'ota', firmware: 'app', bytes: 4096 } }] };
+  const events = parseEvents([[400, 'started '], [2500, 'success ']].map(([at, data], seq) => JSON.stringify({ name: 'spark/flash/status', data, at: T0 + Number(at), seq })).join('\n'));
+  const transfer = boardTimeline({ jobs: [ota], trace: [], events }).find((i) => i.kind === 'transfer');
+  t.match(transfer, { t: T0 + 100, end: T0 + 2500, progress: [[T0 + 400, 0], [T0 + 2500, 100]] });
+});
