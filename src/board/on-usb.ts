@@ -124,7 +124,9 @@ export class BoardOnUsb {
       if (look.listing.mode === 'dfu') return { mode: 'dfu', boot: look.boot };
       try {
         const { boot } = look;
-        const reading = await withUsbControl(this.#bus, this.#id, { mode: 'serial', timeoutMs: 2000, signal }, (c) =>
+        const { enumeration } = look.listing;
+        // A retry looks again: the enumeration it just saw is opened without listing the bus again.
+        const reading = await withUsbControl(this.#bus, this.#id, { mode: 'serial', timeoutMs: 2000, signal, enumeration }, (c) =>
           readSerialMode(c, { safeByRequest: this.state.safeByRequest(boot), moduleInfo: () => this.moduleInfo(boot, signal, c), signal }),
         );
         return { ...reading, boot };
