@@ -9,7 +9,7 @@
 //   bus (not timed), then `dfu-util -d 2b04:PID -a 0 -s ADDR:leave -D app.bin
 //   -S ID`, the rig's own command line, with the environment the rig gives
 //   dfu-util (LD_PRELOAD of the libusb stand-in, RIG_USB_SOCKET); timed from
-//   spawn to exit. How long the board then takes to be back on the bus in
+//   spawn to exit, spawned with node's child_process as the rig spawns it. How long the board then takes to be back on the bus in
 //   serial mode is timed separately and shown beside it: dfu-util's `:leave`
 //   does not wait for it, the rig's step does.
 // The target is judged, as the issue sets it, against bare dfu-util alone.
@@ -21,7 +21,7 @@
 // Rig runs and bare runs alternate in blocks, so background load on a shared
 // machine falls on both alike; medians are compared.
 import { loadavg } from 'node:os';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { usbToolEnv } from '../src/core/bench-access.js';
 import { parseDeviceId, type DeviceId } from '../src/core/domain.js';
 import { withUsbControl } from '../src/transport/usb.js';
@@ -87,6 +87,29 @@ async function listedIn(bus: SocketUsbBus, id: DeviceId, mode: 'dfu' | 'serial',
   }
 }
 
+/**
+ * dfu-util spawned with node's own child_process, as bare as a program can
+ * start it from node: the rig spawns it the same way (src/transport/dfu/run.ts),
+ * so neither side carries a library's option handling that the other does not.
+ */
+function bareRun(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ exitCode: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS);
+    child.stdout.resume();
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code, stderr: Buffer.concat(err).toString() });
+    });
+  });
+}
+
 async function bareFlashes(s: SimSession, bus: SocketUsbBus, id: DeviceId, app: AppFile, n: number): Promise<{ dfuMs: number; backMs: number }[]> {
   const env = usbToolEnv({ kind: 'socket', socket: s.sim.usb.socket });
   const out: { dfuMs: number; backMs: number }[] = [];
@@ -97,9 +120,9 @@ async function bareFlashes(s: SimSession, bus: SocketUsbBus, id: DeviceId, app: 
     const dfu = await listedIn(bus, id, 'dfu');
     const args = ['-d', `2b04:${hex(dfu.productId, 4)}`, '-a', '0', '-s', `0x${hex(app.startAddress, 8)}:leave`, '-D', app.path, '-S', id];
     const t0 = performance.now();
-    const r = await execa('dfu-util', args, { env, reject: false, timeout: LIMIT_MS, stdin: 'ignore' });
+    const r = await bareRun('dfu-util', args, { ...process.env, ...env });
     const t1 = performance.now();
-    if (r.exitCode !== 0) throw new Error(`bare dfu-util ${args.join(' ')} exited ${r.exitCode}: ${String(r.stderr).trim().split('\n').slice(-2).join(' ')}`);
+    if (r.exitCode !== 0) throw new Error(`bare dfu-util ${args.join(' ')} exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
     await listedIn(bus, id, 'serial');
     out.push({ dfuMs: t1 - t0, backMs: performance.now() - t1 });
   }
