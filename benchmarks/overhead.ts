@@ -16,6 +16,7 @@
 //
 // Everything outside the board counts as overhead: the runner, the step
 // machinery, dfu-util's process and USB round trips, port reopening, polls.
+import { loadavg } from 'node:os';
 import { copies, readSimBench, withScale, writeBench } from './lib/bench-files.js';
 import { knownTimePlan, smokeForAnyScale, type PlanFile } from './lib/plan-files.js';
 import type { WorkDir } from './lib/paths.js';
@@ -52,6 +53,8 @@ export interface OverheadResult {
   /** Over every measured step of each method. */
   overall: Record<'known' | 'fitted', { samples: number; medianMs: number; p95Ms: number }>;
   skippedBoards: string[];
+  /** 1-min load average when the measurement began and ended: on a shared 2-CPU machine the overhead follows it. */
+  load: [number, number];
 }
 
 interface Sample {
@@ -106,6 +109,7 @@ function overall(samples: Sample[]) {
 }
 
 export async function benchOverhead(work: WorkDir, o: OverheadOptions): Promise<OverheadResult> {
+  const loadStart = loadavg()[0]!;
   const doc = await readSimBench();
   const skippedBoards: string[] = [];
   const limitMs = 120_000;
@@ -136,5 +140,5 @@ export async function benchOverhead(work: WorkDir, o: OverheadOptions): Promise<
     ...[...groupBy(knownSamples, (s) => s.kind)].map(([kind, list]) => row(kind, 'known', list, doc.timeScale)),
     ...[...groupBy(fitted, (s) => s.kind)].map(([kind, list]) => row(kind, 'fitted', list, o.scales[0], o.scales[1])),
   ];
-  return { rows, overall: { known: overall(knownSamples), fitted: overall(fitted.filter((s) => s.scale === o.scales[1])) }, skippedBoards };
+  return { rows, overall: { known: overall(knownSamples), fitted: overall(fitted.filter((s) => s.scale === o.scales[1])) }, skippedBoards, load: [loadStart, loadavg()[0]!] };
 }

@@ -109,16 +109,23 @@ export class AppIdentity {
 
   /**
    * The app-hash the cloud hears from `boot`, if it arrives within `withinMs`
-   * (wall) of the boot's start. A boot that began before the rig opened the
-   * board published it unheard, so there is nothing to wait for.
+   * (wall) of the rig first seeing the boot: a board connects to the cloud
+   * once it runs, and the rig's own work before it saw the boot (dfu-util,
+   * a YMODEM transfer) is no part of that. A boot that began before the rig
+   * opened the board published it unheard, so there is nothing to wait for.
+   * The hash counts only when it arrived after the boot began and the board
+   * is still in that boot once it has arrived (a look at the bus): a board
+   * that restarted meanwhile may have said it from its next boot.
    */
   async #awaitCloudHash(boot: Boot, withinMs: number, signal?: AbortSignal): Promise<string | undefined> {
     const log = this.#reach.events;
     if (!log || boot.why === 'found') return undefined;
-    const left = withinMs - (Date.now() - boot.startedAt);
+    const left = withinMs - (Date.now() - boot.seenAt);
     if (left <= 0) return undefined;
     const e = await log.waitFor(APP_HASH, { fromSeq: log.events().length, withinMs: left, signal });
-    return e && e.at >= boot.startedAt ? e.data.trim().toLowerCase() : undefined;
+    if (!e || e.at < boot.startedAt) return undefined;
+    const look = await this.#reach.usb.look(signal);
+    return look?.boot === boot ? e.data.trim().toLowerCase() : undefined;
   }
 
   #notOnUsb(what: string): InfraError {

@@ -14,8 +14,8 @@
 import type { BenchBoard } from '../bench/schema.js';
 import type { BenchAccess } from '../core/bench-access.js';
 import type {
-  ArmableTransfer, ArmedFault, ArmedFaultStatus, Board, BoardModule, BoardPresence, BootHistory, CloudFunctions, FaultSpec, FirmwareImage, FlashReport, HealthReading, PowerAction,
-  ResetKind, RunningApp,
+  ArmableTransfer, ArmedFault, ArmedFaultStatus, Board, BoardModule, BoardPresence, BootHistory, CloudFunctions, FaultSpec, FirmwareImage, FlashReport, HealthReading, Pace,
+  PowerAction, ResetKind, RunningApp,
 } from '../core/board-contract.js';
 import type { BenchClock } from '../core/clock.js';
 import type { BoardMode, DeviceId, FlashMethod, ResetReason } from '../core/domain.js';
@@ -29,6 +29,7 @@ import { checkHealth, type HealthReach } from './health.js';
 import type { SerialLogCapture } from './log-capture.js';
 import { ModeMachine } from './modes.js';
 import { BoardOnUsb } from './on-usb.js';
+import { boardPace } from './pace.js';
 import { Restarts, type WaitFor } from './restarts.js';
 
 /** How the rig reaches one board: its bench entry, the bench, the bench's time, the USB bus, its captures. */
@@ -90,6 +91,7 @@ export class RigBoard implements Board {
 
   // The Board contract: each call is the owning part's.
   presence(signal?: AbortSignal): Promise<BoardPresence> { return this.#usb.presence(signal); }
+  pace(): Pace { return boardPace(this.#bus, this.events); }
   waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> { return this.#usb.waitForPresence(want, o); }
   enterMode(mode: BoardMode, signal?: AbortSignal): Promise<void> { return this.#modes.enterMode(mode, signal); }
   modules(signal?: AbortSignal): Promise<BoardModule[]> { return this.#app.modules(signal); }

@@ -75,8 +75,8 @@ export class Flasher {
   }
 
   async #viaDfu(fw: FirmwareImage, o: FlashOptions): Promise<FlashReport> {
+    // enterMode ends with a look that saw the board in DFU mode: the boot the flash starts from.
     await this.#reach.modes.enterMode('dfu', o.signal);
-    await this.#reach.usb.look(o.signal);
     return this.#flashAndComeBack(() =>
       flashDfu(this.#reach.access, { deviceId: this.#reach.id, platform: this.#reach.platform }, fw, { signal: o.signal, onProgress: o.onProgress, timeoutMs: this.#reach.clock.wallMsWithRigWork(300_000, 60_000) }),
       o.signal,
@@ -138,13 +138,16 @@ export class Flasher {
     const { report, restarted, now } = await usb.startingBoot('flash', async () => {
       const report = await send();
       const deadline = Date.now() + within;
-      if (!(await usb.waitForBoot(before, { withinMs: within, signal }))) return { report, restarted: false, now: 'absent' as BoardPresence };
+      let seen = await usb.waitForBoot(before, { withinMs: within, signal });
+      if (!seen) return { report, restarted: false, now: 'absent' as BoardPresence };
       const nextLook = usb.paceLooks();
       for (;;) {
-        const now = await usb.presence(signal).catch((err: unknown) => {
+        // The first read starts from the look that saw the boot.
+        const now = await usb.read(signal, seen).then((r) => r.mode, (err: unknown) => {
           if (signal?.aborted) throw err;
           return 'absent' as const;
         });
+        seen = undefined;
         if (now === 'normal' || now === 'safe' || Date.now() >= deadline) return { report, restarted: true, now };
         await nextLook(signal);
       }

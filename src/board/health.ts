@@ -8,7 +8,7 @@
 import type { HealthCheck, HealthCheckName, HealthReading } from '../core/board-contract.js';
 import type { BoardPresence } from '../core/board-contract.js';
 import type { DeviceId } from '../core/domain.js';
-import { sleep } from '../core/clock.js';
+import { sleep, untilAborted } from '../core/clock.js';
 import { deviceConnected, type CloudAccess } from '../transport/cloud.js';
 import type { SerialLogCapture } from './log-capture.js';
 import type { ModeMachine } from './modes.js';
@@ -85,7 +85,7 @@ export async function checkHealth(r: HealthReach, o: { withinMs: number; signal?
   if (r.cloud) {
     const cloud = r.cloud;
     const online = await until(
-      () => deviceConnected(cloud, r.id, { timeoutMs: Math.max(1, Math.min(CLOUD_LOOK_MS, left())) }).catch((err: unknown) => {
+      () => untilAborted(deviceConnected(cloud, r.id, { timeoutMs: Math.max(1, Math.min(CLOUD_LOOK_MS, left())) }), o.signal).catch((err: unknown) => {
         if (o.signal?.aborted) throw err;
         return err instanceof Error ? err : new Error(String(err));
       }),

@@ -11,7 +11,7 @@ import type { DeviceId } from '../core/domain.js';
 import { isRefused, withUsbControl, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbControl } from '../transport/usb.js';
 import { BoardState } from './board-state.js';
 import { firstSeqFrom } from './boots.js';
-import { presencePollMs } from './timing.js';
+import { BUS_CHANGE_RECHECK_MS, presencePollMs } from './timing.js';
 
 /** The board on the bus at one look, and the boot that enumeration is. */
 export interface Look {
@@ -116,15 +116,21 @@ export class BoardOnUsb {
     return modules;
   }
 
-  /** The board's mode now, the boot it is in, and its modules where telling the mode took reading them. */
-  async read(signal?: AbortSignal): Promise<PresenceReading> {
+  /**
+   * The board's mode now, the boot it is in, and its modules where telling the
+   * mode took reading them. `seen`: a look just made, which the read starts
+   * from instead of listing the bus again (a retry looks afresh).
+   */
+  async read(signal?: AbortSignal, seen?: Look): Promise<PresenceReading> {
     for (let attempt = 0; ; attempt++) {
-      const look = await this.look(signal);
+      const look = attempt === 0 && seen ? seen : await this.look(signal);
       if (!look) return { mode: 'absent' };
       if (look.listing.mode === 'dfu') return { mode: 'dfu', boot: look.boot };
       try {
         const { boot } = look;
-        const reading = await withUsbControl(this.#bus, this.#id, { mode: 'serial', timeoutMs: 2000, signal }, (c) =>
+        const { enumeration } = look.listing;
+        // A retry looks again: the enumeration it just saw is opened without listing the bus again.
+        const reading = await withUsbControl(this.#bus, this.#id, { mode: 'serial', timeoutMs: 2000, signal, enumeration }, (c) =>
           readSerialMode(c, { safeByRequest: this.state.safeByRequest(boot), moduleInfo: () => this.moduleInfo(boot, signal, c), signal }),
         );
         return { ...reading, boot };
@@ -149,10 +155,12 @@ export class BoardOnUsb {
   async waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean> {
     const deadline = Date.now() + o.withinMs;
     const nextLook = this.paceLooks();
+    // Absent and DFU mode are told by the listing alone, so only a change of the bus can change them.
+    const listed = want === 'absent' || want === 'dfu';
     for (;;) {
       let now: BoardPresence | undefined;
       try {
-        if (want === 'absent' || want === 'dfu') {
+        if (listed) {
           const look = await this.look(o.signal);
           now = !look ? 'absent' : look.listing.mode === 'dfu' ? 'dfu' : undefined;
           if (now) this.state.boots.sawMode(now); // the report's timeline, as in presence()
@@ -165,7 +173,7 @@ export class BoardOnUsb {
       }
       if (now === want) return true;
       if (Date.now() >= deadline) return false;
-      await nextLook(o.signal);
+      await nextLook(o.signal, listed ? deadline - Date.now() : undefined);
     }
   }
 
@@ -185,7 +193,8 @@ export class BoardOnUsb {
       });
       if (look && look.boot.number > (after?.number ?? 0) && (!o.serial || look.listing.mode === 'serial')) return look;
       if (Date.now() >= deadline) return undefined;
-      await nextLook(o.signal);
+      // A new boot is a new enumeration: only a change of the bus brings it.
+      await nextLook(o.signal, deadline - Date.now());
     }
   }
 
@@ -209,15 +218,24 @@ export class BoardOnUsb {
   /**
    * The pause between the looks of a wait: it ends at the bus's next change, or
    * after 1, 2, 4, 8 ms, then PRESENCE_POLL_MS (a mode change without a new
-   * enumeration). Made before the first look: the bus's generation is asked
-   * then (one connection answers in order), so no change after that look is missed.
+   * enumeration). A wait whose answer only a change of the bus can bring (a
+   * new enumeration, a board leaving) passes `busChangeWithinMs`: on a bus
+   * that tells its changes the pause then lasts until the next one (at most
+   * that long, and BUS_CHANGE_RECHECK_MS), instead of a look every 10 ms that
+   * costs the rig and the bus a listing each. Made before the first look: the
+   * bus's generation is asked then (one connection answers in order), so no
+   * change after that look is missed.
    */
-  paceLooks(): (signal?: AbortSignal) => Promise<void> {
+  paceLooks(): (signal?: AbortSignal, busChangeWithinMs?: number) => Promise<void> {
     const first = this.#bus.generation();
     let generation: BusGeneration;
     let looks = 0;
-    return async (signal) => {
-      generation = await this.#bus.nextChange(generation ?? (await first), presencePollMs(looks++), signal);
+    return async (signal, busChangeWithinMs) => {
+      const since = generation ?? (await first);
+      const pause = since !== undefined && busChangeWithinMs !== undefined
+        ? Math.max(1, Math.min(busChangeWithinMs, BUS_CHANGE_RECHECK_MS))
+        : presencePollMs(looks++);
+      generation = await this.#bus.nextChange(since, pause, signal);
     };
   }
 }

@@ -11,6 +11,13 @@ export const CLOUD_ONLINE_BOARD_MS = 60_000;
 export const PRESENCE_POLL_MS = 10;
 
 /**
+ * Longest pause between two looks of a wait that only a change of the bus can
+ * end, on a bus that tells its changes (WATCH): a look now and then all the
+ * same, should a notice go missing.
+ */
+export const BUS_CHANGE_RECHECK_MS = 250;
+
+/**
  * The pause before look `attempt` (0, 1, ...) of a wait: 1, 2, 4, 8 ms, then
  * PRESENCE_POLL_MS. A mode change that does not re-enumerate (listening and
  * back) is seen within a millisecond or two on a fast simulated board, and

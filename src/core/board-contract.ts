@@ -201,6 +201,15 @@ export interface ModeSeen {
   readonly mode: BoardPresence;
 }
 
+/**
+ * Paces the looks of a wait: each call resolves at the board's next sign of
+ * change since the previous call (or since the pace was made): its USB bus
+ * changed, or a cloud event about it arrived; else after `withinMs` wall ms.
+ * Rejects with the signal's reason when it aborts first. A wait looks again
+ * when the board does something, not a poll interval later.
+ */
+export type Pace = (withinMs: number, signal?: AbortSignal) => Promise<void>;
+
 export interface Board {
   readonly name: string;
   readonly id: DeviceId;
@@ -215,6 +224,8 @@ export interface Board {
 
   /** Mode as USB shows it (DFU PID, or the device-mode control request); 'absent' when not enumerated. Every look at the bus also brings `boots` up to date. */
   presence(signal?: AbortSignal): Promise<BoardPresence>;
+  /** A pace for a wait's looks (see Pace); where a board has none, waits poll. */
+  pace?(): Pace;
   /** Waits until the board shows this presence; false on timeout. */
   waitForPresence(want: BoardPresence, o: { withinMs: number; signal?: AbortSignal }): Promise<boolean>;
   /** Enters the mode and verifies it. */

@@ -27,9 +27,19 @@ interface Bvr {
   globalConfig: { crc32(buf: Buffer): Buffer };
 }
 
-export const bvr = require('binary-version-reader') as Bvr;
+let loaded: Bvr | undefined;
+
+/**
+ * The library, loaded on first use: its main module pulls in zip and archive
+ * packages (half a second of start-up on a loaded machine), which a command
+ * that never builds or checks a module (a plan with a typo, `rig boards`)
+ * should not pay for.
+ */
+export function bvr(): Bvr {
+  return (loaded ??= require('binary-version-reader') as Bvr);
+}
 
 /** CRC-32 (IEEE) of `buf` as an unsigned number; the library returns it big-endian. */
 export function crc32(buf: Buffer): number {
-  return bvr.globalConfig.crc32(buf).readUInt32BE(0);
+  return bvr().globalConfig.crc32(buf).readUInt32BE(0);
 }

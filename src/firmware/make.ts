@@ -122,13 +122,13 @@ export function makeTestApp(options: MakeTestAppOptions): Buffer {
   const start = userPartAddress(platform, size, flashLayout(platform, release));
   writePrefix(buf, { start, end: start + size - 4, version, platformId: platform.id, deps });
   descriptor.copy(buf, PREFIX_SIZE);
-  bvr.updateModuleSuffix(buf, {
+  bvr().updateModuleSuffix(buf, {
     suffixSize: CLASSIC_SUFFIX_SIZE,
     productId: options.productId ?? 0xffff,
     productVersion: options.productVersion ?? 0xffff,
     reserved: 0,
   });
-  bvr.updateModuleSha256(buf);
-  bvr.updateModuleCrc32(buf);
+  bvr().updateModuleSha256(buf);
+  bvr().updateModuleCrc32(buf);
   return buf;
 }

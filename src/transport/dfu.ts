@@ -1,4 +1,4 @@
-// Reaching a board in DFU mode through dfu-util (execa 9): the command line
+// Reaching a board in DFU mode through dfu-util (spawned with child_process): the command line
 // from the module, progress, outcome classification, and `dfu-util -l`.
 export { flashDfu, type DfuFlashOptions, type DfuBoard } from './dfu/flash.js';
 export { listDfuDevices, parseDfuList, type DfuListing } from './dfu/list.js';

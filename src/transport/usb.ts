@@ -30,6 +30,8 @@ export interface OpenUsbOptions {
   /** Limit for each control request afterwards (wall ms). */
   callMs?: number;
   signal?: AbortSignal;
+  /** The enumeration a listing just showed: opened without listing the bus again (see UsbBus.open). */
+  enumeration?: string;
 }
 
 /** Opens the board with this device ID for control requests. */
@@ -38,7 +40,7 @@ export async function openUsbControl(bus: UsbBus, id: DeviceId, o: OpenUsbOption
   const timeoutMs = o.timeoutMs ?? 5000;
   let lease;
   try {
-    lease = await bus.open(id, { mode, timeoutMs, signal: o.signal });
+    lease = await bus.open(id, { mode, timeoutMs, signal: o.signal, enumeration: o.enumeration });
   } catch (err) {
     if (o.signal?.aborted || err instanceof InfraError) throw err;
     if (isTimeout(err)) {

@@ -65,7 +65,7 @@ export async function afterFault(
     const seen = board.boots.current?.seenAt ?? 0;
     return mode !== 'absent' && seen >= firedAt ? mode : 'absent';
   };
-  const r = await pollUntil(backAfter, (m) => m !== 'absent', { withinMs: o.withinWallMs, intervalMs: Math.max(20, ctx.clock.pollMs()), signal: ctx.signal })
+  const r = await pollUntil(backAfter, (m) => m !== 'absent', { withinMs: o.withinWallMs, intervalMs: Math.max(20, ctx.clock.pollMs()), signal: ctx.signal, pace: board.pace?.() })
     .catch((err: unknown) => {
       // The step's own limit or the run's stop ends the wait as it would any other; a board never reached is "not back".
       if (ctx.signal.aborted) throw err;

@@ -35,7 +35,8 @@ export const runExpectApp: KindRunner<ExpectAppStep> = async (step, ctx) => {
       return { ...app, hash: app.hash?.toLowerCase() };
     },
     (app) => app.hash === want,
-    { withinMs: ctx.clock.wallMs(withinMs), intervalMs: ctx.clock.pollMs(), signal: ctx.signal },
+    // Read again when the board does something (restarts, says its app to the cloud), not a poll interval later.
+    { withinMs: ctx.clock.wallMs(withinMs), intervalMs: ctx.clock.pollMs(), signal: ctx.signal, pace: ctx.board.pace?.() },
   );
   const update = await lastUpdate(ctx, r.value);
   // The reading's boot: evidence counts only from the board's current boot, and the report says which.

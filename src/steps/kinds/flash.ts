@@ -113,7 +113,7 @@ async function followArmedTransfer(step: FlashStep, ctx: StepContext, armed: Arm
   const r = await pollUntil(async () => {
     const fired = await firedNow(ctx.board, armed, ctx.signal);
     return { fired, settled: fired ? true : (await judgeLastFlash(ctx, flash, { readBoard: false })).settled };
-  }, (v) => v.settled, { withinMs: ctx.clock.wallMs(step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(50, ctx.clock.pollMs()), signal: ctx.signal });
+  }, (v) => v.settled, { withinMs: ctx.clock.wallMs(step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(50, ctx.clock.pollMs()), signal: ctx.signal, pace: ctx.board.pace?.() });
   return r.value.fired ?? (await firedNow(ctx.board, armed, ctx.signal));
 }
 
@@ -175,7 +175,7 @@ export async function awaitVerdict(step: FlashStep, ctx: StepContext, details: R
   // An OTA is followed on the cloud's events; the board itself is read once it settled.
   const readBoard = flash.via !== 'ota' || !ctx.board.events;
   const r = await pollUntil(() => judgeLastFlash(ctx, flash, { readBoard }), accepted, {
-    withinMs: ctx.clock.wallMs(step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(100, ctx.clock.pollMs()), signal: ctx.signal,
+    withinMs: ctx.clock.wallMs(step.withinMs ?? DEFAULT_SETTLE_MS), intervalMs: Math.max(100, ctx.clock.pollMs()), signal: ctx.signal, pace: ctx.board.pace?.(),
   });
   const final = r.value.settled && !readBoard ? await judgeLastFlash(ctx, flash) : r.value;
   const summary = await updateSummary(ctx, flash, final);

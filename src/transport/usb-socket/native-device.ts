@@ -7,7 +7,8 @@
 // are requests, so they are issued at once and later calls wait behind them
 // (the bus answers one connection in order). A failed claim surfaces at the
 // next call on the device, as the BUSY a real second claimer would get.
-import { UsbSocketClient } from './client.js';
+import type { UsbSocketClient } from './client.js';
+import { ownConnection } from './bus-connection.js';
 import { controlIn, controlOut, deviceCall, interfaceCall, readString, setAltSetting } from './device-calls.js';
 import { Op } from '../../protocol/usb-socket-frame.js';
 import { interfacesOf, isDeviceToHost, type ListedDevice } from '../../protocol/usb-socket-messages.js';
@@ -79,7 +80,7 @@ export class UsbSocketNativeDevice {
   open(): void {
     if (this.session) return;
     // An idle device never holds the process open; a call in flight does (its timer).
-    const session = UsbSocketClient.connect(this.socketPath, undefined, { keepsProcessAlive: false }).then(async (client) => {
+    const session = ownConnection(this.socketPath).then(async (client) => {
       try {
         await deviceCall(client, Op.open, this.devId);
       } catch (err) {

@@ -22,6 +22,13 @@ export type UsbOpenMode = 'dfu' | 'serial' | 'any';
 
 export type BusGeneration = number | undefined;
 
+export interface UsbOpenRequest {
+  mode: UsbOpenMode;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  enumeration?: string;
+}
+
 /**
  * An opened board for one job. `release` ends the job: the bus closes the
  * device, or keeps it open for the next job on the same enumeration; a job
@@ -36,8 +43,13 @@ export interface UsbBus {
   /** For messages: "native USB", "USB bus at /run/bus.sock". */
   readonly description: string;
   list(signal?: AbortSignal): Promise<UsbBoardListing[]>;
-  /** Opens the board with this device ID, waiting up to `timeoutMs` for it to be on the bus. */
-  open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease>;
+  /**
+   * Opens the board with this device ID, waiting up to `timeoutMs` for it to
+   * be on the bus. `enumeration`: the one a listing just showed, which the bus
+   * may open without listing again (a board that left since fails the job's
+   * first request, as it would have a moment after a fresh listing).
+   */
+  open(id: DeviceId, o: UsbOpenRequest): Promise<UsbLease>;
   /** A count of the bus's changes now (undefined where the bus keeps none). */
   generation(): Promise<BusGeneration>;
   /**

@@ -17,15 +17,42 @@ export const USB_CALL_MS = 5000;
  * How often particle-usb asks for a request's result (wall ms per attempt).
  * Its default waits 50 ms before the first CHECK, which is most of what a
  * quick request costs; a CHECK is one small control transfer, so asking
- * sooner costs the board nothing.
+ * sooner costs the board nothing. The first CHECK goes out at once (see
+ * checkAtOnce): a timer of even 1 ms is a turn of the event loop and more
+ * on a busy host, and most requests are answered by then.
  */
-export const RESULT_POLL_MS = [1, 2, 5, 10, 20, 50, 100, 250, 500] as const;
+export const RESULT_POLL_MS = [0, 2, 5, 10, 20, 50, 100, 250, 500] as const;
 
 function fastPolling(attempt: number): number {
   return RESULT_POLL_MS[Math.min(attempt, RESULT_POLL_MS.length - 1)]!;
 }
 
 type ControlRequestSender = (type: number, data?: unknown, options?: Record<string, unknown>) => Promise<unknown>;
+
+/** What particle-usb 3.8's DeviceBase keeps of a request waiting for its result, and where it queues CHECKs. */
+interface CheckScheduler {
+  _startCheckTimer?: (req: { checkCount: number; checkInterval: unknown }) => void;
+  _checkQueue?: unknown[];
+  _process?: () => void;
+}
+
+/**
+ * particle-usb schedules every CHECK on a timer, even one of 0 ms. A request
+ * polled by the rig (fastPolling) whose next wait is 0 is queued for its
+ * CHECK at once instead; particle-usb sends it as soon as the transfer in
+ * flight is done (its own _process, which every transfer's end calls). Left
+ * alone when particle-usb's internals are not the ones this was written for.
+ */
+function checkAtOnce(device: CheckScheduler): void {
+  const start = device._startCheckTimer?.bind(device);
+  if (!start || !Array.isArray(device._checkQueue) || typeof device._process !== 'function') return;
+  device._startCheckTimer = (req) => {
+    if (req.checkInterval !== fastPolling || fastPolling(req.checkCount) > 0) return start(req);
+    ++req.checkCount;
+    device._checkQueue!.push(req);
+    queueMicrotask(() => device._process!());
+  };
+}
 
 export class UsbControl {
   readonly device: ParticleUsbDevice;
@@ -45,6 +72,7 @@ export class UsbControl {
     if (!send || target.rigPolling) return;
     target.rigPolling = true;
     target.sendControlRequest = (type, data, options) => send(type, data, { pollingPolicy: fastPolling, ...options });
+    checkAtOnce(device as unknown as CheckScheduler);
   }
 
   get inDfu(): boolean {

@@ -7,7 +7,7 @@ import { InfraError } from '../../core/errors.js';
 import { parseDeviceId, type DeviceId } from '../../core/domain.js';
 import { PARTICLE_VID, platformByPid } from '../../core/platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
-import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
+import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode, type UsbOpenRequest } from './bus.js';
 import { sleep, withDeadline } from '../../core/clock.js';
 
 interface NodeUsbDevice {
@@ -79,7 +79,7 @@ export class NativeUsbBus implements UsbBus {
   }
 
   /** Each job opens the device and closes it: native handles are not kept between jobs. */
-  async open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease> {
+  async open(id: DeviceId, o: UsbOpenRequest): Promise<UsbLease> {
     const device = await this.openDevice(id, o);
     return { device, release: () => closeQuietly(device) };
   }

@@ -3,12 +3,14 @@
 // A board in serial mode stays open between jobs on the same enumeration,
 // so a question to it costs its control requests, not an open and a close;
 // a new enumeration (reset, mode change, replug) gets a fresh open. DFU-mode
-// devices are never kept: dfu-util must be able to claim them.
+// devices are never kept: dfu-util must be able to claim them. A job on the
+// enumeration a listing just showed opens it from that listing, without
+// listing the bus again.
 import { parseDeviceId, type DeviceId } from '../../core/domain.js';
 import { PARTICLE_VID, platformByPid } from '../../core/platform.js';
-import { busGeneration, listUsbSocketDevices, nextBusChange, openFoundDevice, waitForUsbSocketDevice } from '../usb-socket/index.js';
+import { busGeneration, listUsbSocketDevices, nextBusChange, openFoundDevice, waitForUsbSocketDevice, type UsbSocketDevice } from '../usb-socket/index.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
-import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode } from './bus.js';
+import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode, type UsbOpenRequest } from './bus.js';
 import { withDeadline } from '../../core/clock.js';
 
 interface KeptDevice {
@@ -19,6 +21,8 @@ interface KeptDevice {
 export class SocketUsbBus implements UsbBus {
   readonly description: string;
   readonly #kept = new Map<DeviceId, KeptDevice>();
+  /** Each board as the latest listing showed it. */
+  readonly #listed = new Map<DeviceId, UsbSocketDevice>();
 
   constructor(readonly socketPath: string) {
     this.description = `the USB bus at ${socketPath}`;
@@ -27,15 +31,17 @@ export class SocketUsbBus implements UsbBus {
   async list(signal?: AbortSignal): Promise<UsbBoardListing[]> {
     signal?.throwIfAborted();
     const devices = await listUsbSocketDevices(this.socketPath, { vendorId: PARTICLE_VID });
+    this.#listed.clear();
     return devices.flatMap((d) => {
       const p = platformByPid(d.productId);
       const id = parseDeviceId(d.serialNumber);
       if (!p || !id) return [];
+      this.#listed.set(id, d);
       return [{ id, platform: p.platform, mode: p.dfu ? 'dfu' : 'serial', productId: d.productId, portPath: d.portPath, enumeration: `socket:${d.devId}` } as const];
     });
   }
 
-  open(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<UsbLease> {
+  open(id: DeviceId, o: UsbOpenRequest): Promise<UsbLease> {
     // The adapter's own wait has the same limit; the deadline is the backstop for a bus that stops answering.
     return withDeadline(this.lease(id, o), o.timeoutMs + 5000, `opening ${id} on ${this.description}`, o.signal);
   }
@@ -54,8 +60,16 @@ export class SocketUsbBus implements UsbBus {
     if (kept) await kept.device.then(closeQuietly, () => undefined);
   }
 
-  private async lease(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number }, retried = false): Promise<UsbLease> {
-    const found = await waitForUsbSocketDevice(this.socketPath, id, { mode: o.mode, timeoutMs: o.timeoutMs });
+  /** The listing of `enumeration` when it is the latest one of the board and in `mode`. */
+  #justListed(id: DeviceId, enumeration: string | undefined, mode: UsbOpenMode): UsbSocketDevice | undefined {
+    const d = enumeration === undefined ? undefined : this.#listed.get(id);
+    if (!d || `socket:${d.devId}` !== enumeration) return undefined;
+    const dfu = platformByPid(d.productId)?.dfu;
+    return mode === 'any' || (mode === 'dfu') === dfu ? d : undefined;
+  }
+
+  private async lease(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; enumeration?: string }, retried = false): Promise<UsbLease> {
+    const found = (!retried && this.#justListed(id, o.enumeration, o.mode)) || (await waitForUsbSocketDevice(this.socketPath, id, { mode: o.mode, timeoutMs: o.timeoutMs }));
     if (platformByPid(found.productId)?.dfu) {
       const device = await openFoundDevice(found, id);
       return { device, release: () => closeQuietly(device) };
