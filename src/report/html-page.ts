@@ -67,6 +67,7 @@ export const PAGE_SCRIPT = String.raw`
   function secs(ms) { return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s'; }
   function badge(st) { return el('span', { cls: 'badge ' + st, text: st }); }
   function lowerBound(arr, x) { var lo = 0, hi = arr.length; while (lo < hi) { var m = (lo + hi) >> 1; if (arr[m] < x) lo = m + 1; else hi = m; } return lo; }
+  function count(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
   function jsonText(v) { return typeof v === 'string' ? v : JSON.stringify(v, null, 2); }
 
   // ---- summary and failures: what a person reads first ----
@@ -77,7 +78,7 @@ export const PAGE_SCRIPT = String.raw`
     el('div', { cls: 'muted', text: run.bench + ' on ' + run.host + ' · ' + run.startedAt + ' · ' + secs(run.durationMs) + ' · plans: ' + run.plans.join(', ') }),
   ]);
   var counts = el('div', { cls: 'counts' }, [
-    el('span', { text: run.boards.total + ' jobs on ' + data.boards.length + ' boards' }),
+    el('span', { text: count(run.boards.total, 'job') + ' on ' + count(data.boards.length, 'board') }),
     el('span', { cls: 'st-pass', text: run.boards.pass + ' passed' }),
     el('span', { cls: 'st-fail', text: run.boards.fail + ' failed' }),
     el('span', { cls: 'st-infra', text: run.boards.infra + ' infrastructure' }),
