@@ -7,51 +7,23 @@
 // The simulated bench runs as a real bench is configured (its addresses in
 // the bench file), so the test can pull a cable before the run, as a person
 // at the bench would, through the bench control service.
-import t, { type Test } from 'tap';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import t from 'tap';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { loadBench } from '../../src/bench/loader.js';
 import { readBoardHealth } from '../../src/history/health.js';
-import { startSimProcess, type RunningSimProcess } from '../../src/runner/sim-process.js';
 import { runRig } from '../cli/run-rig.js';
 import { readTap } from '../e2e/run-report.js';
-import { BENCH, ownLockDir, PHOTON, runPlans } from './fixtures/run.js';
+import { ownLockDir, PHOTON, runPlans } from './fixtures/run.js';
+import { faultFromOutside, servedBench } from './fixtures/served-bench.js';
 
 ownLockDir();
 
 const BOTH = 'plan: both\nsteps:\n  - expect-mode: normal\n';
 const PHOTON_ONLY = 'plan: photon-only\nboards: { names: [photon-1] }\nsteps:\n  - expect-mode: normal\n';
 
-/** The e2e bench started once, and a bench file that reaches it as a real bench's file would (with `extra` keys). */
-async function servedBench(t: Test, extra: Record<string, unknown> = {}): Promise<{ sim: RunningSimProcess; dir: string; benchFile: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'rig-health-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const simFile = join(dir, 'sim.yaml');
-  copyFileSync(BENCH, simFile);
-  const sim = await startSimProcess(simFile);
-  t.teardown(() => sim.stop());
-  process.env.RIG_HEALTH_TEST_TOKEN = sim.cloud.token;
-  const served = await loadBench(simFile);
-  const benchFile = join(dir, 'bench.yaml');
-  writeFileSync(benchFile, stringify({
-    bench: 'health', timeScale: served.bench.timeScale,
-    cloud: { api: sim.cloud.api, token: 'env:RIG_HEALTH_TEST_TOKEN' }, usb: { socket: sim.usb.socket }, control: sim.control,
-    health: { timeout: '10s' }, ...extra,
-    boards: sim.boards.map((b) => ({ name: b.name, platform: b.platform, id: b.id, serial: b.serial })),
-  }));
-  return { sim, dir, benchFile };
-}
-
-async function fault(sim: RunningSimProcess, kind: string): Promise<void> {
-  const r = await fetch(`${sim.control!.api}/v1/boards/${PHOTON}/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fault: { kind } }) });
-  if (!r.ok) throw new Error(`the bench control service refused ${kind}: ${r.status} ${await r.text()}`);
-}
-
 t.test('a board unplugged before the run is infrastructure with the reason, for each of its jobs, while the other board passes; the history and rig boards keep it', async (t) => {
-  const { sim, dir, benchFile } = await servedBench(t);
-  await fault(sim, 'usb-unplug');
+  const { sim, dir, benchFile } = await servedBench(t, 'health', { health: { timeout: '10s' } });
+  await faultFromOutside(sim, 'usb-unplug');
   const history = join(dir, 'history.db');
   const seen: string[] = [];
   const run = await runPlans(t, { 'both.yaml': BOTH, 'photon-only.yaml': PHOTON_ONLY }, {
@@ -90,14 +62,14 @@ t.test('a board unplugged before the run is infrastructure with the reason, for 
   t.match(checked.stdout, /photon-1 .*UNHEALTHY: not on USB/);
 
   // Cable back: the next run's check finds it healthy, and the streak ends.
-  await fault(sim, 'usb-replug');
+  await faultFromOutside(sim, 'usb-replug');
   const back = await runPlans(t, { 'photon-only.yaml': PHOTON_ONLY }, { benchFile, history });
   t.equal(back.exitCode, 0, JSON.stringify(back.report.health));
   t.equal(readBoardHealth(history).get(PHOTON)?.unhealthyRuns, 0);
 });
 
 t.test('a bench health plan that does not pass makes the board unhealthy; --no-health runs the jobs anyway', async (t) => {
-  const { dir, benchFile } = await servedBench(t, { health: { timeout: '10s', plan: 'health-plan.yaml' } });
+  const { dir, benchFile } = await servedBench(t, 'health', { health: { timeout: '10s', plan: 'health-plan.yaml' } });
   writeFileSync(join(dir, 'health-plan.yaml'), 'plan: bench-health\nboards: { names: [photon-1] }\nsteps:\n  - expect-mode: dfu\n    timeout: 2s\n');
   const run = await runPlans(t, { 'both.yaml': BOTH }, { benchFile, history: false });
   t.equal(run.board('photon-1').status, 'infra');

@@ -4,37 +4,20 @@
 // unplug armed by the plan is its experiment: `interrupted`); a board another run holds bails the run
 // out with a row per board, before anything is touched.
 import t from 'tap';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { loadBench } from '../../src/bench/loader.js';
 import { lockBoard } from '../../src/runner/board-lock.js';
-import { startSimProcess } from '../../src/runner/sim-process.js';
 import type { DeviceId } from '../../src/core/domain.js';
 import { readTap } from '../e2e/run-report.js';
-import { BENCH, ownLockDir, PHOTON, plan, runPlans } from './fixtures/run.js';
+import { faultFromOutside, servedBench } from './fixtures/served-bench.js';
+import { ownLockDir, PHOTON, plan, runPlans } from './fixtures/run.js';
 
 const locks = ownLockDir();
 
 t.test('a board unplugged in the middle of a DFU flash by nobody the plan knows of is infrastructure, not a failure of the step', async (t) => {
   // The simulated bench as a real bench is configured: its addresses in the bench file, its control service
   // reachable by others too. Here the test, not the plan, pulls the cable once the DFU download is under way.
-  // Not t.testdir: runPlans makes the test's folder afresh.
-  const dir = mkdtempSync(join(tmpdir(), 'rig-reach-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const simFile = join(dir, 'sim.yaml');
-  copyFileSync(BENCH, simFile);
-  const sim = await startSimProcess(simFile);
-  t.teardown(() => sim.stop());
-  process.env.RIG_REACH_TEST_TOKEN = sim.cloud.token;
-  const served = await loadBench(simFile);
-  const benchFile = join(dir, 'bench.yaml');
-  writeFileSync(benchFile, stringify({
-    bench: 'reach', timeScale: served.bench.timeScale,
-    cloud: { api: sim.cloud.api, token: 'env:RIG_REACH_TEST_TOKEN' }, usb: { socket: sim.usb.socket }, control: sim.control,
-    boards: sim.boards.map((b) => ({ name: b.name, platform: b.platform, id: b.id, serial: b.serial })),
-  }));
+  const { sim, benchFile } = await servedBench(t, 'reach');
   let pulled = false;
   const run = await runPlans(t, {
     'unplugged.yaml': plan('unplugged', [
@@ -47,7 +30,7 @@ t.test('a board unplugged in the middle of a DFU flash by nobody the plan knows 
       note: (_board, text) => {
         if (pulled || !/via dfu: \d+%/.test(text)) return;
         pulled = true;
-        void fetch(`${sim.control.api}/v1/boards/${PHOTON}/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fault: { kind: 'usb-unplug' } }) });
+        void faultFromOutside(sim, 'usb-unplug');
       },
     },
   });
