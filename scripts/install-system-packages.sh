@@ -3,7 +3,8 @@
 # dfu-util (DFU flashing), gcc + libusb-1.0 headers (our USB-over-socket
 # libusb stand-in, built at npm install), python3 (PTY set-up of the simulated bench),
 # xmllint (the tests validate JUnit reports against their schema),
-# chromium (the tests open the HTML report in it, headless, via puppeteer-core).
+# chromium (the tests open the HTML report in it, headless, via puppeteer-core),
+# redis-server (the lab tests start their own Redis; no system service is started).
 set -euo pipefail
 need=()
 command -v dfu-util >/dev/null 2>&1 || need+=(dfu-util)
@@ -12,6 +13,7 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "rig setup: please install: ${need[*]} (no apt-get on this machine)" >&2
