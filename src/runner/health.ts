@@ -3,11 +3,16 @@
 // when the bench has a cloud), then the bench's health plan when it names
 // one. What the runner does with the answer is its own: an unhealthy board
 // runs no job and its jobs are infrastructure with the reason.
-import type { Board, FirmwareImage } from '../core/board-contract.js';
+import { join } from 'node:path';
+import { openBoard } from '../board/open-bench.js';
+import type { BenchBoard } from '../bench/schema.js';
+import type { Board, FirmwareImage, HealthReading } from '../core/board-contract.js';
 import { BenchClock } from '../core/clock.js';
 import type { LoadedPlan } from '../plan/loader.js';
 import type { BoardHealth } from '../report/model.js';
 import { boardVerdict } from '../report/verdict.js';
+import type { BenchSession } from './bench-session.js';
+import { lockBoard } from './board-lock.js';
 import { runBoard, type BoardRunInput } from './run-board.js';
 
 /** How long a health check may look, in board time, unless the bench says (health.timeout): a board that was off gets to boot and reach the cloud. */
@@ -54,4 +59,44 @@ export async function checkBoardHealth(input: HealthCheckInput): Promise<BoardHe
   }
   health.durationMs = Date.now() - started;
   return health;
+}
+
+/**
+ * Each board's own looks now, outside a run (`rig boards --health`, a lab
+ * agent at start): each board locked meanwhile, so one a run is using is not
+ * disturbed; a board that could not be checked says why in words.
+ */
+export async function checkBoardsNow(session: BenchSession, o: {
+  timeScale: number;
+  /** Board ms the looks may take together. */
+  timeoutMs: number;
+  /** Where the boards' captures go meanwhile. */
+  dir: string;
+  /** Who holds the boards' locks meanwhile, as a waiting run is told. */
+  holder: string;
+  signal?: AbortSignal;
+}): Promise<Map<string, HealthReading | string>> {
+  const { timeoutMs, dir, signal } = o;
+  const clock = new BenchClock(o.timeScale);
+  const results = await Promise.all(session.boards.map(async (b: BenchBoard): Promise<[string, HealthReading | string]> => {
+    let lock;
+    try {
+      lock = await lockBoard(b.id, { board: b.name, runId: o.holder }, { waitMs: 0 });
+    } catch (err) {
+      return [b.id, `not checked: ${err instanceof Error ? err.message : String(err)}`];
+    }
+    try {
+      const board = await openBoard(session.access, b, join(dir, b.name));
+      try {
+        return [b.id, await board.health({ withinMs: clock.wallMsWithRigWork(timeoutMs), ...(signal ? { signal } : {}) })];
+      } finally {
+        await board.close();
+      }
+    } catch (err) {
+      return [b.id, `UNHEALTHY: the rig could not open it: ${err instanceof Error ? err.message : String(err)}`];
+    } finally {
+      lock.release();
+    }
+  }));
+  return new Map(results);
 }

@@ -6,17 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { discoverBoards, openBoard } from '../../board/open-bench.js';
+import { discoverBoards } from '../../board/open-bench.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
-import type { BenchBoard } from '../../bench/schema.js';
 import type { HealthReading } from '../../core/board-contract.js';
-import { BenchClock } from '../../core/clock.js';
 import { ExitCode } from '../../core/errors.js';
 import { readBoardHealth, type BoardHealthRecord } from '../../history/health.js';
-import { openBenchSession, type BenchSession } from '../../runner/bench-session.js';
-import { lockBoard } from '../../runner/board-lock.js';
-import { DEFAULT_HEALTH_TIMEOUT_MS } from '../../runner/health.js';
+import { openBenchSession } from '../../runner/bench-session.js';
+import { checkBoardsNow, DEFAULT_HEALTH_TIMEOUT_MS } from '../../runner/health.js';
 
 interface Row {
   name: string;
@@ -53,32 +50,6 @@ function healthText(now: HealthReading | string | undefined, recorded: BoardHeal
   return `UNHEALTHY in ${runs}: ${recorded.reason ?? 'health check failed'}`;
 }
 
-/** Each board's health check now, each board locked meanwhile (one a run is using is not disturbed). */
-async function checkNow(session: BenchSession, timeScale: number, timeoutMs: number, dir: string): Promise<Map<string, HealthReading | string>> {
-  const clock = new BenchClock(timeScale);
-  const results = await Promise.all(session.boards.map(async (b: BenchBoard): Promise<[string, HealthReading | string]> => {
-    let lock;
-    try {
-      lock = await lockBoard(b.id, { board: b.name, runId: 'rig boards --health' }, { waitMs: 0 });
-    } catch (err) {
-      return [b.id, `not checked: ${err instanceof Error ? err.message : String(err)}`];
-    }
-    try {
-      const board = await openBoard(session.access, b, join(dir, b.name));
-      try {
-        return [b.id, await board.health({ withinMs: clock.wallMsWithRigWork(timeoutMs) })];
-      } finally {
-        await board.close();
-      }
-    } catch (err) {
-      return [b.id, `UNHEALTHY: the rig could not open it: ${err instanceof Error ? err.message : String(err)}`];
-    } finally {
-      lock.release();
-    }
-  }));
-  return new Map(results);
-}
-
 export async function boardsCommand(opts: BoardsOptions): Promise<number> {
   const benchFile = benchFileFor(opts.bench);
   const loaded = await loadBench(benchFile.file);
@@ -86,7 +57,9 @@ export async function boardsCommand(opts: BoardsOptions): Promise<number> {
   const session = await openBenchSession(loaded);
   const dir = await mkdtemp(join(tmpdir(), 'rig-boards-'));
   try {
-    const now = opts.health ? await checkNow(session, loaded.bench.timeScale, loaded.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir) : new Map<string, HealthReading | string>();
+    const now = opts.health ? await checkBoardsNow(session, {
+      timeScale: loaded.bench.timeScale, timeoutMs: loaded.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir, holder: 'rig boards --health',
+    }) : new Map<string, HealthReading | string>();
     const found = await discoverBoards(session.access, AbortSignal.timeout(20_000));
     const rows: Row[] = session.boards.map((b) => {
       const seen = found.find((f) => f.id === b.id);
