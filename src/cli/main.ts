@@ -8,6 +8,7 @@ import type { FirmwareMakeArgs } from '../firmware/index.js';
 import type { RunOptions } from './commands/run.js';
 import type { HistoryOptions } from './commands/history.js';
 import type { BoardsOptions } from './commands/boards.js';
+import type { AgentCommandOptions } from './commands/agent.js';
 import { collectSet } from './set-option.js';
 
 const SET_HELP = 'value of ${NAME} in the plans\' firmware paths, over the environment and the plan\'s env (a relative FILE is from the current folder; once per variable)';
@@ -69,14 +70,26 @@ export function buildProgram(): Command {
 
   program
     .command('boards')
-    .description('list the bench\'s boards: name, platform, device ID, mode, port, health')
+    .description('list the bench\'s boards: name, platform, device ID, mode, port, health; with --queue the whole lab\'s')
     .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
+    .option('--queue <url>', 'list the lab\'s boards from its registry instead: redis://HOST:PORT (password in RIG_REDIS_PASSWORD or RIG_REDIS_PASSWORD_FILE)')
     .option('--json', 'print JSON')
     .option('--health', 'check each board now (on USB, control request, serial port, online) as a run does first; exit 3 when one is unhealthy')
     .option('--history <file>', 'history whose recorded health is shown (default $RIG_HISTORY, else reports/history.db)')
     .action(async (opts: BoardsOptions) => {
       const { boardsCommand } = await import('./commands/boards.js');
       process.exitCode = await boardsCommand(opts);
+    });
+
+  program
+    .command('agent')
+    .description('a bench host in the lab: registers its bench\'s boards in Redis with a heartbeat and checks their health once, until SIGTERM/SIGINT (taking jobs comes next)')
+    .requiredOption('--queue <url>', 'the lab\'s Redis: redis://HOST:PORT (password in RIG_REDIS_PASSWORD or RIG_REDIS_PASSWORD_FILE, never in the URL)')
+    .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
+    .option('--host <name>', 'this host\'s name in the lab (default the machine\'s host name)')
+    .action(async (opts: AgentCommandOptions) => {
+      const { agentCommand } = await import('./commands/agent.js');
+      process.exitCode = await agentCommand(opts);
     });
 
   program

@@ -10,7 +10,7 @@ import { discoverBoards } from '../../board/open-bench.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import type { HealthReading } from '../../core/board-contract.js';
-import { ExitCode } from '../../core/errors.js';
+import { ExitCode, InputError } from '../../core/errors.js';
 import { readBoardHealth, type BoardHealthRecord } from '../../history/health.js';
 import { openBenchSession } from '../../runner/bench-session.js';
 import { checkBoardsNow, DEFAULT_HEALTH_TIMEOUT_MS } from '../../runner/health.js';
@@ -31,6 +31,8 @@ export interface BoardsOptions {
   health?: boolean;
   /** The history the recorded health comes from (default $RIG_HISTORY, else reports/history.db). */
   history?: string;
+  /** The lab's Redis: list its registry instead of a bench. */
+  queue?: string;
 }
 
 function table(rows: Row[]): string {
@@ -51,6 +53,11 @@ function healthText(now: HealthReading | string | undefined, recorded: BoardHeal
 }
 
 export async function boardsCommand(opts: BoardsOptions): Promise<number> {
+  if (opts.queue !== undefined) {
+    if (opts.bench !== undefined || opts.health) throw new InputError('--queue lists the lab\'s registry; --bench and --health look at one bench', undefined, 'drop --queue, or --bench and --health');
+    const { labBoardsCommand } = await import('./lab-boards.js');
+    return labBoardsCommand({ queue: opts.queue, ...(opts.json ? { json: true } : {}) });
+  }
   const benchFile = benchFileFor(opts.bench);
   const loaded = await loadBench(benchFile.file);
   const recorded = readBoardHealth(resolve(opts.history ?? process.env.RIG_HISTORY ?? 'reports/history.db'));

@@ -1,0 +1,83 @@
+// A bench host's agent: opens its bench, registers the boards in the lab's
+// registry with a heartbeat, checks each board's health once (the looks
+// `rig boards --health` takes) and keeps beating until stopped. Taking jobs
+// comes next; this agent only makes the host's boards visible to the lab.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadedBench } from '../bench/loader.js';
+import { openBenchSession } from '../runner/bench-session.js';
+import { checkBoardsNow, DEFAULT_HEALTH_TIMEOUT_MS } from '../runner/health.js';
+import { connectLab } from './connection.js';
+import { beat, HEARTBEAT_EVERY_MS, registerBoards, unregister, updateHealth, type AgentIdentity, type RegisteredBoard, type RegisteredHealth } from './registry.js';
+
+export interface AgentOptions {
+  queueUrl: string;
+  bench: LoadedBench;
+  /** The host's name in the lab (default the machine's). */
+  host?: string;
+  /** Aborts when the agent is to stop (SIGTERM, SIGINT). */
+  stop: AbortSignal;
+  /** One line of what the agent does, for its log. */
+  say(line: string): void;
+}
+
+// A stop is asked to finish within 2 s; a Redis that does not answer must not hold it (the heartbeat then expires).
+const UNREGISTER_LIMIT_MS = 1500;
+
+function bounded<T>(work: Promise<T>, ms: number, why: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => void (timer = setTimeout(() => reject(new Error(`${why} within ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+export async function runAgent(o: AgentOptions): Promise<void> {
+  const lab = await connectLab(o.queueUrl, { keepTrying: true });
+  const host = o.host ?? hostname();
+  const who: AgentIdentity = { agent: `${host}-${process.pid}-${randomBytes(3).toString('hex')}`, host, pid: process.pid, bench: o.bench.bench.name };
+  const session = await openBenchSession(o.bench, o.stop).catch(async (err: unknown) => {
+    await lab.close();
+    throw err;
+  });
+  const ids = session.boards.map((b) => b.id);
+  const dir = await mkdtemp(join(tmpdir(), 'rig-agent-'));
+  let heartbeat: NodeJS.Timeout | undefined;
+  try {
+    const now = new Date().toISOString();
+    const boards: RegisteredBoard[] = session.boards.map((b) => ({
+      name: b.name, platform: b.platform, tags: b.tags, id: b.id, ...(b.deviceOs ? { deviceOs: b.deviceOs } : {}),
+      host, agent: who.agent, bench: who.bench, health: { state: 'checking' }, registeredAt: now,
+    }));
+    await registerBoards(lab.redis, who, boards);
+    o.say(`agent ${who.agent}: registered ${boards.map((b) => b.name).join(', ')} in ${lab.address.display}; jobs: not taken yet`);
+    heartbeat = setInterval(() => {
+      beat(lab.redis, who).catch((err: unknown) => o.say(`agent ${who.agent}: heartbeat failed: ${lab.redact(err instanceof Error ? err.message : String(err))}`));
+    }, HEARTBEAT_EVERY_MS);
+
+    const checked = await checkBoardsNow(session, {
+      timeScale: o.bench.bench.timeScale, timeoutMs: o.bench.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir,
+      holder: `rig agent ${who.agent}`, signal: o.stop,
+    });
+    if (!o.stop.aborted) {
+      for (const b of boards) {
+        const reading = checked.get(b.id);
+        const checkedAt = new Date().toISOString();
+        const health: RegisteredHealth = reading === undefined || typeof reading === 'string'
+          ? { state: 'unhealthy', reason: reading ?? 'not checked', checkedAt }
+          : reading.healthy ? { state: 'healthy', checkedAt } : { state: 'unhealthy', reason: reading.reason ?? 'health check failed', checkedAt };
+        await updateHealth(lab.redis, who, b.id, health);
+        o.say(`agent ${who.agent}: ${b.name} ${health.state}${health.state === 'unhealthy' ? `: ${health.reason}` : ''}`);
+      }
+    }
+    if (!o.stop.aborted) await new Promise<void>((resolve) => o.stop.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    clearInterval(heartbeat);
+    // The lab learns first; the bench's own shutdown may take longer.
+    await bounded(unregister(lab.redis, who, ids), UNREGISTER_LIMIT_MS, 'Redis did not answer').catch((err: unknown) => o.say(`agent ${who.agent}: could not unregister: ${lab.redact(err instanceof Error ? err.message : String(err))}`));
+    await bounded(lab.close(), 500, 'Redis did not close').catch(() => lab.redis.disconnect());
+    o.say(`agent ${who.agent}: unregistered`);
+    await session.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
