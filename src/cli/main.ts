@@ -83,7 +83,7 @@ export function buildProgram(): Command {
 
   program
     .command('agent')
-    .description('a bench host in the lab: registers its bench\'s boards in Redis with a heartbeat and checks their health once, until SIGTERM/SIGINT (taking jobs comes next)')
+    .description('a bench host in the lab: registers its bench\'s boards in Redis with a heartbeat and checks their health once, until SIGTERM/SIGINT; jobs: next (it takes none yet)')
     .requiredOption('--queue <url>', 'the lab\'s Redis: redis://HOST:PORT (password in RIG_REDIS_PASSWORD or RIG_REDIS_PASSWORD_FILE, never in the URL)')
     .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
     .option('--host <name>', 'this host\'s name in the lab (default the machine\'s host name)')
