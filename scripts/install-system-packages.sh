@@ -4,7 +4,7 @@
 # libusb stand-in, built at npm install), python3 (PTY set-up of the simulated bench),
 # xmllint (the tests validate JUnit reports against their schema),
 # chromium (the tests open the HTML report in it, headless, via puppeteer-core),
-# redis-server (the lab tests start their own Redis; no system service is started).
+# redis-server (the lab tests start their own Redis on a free port).
 set -euo pipefail
 need=()
 command -v dfu-util >/dev/null 2>&1 || need+=(dfu-util)
