@@ -10,7 +10,7 @@ import type { LoadedBench } from '../bench/loader.js';
 import { openBenchSession } from '../runner/bench-session.js';
 import { checkBoardsNow, DEFAULT_HEALTH_TIMEOUT_MS } from '../runner/health.js';
 import { connectLab } from './connection.js';
-import { beat, HEARTBEAT_EVERY_MS, registerBoards, unregister, updateHealth, type AgentIdentity, type RegisteredBoard, type RegisteredHealth } from './registry.js';
+import { beat, HEARTBEAT_EVERY_MS, refuseHeldBoards, registerBoards, unregister, updateHealth, type AgentIdentity, type RegisteredBoard, type RegisteredHealth } from './registry.js';
 
 export interface AgentOptions {
   queueUrl: string;
@@ -36,10 +36,13 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const lab = await connectLab(o.queueUrl, { keepTrying: true });
   const host = o.host ?? hostname();
   const who: AgentIdentity = { agent: `${host}-${process.pid}-${randomBytes(3).toString('hex')}`, host, pid: process.pid, bench: o.bench.bench.name };
-  const session = await openBenchSession(o.bench, o.stop).catch(async (err: unknown) => {
-    await lab.close();
-    throw err;
-  });
+  // Before the bench starts: a clash is a wrong bench file, said at once. Registering checks again.
+  const session = await refuseHeldBoards(lab.redis, who, o.bench.bench.boards)
+    .then(() => openBenchSession(o.bench, o.stop))
+    .catch(async (err: unknown) => {
+      await lab.close();
+      throw err;
+    });
   const ids = session.boards.map((b) => b.id);
   const dir = await mkdtemp(join(tmpdir(), 'rig-agent-'));
   let heartbeat: NodeJS.Timeout | undefined;

@@ -52,12 +52,10 @@ export async function beat(redis: Redis, who: AgentIdentity): Promise<void> {
 }
 
 /**
- * Registers the boards under the agent, after its first heartbeat. A board
- * another agent holds and that agent still answers is refused: two hosts
- * cannot both reach one device ID, so one bench file is wrong.
+ * Refuses a board another agent holds while that agent answers: two hosts
+ * cannot both reach one device ID, so one of the bench files is wrong.
  */
-export async function registerBoards(redis: Redis, who: AgentIdentity, boards: readonly RegisteredBoard[]): Promise<void> {
-  await beat(redis, who);
+export async function refuseHeldBoards(redis: Redis, who: AgentIdentity, boards: readonly { name: string; id: string }[]): Promise<void> {
   const existing = await readEntries(redis, boards.map((b) => b.id));
   for (const [i, entry] of existing.entries()) {
     if (!entry || entry.agent === who.agent) continue;
@@ -68,6 +66,12 @@ export async function registerBoards(redis: Redis, who: AgentIdentity, boards: r
       );
     }
   }
+}
+
+/** Registers the boards under the agent, after its first heartbeat, refusing any another online agent holds. */
+export async function registerBoards(redis: Redis, who: AgentIdentity, boards: readonly RegisteredBoard[]): Promise<void> {
+  await beat(redis, who);
+  await refuseHeldBoards(redis, who, boards);
   const multi = redis.multi();
   for (const b of boards) multi.set(boardKey(b.id), JSON.stringify(b));
   multi.sadd(BOARD_IDS, ...boards.map((b) => b.id));

@@ -97,6 +97,14 @@ t.test('two agents fill the lab; a killed one goes offline, a stopped one leaves
   t.match(table.stdout, /^bench-2\s+photon-2\s+photon\s+3a002c000847343337373739\s+online\s+healthy\s+bench-2-/m);
   t.notMatch(table.stdout + table.stderr + listed.stdout + listed.stderr, redis.password, 'the password is never printed');
 
+  // A second host claiming bench-1's boards while bench-1 answers: refused, nothing registered.
+  const clash = join(dir, 'clash.yaml');
+  copyFileSync(join(ROOT, 'test/lab/fixtures/bench-1.yaml'), clash);
+  const refused = await runRig(['agent', '--queue', redis.url, '--bench', clash, '--host', 'bench-3'], { env: { ...env, RIG_LOCK_DIR: join(dir, 'locks-bench-3') } });
+  t.equal(refused.code, 3, 'a board held by an online agent: exit 3');
+  t.match(refused.stderr, /board photon-1 \(3a002c000847343337373738\) is already in the lab as photon-1 on host bench-1/);
+  t.equal((await labBoards(lab.redis)).filter((b) => b.host === 'bench-1').length, 2, 'bench-1 still holds its boards');
+
   one.child.kill('SIGKILL');
   const offline = await until(lab, (b) => b.filter((x) => x.host === 'bench-1').every((x) => !x.online), HEARTBEAT_TTL_MS + 5000, 'bench-1 offline', logs);
   t.ok(offline.ms <= HEARTBEAT_TTL_MS + 5000, `bench-1's boards offline ${offline.ms} ms after kill -9`);
