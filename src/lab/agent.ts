@@ -77,9 +77,11 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   } finally {
     clearInterval(heartbeat);
     // The lab learns first; the bench's own shutdown may take longer.
-    await bounded(unregister(lab.redis, who, ids), UNREGISTER_LIMIT_MS, 'Redis did not answer').catch((err: unknown) => o.say(`agent ${who.agent}: could not unregister: ${lab.redact(err instanceof Error ? err.message : String(err))}`));
+    await bounded(unregister(lab.redis, who, ids), UNREGISTER_LIMIT_MS, 'Redis did not answer').then(
+      () => o.say(`agent ${who.agent}: unregistered`),
+      (err: unknown) => o.say(`agent ${who.agent}: could not unregister (its boards show offline once the heartbeat expires): ${lab.redact(err instanceof Error ? err.message : String(err))}`),
+    );
     await bounded(lab.close(), 500, 'Redis did not close').catch(() => lab.redis.disconnect());
-    o.say(`agent ${who.agent}: unregistered`);
     await session.close();
     await rm(dir, { recursive: true, force: true });
   }
