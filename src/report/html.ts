@@ -8,14 +8,8 @@ import type { BoardReport, ReportStep, RunReport } from './model.js';
 import { boardVerdict, countRun } from './verdict.js';
 import { updateRows, type UpdateRow } from './updates.js';
 import { boardChangesLine, changesSummary } from './changes.js';
-import { boardTimeline, type EventLine, type TimelineItem, type TraceLine } from './timeline.js';
+import { boardTimeline, type TimelineItem } from './timeline.js';
 import { PAGE_SCRIPT, PAGE_STYLE } from './html-page.js';
-
-/** A board's captures, as read from its artifacts (empty when there are none). */
-export interface BoardCaptures {
-  trace: readonly TraceLine[];
-  events: readonly EventLine[];
-}
 
 /** The report's jobs grouped by board, in the order the boards first appear. */
 export function jobsByBoard(report: RunReport): Map<string, BoardReport[]> {

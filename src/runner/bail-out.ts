@@ -4,7 +4,8 @@
 // its own gets one, as infrastructure: the rig never reached it, so nothing
 // is blamed on its firmware.
 import { InfraError, InputError } from '../core/errors.js';
-import type { RunReport } from '../report/model.js';
+import type { BenchBoard } from '../bench/schema.js';
+import type { BoardReport, RunReport } from '../report/model.js';
 import type { PreparedPlan } from './prepare.js';
 
 /** An error in one line: input and infrastructure errors with their fix, anything else as the rig's own fault. */
@@ -21,9 +22,19 @@ export function bailOut(report: RunReport, prepared: readonly PreparedPlan[], er
   notRunRows(report, prepared, 'infra', reason);
 }
 
+/** Why a run its signal stopped was stopped, in words ("interrupted by SIGINT"). */
+export function stopReason(signal: AbortSignal): string {
+  return String(signal.reason ?? 'the run was interrupted');
+}
+
+/** The row of a job that did not run: infrastructure (the rig never reached the board) or a skip (the run stopped first). */
+export function notRunRow(bench: BenchBoard, plan: string, status: 'infra' | 'skip', diagnosis: string): BoardReport {
+  return { name: bench.name, platform: bench.platform, id: bench.id, plan, status, diagnosis, durationMs: 0, steps: [], artifacts: {} };
+}
+
 /** A run stopped by its signal before its boards ran: it bails out with the signal's reason, and every job not reported yet is a skip (nobody's failure). */
 export function bailOutStopped(report: RunReport, prepared: readonly PreparedPlan[], signal: AbortSignal): void {
-  const reason = String(signal.reason ?? 'the run was interrupted');
+  const reason = stopReason(signal);
   report.bailOut ??= { reason };
   notRunRows(report, prepared, 'skip', `not run: ${reason}`);
 }
@@ -33,12 +44,12 @@ function notRunRows(report: RunReport, prepared: readonly PreparedPlan[], status
     const plan = p.loaded.plan.name;
     for (const { bench: b } of p.boards) {
       if (report.boards.some((r) => r.id === b.id && r.plan === plan)) continue;
-      report.boards.push({ name: b.name, platform: b.platform, id: b.id, plan, status, diagnosis, durationMs: 0, steps: [], artifacts: {} });
+      report.boards.push(notRunRow(b, plan, status, diagnosis));
     }
   }
 }
 
 /** A run stopped by its signal (Ctrl-C, SIGTERM) bails out with the signal's reason, unless it already bailed out. */
 export function bailOutIfStopped(report: RunReport, signal: AbortSignal): void {
-  if (signal.aborted && !report.bailOut) report.bailOut = { reason: String(signal.reason) };
+  if (signal.aborted && !report.bailOut) report.bailOut = { reason: stopReason(signal) };
 }

@@ -10,6 +10,7 @@ import type { DeviceId } from '../core/domain.js';
 import type { BenchBoard } from '../bench/schema.js';
 import type { LoadedPlan } from '../plan/loader.js';
 import type { BoardHealth, BoardReport, RunReport } from '../report/model.js';
+import { notRunRow, stopReason } from './bail-out.js';
 import { checkBoardHealth, type HealthOptions } from './health.js';
 import { runBoard, type BoardRunInput } from './run-board.js';
 
@@ -47,10 +48,6 @@ interface BoardQueue {
   jobs: { plan: number; slot: number; loaded: LoadedPlan; firmware: ReadonlyMap<string, FirmwareImage> }[];
 }
 
-function notRun(bench: BenchBoard, plan: string, status: 'infra' | 'skip', diagnosis: string): BoardReport {
-  return { name: bench.name, platform: bench.platform, id: bench.id, plan, status, diagnosis, durationMs: 0, steps: [], artifacts: {} };
-}
-
 function queuesOf(runs: readonly PlannedRun[]): BoardQueue[] {
   const queues = new Map<DeviceId, BoardQueue>();
   runs.forEach((run, plan) => {
@@ -67,11 +64,10 @@ export async function runPlans(input: RunInput, report: RunReport = emptyReport(
   const slots: BoardReport[][] = input.runs.map((r) => new Array<BoardReport>(r.boards.length));
   const queues = queuesOf(input.runs);
   const health: (BoardHealth | undefined)[] = queues.map(() => undefined);
-  const stopped = () => String(input.signal.reason ?? 'the run was interrupted');
   await Promise.all(queues.map(async (q, qi) => {
     const put = (job: BoardQueue['jobs'][number], r: BoardReport) => void (slots[job.plan]![job.slot] = r);
     if (q.board instanceof Error) {
-      for (const job of q.jobs) put(job, notRun(q.bench, job.loaded.plan.name, 'infra', `the rig could not reach the board: ${q.board.message}`));
+      for (const job of q.jobs) put(job, notRunRow(q.bench, job.loaded.plan.name, 'infra', `the rig could not reach the board: ${q.board.message}`));
       return;
     }
     const board = q.board;
@@ -89,8 +85,8 @@ export async function runPlans(input: RunInput, report: RunReport = emptyReport(
     }
     for (const [index, job] of q.jobs.entries()) {
       const plan = job.loaded.plan.name;
-      if (unhealthy) put(job, notRun(q.bench, plan, 'infra', unhealthy));
-      else if (input.signal.aborted) put(job, notRun(q.bench, plan, 'skip', `not run: ${stopped()}`));
+      if (unhealthy) put(job, notRunRow(q.bench, plan, 'infra', unhealthy));
+      else if (input.signal.aborted) put(job, notRunRow(q.bench, plan, 'skip', `not run: ${stopReason(input.signal)}`));
       else {
         put(job, await runBoard({
           board, loaded: job.loaded, firmware: job.firmware, timeScale: input.timeScale, job: { index, total: q.jobs.length },
@@ -103,7 +99,7 @@ export async function runPlans(input: RunInput, report: RunReport = emptyReport(
   const checked = health.filter((h): h is BoardHealth => h !== undefined);
   if (checked.length) report.health = checked;
   report.endedAt = new Date().toISOString();
-  if (input.signal.aborted) report.bailOut = { reason: stopped() };
+  if (input.signal.aborted) report.bailOut = { reason: stopReason(input.signal) };
   return report;
 }
 
