@@ -38,6 +38,7 @@ export function buildProgram(): Command {
     .option('--no-history', 'record nothing and compare with nothing')
     .option('--no-health', 'skip the health check each board gets before its first job')
     .option('--set <NAME=FILE>', SET_HELP, collectSet)
+    .option('--queue <url>', 'run across the lab\'s bench hosts instead: redis://HOST:PORT (password in RIG_REDIS_PASSWORD or RIG_REDIS_PASSWORD_FILE); boards from its registry')
     .action(async (plans: string[], opts: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(plans, opts);

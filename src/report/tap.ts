@@ -52,6 +52,7 @@ function boardDiagnostics(board: BoardReport, steps: ReportStep[]): Record<strin
   const artifacts: Record<string, Plain> = {};
   if (board.artifacts.trace) artifacts.trace = board.artifacts.trace;
   if (board.artifacts.events) artifacts.events = board.artifacts.events;
+  if (board.artifacts.cut) artifacts.cut = board.artifacts.cut;
   if (Object.keys(artifacts).length > 0) out.artifacts = artifacts;
   return out;
 }
