@@ -43,7 +43,10 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const who: AgentIdentity = { agent: `${host}-${process.pid}-${randomBytes(3).toString('hex')}`, host, pid: process.pid, bench: o.bench.bench.name };
   // Before the bench starts: a clash is a wrong bench file, said at once. Registering checks again.
   const session = await refuseHeldBoards(lab.redis, who, o.bench.bench.boards)
-    .then(() => openBenchSession(o.bench, o.stop))
+    .then(() => {
+      o.say(`agent ${who.agent}: opening bench ${o.bench.bench.name}`);
+      return openBenchSession(o.bench, o.stop);
+    })
     .catch(async (err: unknown) => {
       await lab.close();
       // Stopped while the bench started: the agent never served, which is no success (exit 3).

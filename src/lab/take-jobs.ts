@@ -89,7 +89,6 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
     const jobId = job.id ?? '?';
     const board = { name: data.board.name, platform: data.board.platform, id: data.board.id as DeviceId };
     const result = (report: LabJobResult['report'], artifacts: PackedArtifact[] = []): LabJobResult => ({ report: { ...report, host: who.host }, artifacts, agent: who.agent });
-    o.say(`agent ${who.agent}: job ${jobId} started: ${data.plan.name} on ${data.board.name} (run ${data.runId})`);
     const [alive, cancelled] = await Promise.all([lab.redis.exists(runAliveKey(data.runId)), lab.redis.exists(runCancelledKey(data.runId))]);
     if (cancelled) return result(notRunRow(board, data.plan.name, 'skip', 'not run: the run was cancelled before the job began'));
     if (!alive) return result(notRunRow(board, data.plan.name, 'skip', `not run: the coordinator of run ${data.runId} stopped answering before the job began`));
@@ -99,6 +98,8 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
       return result(notRunRow(board, data.plan.name, 'infra', `the board's lease is held by ${by}`));
     }
     running.set(jobId, { runId: data.runId, worker });
+    // Said only once the job holds the board: this line is the job's execution (a test counts them).
+    o.say(`agent ${who.agent}: job ${jobId} started: ${data.plan.name} on ${data.board.name} (run ${data.runId})`);
     const stop = new AbortController();
     const onAbort = () => stop.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
