@@ -94,7 +94,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     if (!o.stop.aborted) await new Promise<void>((resolve) => o.stop.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
     // Running jobs bail out at their current step and report so; the heartbeat goes on meanwhile.
-    await jobs?.close(`host ${host} stopped (${String(o.stop.reason ?? 'stopped')})`);
+    await jobs?.close(String(o.stop.reason ?? 'stopped'));
     clearInterval(heartbeat);
     // The lab learns first; the bench's own shutdown may take longer.
     await bounded(unregister(lab.redis, who, ids), UNREGISTER_LIMIT_MS, 'Redis did not answer').then(

@@ -267,7 +267,8 @@ async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSigna
         done(t, { ...notRunRow(t.board, t.data.plan.name, 'infra', reason), steps });
       } else if (state === 'unknown') {
         done(t, notRunRow(t.board, t.data.plan.name, 'infra', 'the job left its queue without a result (removed by someone else)'));
-      } else if (online.get(t.board.id) === false) {
+      } else if (online.get(t.board.id) !== true) {
+        // (An agent that stopped cleanly took its boards out of the registry: not there is offline too.)
         // Queued for a host that went away: it would wait for it forever.
         const removed = await Job.fromId(t.queue, t.jobId).then((j) => j?.remove()).then(() => true, () => false);
         if (removed) done(t, notRunRow(t.board, t.data.plan.name, 'infra', `host ${t.host} went offline before the job began`));

@@ -34,7 +34,7 @@ export interface JobTakerOptions {
 }
 
 export interface JobTaker {
-  /** Aborts the running jobs with `reason` (each ends its current step and bails out), then stops taking jobs; bounded. */
+  /** Aborts the running jobs with `reason` ("stopped by SIGTERM"; each ends its current step and bails out), then stops taking jobs; bounded. */
   close(reason: string): Promise<void>;
 }
 
@@ -44,6 +44,9 @@ const CLOSE_LIMIT_MS = 10_000;
 export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
   const { lab, who } = o;
   const running = new Map<string, { runId: string; worker: Worker }>();
+  const cancelledByCoordinator = new Set<string>();
+  /** Set once the agent is stopping: the jobs it cuts short are the host's doing, not the run's. */
+  let stopping: string | undefined;
   const workers: Worker[] = [];
   const redact = (err: unknown) => lab.redact(err instanceof Error ? err.message : String(err));
 
@@ -61,6 +64,7 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
     for (const [jobId, job] of running) {
       if (job.runId !== message.runId) continue;
       o.say(`agent ${who.agent}: job ${jobId}: cancelled by its coordinator (${message.reason ?? 'cancelled'})`);
+      cancelledByCoordinator.add(jobId);
       job.worker.cancelJob(jobId, `cancelled by the coordinator: ${message.reason ?? 'cancelled'}`);
     }
   });
@@ -129,12 +133,19 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
       if (outcome.captures.events) artifacts.push(packArtifact('events.ndjson', outcome.captures.events));
       if (outcome.captures.timeline) artifacts.push(packArtifact('timeline.ndjson', outcome.captures.timeline));
       const { artifacts: _paths, ...row } = outcome.report;
+      // A job the host's own stop cut short did not run as the plan says: infrastructure, never a
+      // skip a CI tool would read as green. The steps it finished keep their results.
+      if (stopping !== undefined && stop.signal.aborted && !cancelledByCoordinator.has(jobId)) {
+        row.status = 'infra';
+        row.diagnosis = `host ${who.host} was ${stopping} during step ${(current?.index ?? 0) + 1}${current ? ` (${current.title})` : ''} of ${data.plan.name} on ${data.board.name}`;
+      }
       o.say(`agent ${who.agent}: job ${jobId} ended: ${row.status}`);
       return result({ ...row, artifacts: {} }, artifacts);
     } finally {
       clearInterval(keeper);
       signal.removeEventListener('abort', onAbort);
       running.delete(jobId);
+      cancelledByCoordinator.delete(jobId);
       await lease.release().catch(() => undefined); // unreleased, it expires with LEASE_MS
       await rm(join(o.dir, jobId), { recursive: true, force: true });
     }
@@ -145,6 +156,7 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
 
   return {
     close: async (reason) => {
+      stopping = reason;
       for (const w of workers) w.cancelAllJobs(reason);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => void (timer = setTimeout(() => resolve('late'), CLOSE_LIMIT_MS)));

@@ -16,7 +16,8 @@ export type TapHeader = Pick<RunReport, 'runId' | 'startedAt' | 'rigVersion' | '
 
 /** `photon-1 (photon 3a00...)`, and says so when the rig could not drive it. */
 export function boardTitle(board: BoardReport): string {
-  const title = `${board.name} (${board.platform} ${board.id})`;
+  // A lab's board says which host drove it; a local run's has none.
+  const title = `${board.name} (${board.platform} ${board.id}${board.host ? ` on ${board.host}` : ''})`;
   return boardVerdict(board) === 'infra' ? `${title}: infrastructure failure` : title;
 }
 

@@ -4,6 +4,10 @@
 // running and no board leased, and a report that bails out and is not
 // green; two coordinators submitting at once never have a board at the same
 // time (their reports' step times say so); no job is ever started twice.
+// A job runs only on what it carries: a firmware whose SHA-256 does not
+// match is refused before anything is flashed, and a plan's firmware path
+// that exists only where the coordinator ran is never read. An agent
+// stopped (SIGTERM) mid-job bails out at its step as infrastructure.
 import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +15,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { connectLab } from '../../src/lab/connection.js';
-import { boardQueue, QUEUE_PREFIX } from '../../src/lab/jobs.js';
+import { boardQueue, carry, QUEUE_PREFIX, RUN_ALIVE_MS, runAliveKey, type LabJobData, type LabJobResult } from '../../src/lab/jobs.js';
+import { makeTestApp } from '../../src/firmware/index.js';
 import { boardLeases } from '../../src/lab/lease.js';
 import { labBoards } from '../../src/lab/registry.js';
 import type { BoardReport } from '../../src/report/model.js';
@@ -110,4 +115,61 @@ t.test('two coordinators at once never have a board at the same time; no job sta
   t.equal(started.size, 6 + 12, 'the jobs that ran: the six Ctrl-C aborted (the six queued never started), twelve here');
   t.ok([...started.values()].every((n) => n === 1), 'none started twice');
   t.same([...(await boardLeases(lab.redis)).keys()], [], 'no board leased after both');
+});
+
+/** A job sent by hand to photon-1's queue, as a coordinator would; its row when it ends. */
+async function sendJob(runId: string, data: LabJobData): Promise<LabJobResult> {
+  await lab.redis.set(runAliveKey(runId), '1', 'PX', RUN_ALIVE_MS);
+  const q = new Queue<LabJobData, LabJobResult>(boardQueue(data.board.id), { connection: lab.bullOptions, prefix: QUEUE_PREFIX });
+  t.teardown(() => q.close());
+  const job = await q.add('by hand', data, { jobId: `${runId}.0.${data.board.id}`, attempts: 1 });
+  const start = Date.now();
+  for (;;) {
+    const state = await q.getJobState(job.id!);
+    if (state === 'completed') {
+      const done = await q.getJob(job.id!);
+      await done!.remove();
+      return done!.returnvalue;
+    }
+    if (state === 'failed' || Date.now() - start > 30_000) throw new Error(`job ${job.id}: ${state}\n${logs()}`);
+    await sleep(100);
+  }
+}
+
+t.test('a job runs on what it carries: a wrong SHA-256 flashes nothing; a path only the coordinator has is never read', async (t) => {
+  const app = makeTestApp({ platform: 'photon', version: 41 });
+  const text = 'plan: carried\nfirmware:\n  app: /nonexistent/only-on-the-coordinator/app.bin\nsteps:\n  - flash: app\n    via: dfu\n  - expect-app: app\n';
+  const board = { name: 'photon-1', id: '3a002c000847343337373738', platform: 'photon' as const, host: 'bench-1' };
+  const base = { plan: { name: 'carried', file: 'carried.yaml', text, repeat: 1, pathVariables: [] }, board, job: { index: 0, total: 1 } };
+  const tampered = { ...carry('app', '/nonexistent/only-on-the-coordinator/app.bin', app), sha256: 'ab'.repeat(32) };
+  const refused = await sendJob('by-hand-1', { runId: 'by-hand-1', ...base, firmware: [tampered] });
+  t.equal(refused.report.status, 'infra', 'a firmware that does not match its SHA-256: infrastructure');
+  t.match(refused.report.diagnosis, /firmware 'app' carried with the job does not match its SHA-256 \(sent abababababab\.\.\., received [0-9a-f]{12}\.\.\.\): nothing was flashed/);
+  t.same(refused.report.steps, [], 'no step ran');
+  t.equal(refused.report.host, 'bench-1');
+  const ran = await sendJob('by-hand-2', { runId: 'by-hand-2', ...base, firmware: [carry('app', '/nonexistent/only-on-the-coordinator/app.bin', app)] });
+  t.same(ran.report.steps.map((s) => [s.name, s.status]), [['flash app via dfu', 'pass'], ['expect-app app', 'pass']], 'the carried bytes are flashed and run; the path was never opened');
+  t.ok(ran.artifacts.some((a) => a.name === 'trace.log' && a.bytes > 0), 'its trace came back, gzipped');
+});
+
+t.test('an agent stopped (SIGTERM) mid-job bails out at its step: infrastructure naming the host and the step; the others pass', async (t) => {
+  const reportDir = join(dir, 'host-stopped');
+  const run = startCoordinator(t, dir, reportDir, redis.url, env, [fixture('lab-long.yaml')]);
+  await until(run, /(?=[\s\S]*argon-3 @ bench-3 · lab-long: \[2\/4\])(?=[\s\S]*photon-3 @ bench-3 · lab-long: \[2\/4\])/, 60_000, logs);
+  await sleep(500);
+  agents[2]!.child.kill('SIGTERM');
+  t.equal((await exitWithin(agents[2]!, 20_000)), 0, 'the agent leaves the lab and exits 0');
+  t.match(agents[2]!.log(), /job \S+ ended: infra/, 'its jobs ended as infrastructure');
+  t.equal(await exitWithin(run, 90_000), 3, `the run is not green:\n${run.log()}`);
+  const report = await readReport(reportDir);
+  for (const b of report.boards) {
+    if (b.host !== 'bench-3') {
+      t.equal(b.status, 'pass', `${b.name}: passes (its lock was renewed through a ${b.durationMs} ms job)`);
+      continue;
+    }
+    t.equal(b.status, 'infra', `${b.name}: infrastructure`);
+    t.equal(b.diagnosis, `host bench-3 was stopped by SIGTERM during step 3 (wait 25m) of lab-long on ${b.name}`);
+    t.same(b.steps.map((s) => s.status), ['pass', 'pass', 'skip', 'skip'], `${b.name}: the finished steps kept, the cut one and the rest skipped`);
+  }
+  t.same([...(await boardLeases(lab.redis)).keys()], [], 'no board leased');
 });

@@ -92,6 +92,17 @@ t.test('three hosts, one report; kill -9 of a host mid-job is infrastructure at 
   const offline = (await labBoards(lab.redis)).filter((b) => b.host === 'bench-2');
   t.same(offline.map((b) => b.online), [false, false], 'bench-2\'s boards show offline');
 
+  // While bench-2 is away, a run does not pretend its boards were never asked for.
+  const awayDir = join(dir, 'away');
+  const away = startCoordinator(t, dir, awayDir, redis.url, env, [fixture('lab-flash.yaml')]);
+  t.equal(await exitWithin(away, 60_000), 3, 'a run with a host offline is not green');
+  const three = await readReport(awayDir);
+  t.same(three.boards.filter((b) => b.host === 'bench-2').map((b) => [b.name, b.status, b.diagnosis]), [
+    ['argon-2', 'infra', 'host bench-2 is offline (its agent stopped answering); the board was not used'],
+    ['photon-2', 'infra', 'host bench-2 is offline (its agent stopped answering); the board was not used'],
+  ], 'bench-2\'s boards: infrastructure, offline');
+  t.ok(three.boards.filter((b) => b.host !== 'bench-2').every((b) => b.status === 'pass'), 'the others pass');
+
   // bench-2 comes back: online again, and the lost jobs are gone from its queues, never run again.
   const back = startAgent(t, dir, 'bench-2', redis.url, env);
   await untilServing(lab, [back], 6, () => `${logs()}\nbench-2 again:\n${back.log()}`);
@@ -105,6 +116,6 @@ t.test('three hosts, one report; kill -9 of a host mid-job is infrastructure at 
     t.same(counts, { active: 0, waiting: 0, delayed: 0, failed: 0, completed: 0 }, `${id}: its queue is empty`);
   }
   const started = jobsStarted([...agents.map((a) => a.log()), back.log()]);
-  t.equal(started.size, 12, 'twelve jobs started: six per run');
+  t.equal(started.size, 16, 'sixteen jobs started: six, six and four');
   t.ok([...started.values()].every((n) => n === 1), 'each exactly once');
 });
