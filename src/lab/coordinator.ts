@@ -20,6 +20,7 @@ import { InfraError, InputError } from '../core/errors.js';
 import type { PlatformName } from '../core/platform.js';
 import type { BoardReport, RunReport } from '../report/model.js';
 import { exitStatus } from '../report/verdict.js';
+import { writeFileAtomic } from '../report/write.js';
 import { bailOut, bailOutIfStopped, bailOutStopped, notRunRow, stopReason } from '../runner/bail-out.js';
 import { preparePlans, type PreparedPlan } from '../runner/prepare.js';
 import { newRunId } from '../runner/run-id.js';
@@ -57,6 +58,9 @@ export interface LabRunOutcome extends RunOutcome {
   dispatchMs: number[];
 }
 
+/** Each job's queue times (added, taken by its host, finished, dispatch ms), in the run folder. */
+export const LAB_JOBS_FILE = 'lab-jobs.json';
+
 /** How often the coordinator looks at its jobs' states and locks. */
 const POLL_MS = 250;
 /** After a cancel, how long running jobs get to bail out before they are given up on (their lease runs out before). */
@@ -75,6 +79,8 @@ interface Tracked {
   results: StepResult[];
   row?: BoardReport;
   artifacts?: PackedArtifact[];
+  /** BullMQ's times of the job: added, taken by its host's worker, finished. */
+  times?: { added: number; taken: number; finished: number };
 }
 
 type LabPoolBoard = Omit<LabBoard, 'id' | 'platform'> & { id: DeviceId; platform: PlatformName };
@@ -172,7 +178,13 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
           })),
         });
       }
-      await follow(lab, tracked, signal, watch, dispatchMs, runId);
+      await follow(lab, tracked, signal, watch, runId);
+      const dispatch = dispatchTimes(tracked);
+      dispatchMs.push(...dispatch.values());
+      // Each job's way through the queues, beside the reports: where a lab's time went.
+      await writeFileAtomic(join(dir, LAB_JOBS_FILE), `${JSON.stringify(tracked.map((t) => ({
+        job: t.jobId, plan: t.data.plan.name, board: t.board.name, host: t.host, ...(t.times ?? {}), ...(dispatch.has(t) ? { dispatchMs: dispatch.get(t) } : {}),
+      })), null, 2)}\n`);
     }
   } catch (err) {
     if (signal.aborted && !(err instanceof InputError)) {
@@ -218,7 +230,7 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
 }
 
 /** Follows the jobs until each has its row: finished on its host, lost with its host, or cancelled in the queue. */
-async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSignal, watch: LabWatcher, dispatchMs: number[], runId: string): Promise<void> {
+async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSignal, watch: LabWatcher, runId: string): Promise<void> {
   let cancelledAt: number | undefined;
   const done = (t: Tracked, row: BoardReport) => {
     t.state = 'done';
@@ -245,7 +257,7 @@ async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSigna
         const job = await Job.fromId<LabJobData, LabJobResult>(t.queue, t.jobId);
         const result = job?.returnvalue;
         if (!job || !result) continue; // between the state and the read: the next look
-        if (job.processedOn) dispatchMs.push(job.processedOn - job.timestamp);
+        if (job.processedOn && job.finishedOn) t.times = { added: job.timestamp, taken: job.processedOn, finished: job.finishedOn };
         t.artifacts = result.artifacts;
         done(t, result.report);
       } else if (state === 'failed') {
@@ -281,6 +293,21 @@ async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSigna
     }
     if (tracked.some((t) => t.state !== 'done')) await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+/**
+ * The lab's own cost per job: from when it could start (enqueued, and the
+ * board's previous job of the run finished) to when its host's worker took
+ * it. Waiting behind the board's earlier jobs is the plan's order, not cost.
+ */
+function dispatchTimes(tracked: readonly Tracked[]): Map<Tracked, number> {
+  const out = new Map<Tracked, number>();
+  for (const t of tracked) {
+    if (!t.times) continue;
+    const before = tracked.filter((x) => x.board.id === t.board.id && x.data.job.index < t.data.job.index && x.times).map((x) => x.times!.finished);
+    out.set(t, t.times.taken - Math.max(t.times.added, ...before));
+  }
+  return out;
 }
 
 /** Each job's captures into the run folder: `BOARD/` for a board's only job, `BOARD/N-PLAN/` when it had several. */

@@ -128,6 +128,11 @@ async function labRunCommand(plans: string[], opts: RunOptions): Promise<number>
       if (b.status !== 'infra' || !b.diagnosis || b.diagnosis === outcome.report.bailOut?.reason) continue;
       process.stderr.write(`rig: ${b.name} @ ${b.host ?? '?'} (${b.plan}): infrastructure: ${b.diagnosis}\n`);
     }
+    if (outcome.dispatchMs.length) {
+      // What the lab itself costs a job, from ready to started on its host (the benchmark reads this line).
+      const ms = [...outcome.dispatchMs].sort((a, b) => a - b);
+      process.stderr.write(`rig: lab dispatch, ready to started on its host: median ${ms[Math.ceil(ms.length / 2) - 1]} ms, max ${ms.at(-1)} ms over ${ms.length} jobs\n`);
+    }
     if (outcome.report.changes) process.stderr.write(`changes: ${changesSummary(outcome.report.changes)}\n`);
     return outcome.exitCode;
   } finally {
