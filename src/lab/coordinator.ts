@@ -40,6 +40,8 @@ export interface LabRunRequest extends Pick<RunRequest, 'plans' | 'only' | 'repe
   queueUrl: string;
   /** Ctrl-C, SIGTERM: queued jobs are removed, running ones aborted, the report bails out. */
   signal: AbortSignal;
+  /** How long a job may wait in its board's queue behind other runs' jobs once it could start (--lock-wait); DEFAULT_QUEUE_WAIT_MS when absent. */
+  queueWaitMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -61,6 +63,12 @@ export interface LabRunOutcome extends RunOutcome {
 /** Each job's queue times (added, taken by its host, finished, dispatch ms), in the run folder. */
 export const LAB_JOBS_FILE = 'lab-jobs.json';
 
+/** A lab's boards are shared by runs that last an hour: a job waits this long behind them unless told (--lock-wait). */
+export const DEFAULT_QUEUE_WAIT_MS = 60 * 60_000;
+
+/** Jobs a coordinator that died could not remove expire after this long (seconds). */
+const LEFTOVER_AGE_S = 24 * 3600;
+
 /** How often the coordinator looks at its jobs' states and locks. */
 const POLL_MS = 250;
 /** After a cancel, how long running jobs get to bail out before they are given up on (their lease runs out before). */
@@ -75,6 +83,8 @@ interface Tracked {
   data: LabJobData;
   state: 'queued' | 'running' | 'done';
   host: string;
+  /** Since when it could have started: its board's previous job of the run is done (or it is the first). */
+  readySince?: number;
   step?: LabJobProgress['step'];
   results: StepResult[];
   row?: BoardReport;
@@ -141,7 +151,11 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
           continue;
         }
         let queue = queues.get(b.bench.id);
-        if (!queue) queues.set(b.bench.id, (queue = new Queue(boardQueue(b.bench.id), { connection: lab.bullOptions, prefix: QUEUE_PREFIX })));
+        if (!queue) {
+          queues.set(b.bench.id, (queue = new Queue(boardQueue(b.bench.id), { connection: lab.bullOptions, prefix: QUEUE_PREFIX })));
+          // Without a listener an 'error' event would end the process; the connection retries by itself.
+          queue.on('error', (err) => watch.say?.(`lab: queue of ${b.bench.name}: ${lab.redact(err.message)}`));
+        }
         const index = seen.get(b.bench.id) ?? 0;
         seen.set(b.bench.id, index + 1);
         const data: LabJobData = {
@@ -168,17 +182,21 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
       await Promise.all(events.map((e) => e.waitUntilReady()));
       flows = new FlowProducer({ connection: lab.bullOptions, prefix: QUEUE_PREFIX });
       runs = new Queue(RUNS_QUEUE, { connection: lab.bullOptions, prefix: QUEUE_PREFIX });
+      flows.on('error', (err: Error) => watch.say?.(`lab: ${lab.redact(err.message)}`));
+      runs.on('error', (err: Error) => watch.say?.(`lab: ${lab.redact(err.message)}`));
       if (!signal.aborted) {
         await flows.add({
-          name: 'run', queueName: RUNS_QUEUE, data: { runId, plans: prepared.map((p) => p.loaded.plan.name) }, opts: { jobId: runId },
+          name: 'run', queueName: RUNS_QUEUE, data: { runId, plans: prepared.map((p) => p.loaded.plan.name) },
+          opts: { jobId: runId, removeOnComplete: { age: LEFTOVER_AGE_S }, removeOnFail: { age: LEFTOVER_AGE_S } },
           children: tracked.map((t) => ({
             name: `${t.data.plan.name} on ${t.board.name}`, queueName: t.queue.name, data: t.data,
-            // attempts 1: a job that failed or stalled is reported, never run again.
-            opts: { jobId: t.jobId, attempts: 1 },
+            // attempts 1: a job that failed or stalled is reported, never run again. A coordinator removes
+            // its jobs when it writes the report; one that died leaves them to expire after a day.
+            opts: { jobId: t.jobId, attempts: 1, removeOnComplete: { age: LEFTOVER_AGE_S }, removeOnFail: { age: LEFTOVER_AGE_S } },
           })),
         });
       }
-      await follow(lab, tracked, signal, watch, runId);
+      await follow(lab, tracked, signal, watch, runId, request.queueWaitMs ?? DEFAULT_QUEUE_WAIT_MS);
       const dispatch = dispatchTimes(tracked);
       dispatchMs.push(...dispatch.values());
       // Each job's way through the queues, beside the reports: where a lab's time went.
@@ -230,11 +248,15 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
 }
 
 /** Follows the jobs until each has its row: finished on its host, lost with its host, or cancelled in the queue. */
-async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSignal, watch: LabWatcher, runId: string): Promise<void> {
+async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSignal, watch: LabWatcher, runId: string, queueWaitMs: number): Promise<void> {
   let cancelledAt: number | undefined;
+  const added = Date.now();
+  for (const t of tracked) if (t.data.job.index === 0) t.readySince = added;
   const done = (t: Tracked, row: BoardReport) => {
     t.state = 'done';
     t.row = { ...row, host: row.host ?? t.host };
+    const next = tracked.find((x) => x.board.id === t.board.id && x.data.job.index === t.data.job.index + 1);
+    if (next) next.readySince = Date.now();
   };
   while (tracked.some((t) => t.state !== 'done')) {
     if (signal.aborted && cancelledAt === undefined) {
@@ -280,10 +302,13 @@ async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSigna
       } else if (state === 'unknown') {
         done(t, notRunRow(t.board, t.data.plan.name, 'infra', 'the job left its queue without a result (removed by someone else)'));
       } else if (online.get(t.board.id) !== true) {
-        // (An agent that stopped cleanly took its boards out of the registry: not there is offline too.)
-        // Queued for a host that went away: it would wait for it forever.
+        // Queued for a host that went away (one that stopped cleanly left the registry): it would wait forever.
         const removed = await Job.fromId(t.queue, t.jobId).then((j) => j?.remove()).then(() => true, () => false);
         if (removed) done(t, notRunRow(t.board, t.data.plan.name, 'infra', `host ${t.host} went offline before the job began`));
+      } else if (t.readySince !== undefined && Date.now() - t.readySince > queueWaitMs) {
+        // Behind other runs' jobs on its board for longer than the run would wait.
+        const removed = await Job.fromId(t.queue, t.jobId).then((j) => j?.remove()).then(() => true, () => false);
+        if (removed) done(t, notRunRow(t.board, t.data.plan.name, 'infra', `the board was busy with other runs' jobs for ${Math.round(queueWaitMs / 1000)} s; the job did not start (--lock-wait)`));
       }
     }
     if (cancelledAt !== undefined && Date.now() - cancelledAt > CANCEL_LIMIT_MS) {

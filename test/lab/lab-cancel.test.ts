@@ -173,3 +173,17 @@ t.test('an agent stopped (SIGTERM) mid-job bails out at its step: infrastructure
   }
   t.same([...(await boardLeases(lab.redis)).keys()], [], 'no board leased');
 });
+
+t.test('a job waits in its board\'s queue behind another run only as long as --lock-wait says', async (t) => {
+  const holder = startCoordinator(t, dir, join(dir, 'holder'), redis.url, env, [fixture('lab-long.yaml')], ['--board', 'photon-1']);
+  await until(holder, /photon-1 @ bench-1 · lab-long: \[2\/4\]/, 60_000, logs);
+  const waiter = startCoordinator(t, dir, join(dir, 'waiter'), redis.url, env, [fixture('lab-flash.yaml')], ['--board', 'photon-1', '--lock-wait', '2s']);
+  t.equal(await exitWithin(waiter, 30_000), 3, `the waiting run gives up, not green:\n${waiter.log()}`);
+  const report = await readReport(join(dir, 'waiter'));
+  t.same(report.boards.map((b) => [b.name, b.status, b.diagnosis]), [
+    ['photon-1', 'infra', 'the board was busy with other runs\' jobs for 2 s; the job did not start (--lock-wait)'],
+  ]);
+  holder.child.kill('SIGINT');
+  t.equal(await exitWithin(holder, 30_000), 3, 'the holder, cancelled, ends too');
+  t.equal(Object.values(await jobCounts()).reduce((a, b) => a + b, 0), 0, 'neither left a job behind');
+});

@@ -98,19 +98,19 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
 async function labRunCommand(plans: string[], opts: RunOptions): Promise<number> {
   // A lab's boards come from its registry; these name a local bench or its locks.
   if (opts.bench !== undefined) throw new InputError('--bench does not go with --queue: the lab\'s boards come from its registry', undefined, 'drop --bench, or drop --queue to run on a local bench');
-  if (opts.lockWait !== undefined) throw new InputError('--lock-wait does not go with --queue: a lab\'s board runs one job at a time from its queue', undefined, 'drop --lock-wait');
   if (opts.health === false) throw new InputError('--no-health does not go with --queue: each host checks its boards when its agent starts', undefined, 'drop --no-health');
   parseQueueUrl(opts.queue!);
   const stop = interruptions();
   const repeat = repeatCount(opts.repeat);
   const variables = parseSetOptions(opts.set);
+  const queueWait = lockWaitMs(opts.lockWait);
   const { runPlansOnLab } = await import('../../lab/coordinator.js');
   let progress: Progress | undefined;
   try {
     const outcome = await runPlansOnLab({
       queueUrl: opts.queue!, plans: expandPlanArgs(plans), only: opts.board, repeat, variables, reportDir: opts.reportDir,
       copies: { tap: opts.tap, junit: opts.junit, json: opts.json, html: opts.html }, rigVersion: rigVersion(), signal: stop.signal,
-      ...(opts.history !== undefined ? { history: opts.history } : {}),
+      ...(opts.history !== undefined ? { history: opts.history } : {}), ...(queueWait !== undefined ? { queueWaitMs: queueWait } : {}),
     }, {
       started: (run) => {
         stop.runStarted();
