@@ -117,6 +117,16 @@ async function labRun(work: WorkDir, url: string, env: NodeJS.ProcessEnv, plan: 
 
 const allPassed = (run: RigRun): boolean => run.report.boards.length > 0 && passedBoards(run).length === run.report.boards.length;
 
+/** Which boards did not pass and the first step that says why, so a round that does not count says what happened. */
+function notPassed(run: RigRun): string {
+  const passed = new Set(passedBoards(run));
+  const bad = run.report.boards.filter((b) => !passed.has(b));
+  return `${bad.length} of ${run.report.boards.length} boards did not pass: ${bad.map((b) => {
+    const step = b.steps.find((x) => x.status !== 'pass');
+    return `${b.name} ${b.status}${step ? ` at ${step.name}${step.diagnosis ? ` (${step.diagnosis.slice(0, 120)})` : ''}` : ''}`;
+  }).join('; ')}`;
+}
+
 export async function benchLab(work: WorkDir, o: LabOptions): Promise<LabResult> {
   const twelve = copies(await readSimBench(), HOSTS);
   if (twelve.boards.length !== HOSTS * BOARDS_PER_HOST) throw new Error(`the built-in bench gives ${twelve.boards.length} boards in ${HOSTS} copies, not ${HOSTS * BOARDS_PER_HOST}`);
@@ -151,14 +161,14 @@ export async function benchLab(work: WorkDir, o: LabOptions): Promise<LabResult>
         o.log(`lab: ${row.what} on one host of 12 boards, round ${r} of ${o.rounds}`);
         const local = await runRig({ plan, bench: oneHost, reportDir: work.path(`one-${row.what}-${r}`), limitMs: 10 * 60_000 });
         if (allPassed(local)) row.oneHostMs.push(Math.round(local.wallMs));
-        else failures.push(`${row.what} on one host, round ${r}: ${local.report.boards.length - passedBoards(local).length} of ${local.report.boards.length} boards did not pass`);
+        else failures.push(`${row.what} on one host, round ${r}: ${notPassed(local)}`);
         o.log(`lab: ${row.what} across ${HOSTS} agents, round ${r} of ${o.rounds}`);
         const lab = await labRun(work, url, env, plan, work.path(`lab-${row.what}-${r}`));
         row.jobs = lab.run.report.boards.length;
         if (allPassed(lab.run)) {
           row.labMs.push(Math.round(lab.run.wallMs));
           dispatchMs.push(...lab.dispatchMs);
-        } else failures.push(`${row.what} across the lab, round ${r}: ${lab.run.report.boards.length - passedBoards(lab.run).length} of ${lab.run.report.boards.length} boards did not pass`);
+        } else failures.push(`${row.what} across the lab, round ${r}: ${notPassed(lab.run)}`);
       }
     }
   } finally {
