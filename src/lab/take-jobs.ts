@@ -13,6 +13,7 @@ import { Worker, type Job } from 'bullmq';
 import type { BenchSession } from '../runner/bench-session.js';
 import { notRunRow } from '../runner/bail-out.js';
 import { runCarriedJob } from '../runner/run-carried-job.js';
+import { boardVerdict } from '../report/verdict.js';
 import type { DeviceId } from '../core/domain.js';
 import type { LabConnection } from './connection.js';
 import { boardQueue, CANCEL_CHANNEL, LEASE_MS, LEASE_RENEW_MS, packArtifact, QUEUE_PREFIX, runAliveKey, runCancelledKey, type LabJobData, type LabJobProgress, type LabJobResult, type PackedArtifact } from './jobs.js';
@@ -139,7 +140,7 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
         row.status = 'infra';
         row.diagnosis = `host ${who.host} was ${stopping} during step ${(current?.index ?? 0) + 1}${current ? ` (${current.title})` : ''} of ${data.plan.name} on ${data.board.name}`;
       }
-      o.say(`agent ${who.agent}: job ${jobId} ended: ${row.status}`);
+      o.say(`agent ${who.agent}: job ${jobId} ended: ${boardVerdict({ ...row, artifacts: {} })}`);
       return result({ ...row, artifacts: {} }, artifacts);
     } finally {
       clearInterval(keeper);

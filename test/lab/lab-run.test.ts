@@ -16,25 +16,8 @@ import { boardQueue, LEASE_MS, QUEUE_PREFIX } from '../../src/lab/jobs.js';
 import { boardLeases } from '../../src/lab/lease.js';
 import { labBoards } from '../../src/lab/registry.js';
 import { startRedis } from './fixtures/redis.js';
-import { fixture, jobsStarted, readReport, startAgent, startCoordinator, untilLab, untilServing, type Spawned } from './fixtures/lab.js';
+import { exitWithin, fixture, untilOutput, jobsStarted, readReport, startAgent, startCoordinator, untilLab, untilServing } from './fixtures/lab.js';
 
-/** Resolves when `pattern` shows in the process's output; how long it took. */
-async function until(p: Spawned, pattern: RegExp, limitMs: number, logs: () => string): Promise<number> {
-  const start = Date.now();
-  while (!pattern.test(p.log())) {
-    if (Date.now() - start > limitMs) throw new Error(`${pattern} not seen within ${limitMs} ms\n${p.log()}\n${logs()}`);
-    await sleep(50);
-  }
-  return Date.now() - start;
-}
-
-async function exitWithin(p: Spawned, limitMs: number): Promise<number | null> {
-  // Unref'd: a wait that lost the race must not hold the test process open.
-  const late = sleep(limitMs, undefined, { ref: false }).then(() => 'late' as const);
-  const r = await Promise.race([p.exited, late]);
-  if (r === 'late') throw new Error(`did not exit within ${limitMs} ms:\n${p.log()}`);
-  return r.code;
-}
 
 t.test('three hosts, one report; kill -9 of a host mid-job is infrastructure at its step; nothing runs twice', async (t) => {
   const redis = await startRedis(t);
@@ -72,10 +55,10 @@ t.test('three hosts, one report; kill -9 of a host mid-job is infrastructure at 
   // A long job; bench-2 dies in its step 3.
   const longDir = join(dir, 'long');
   const long = startCoordinator(t, dir, longDir, redis.url, env, [fixture('lab-long.yaml')]);
-  await until(long, /(?=[\s\S]*argon-2 @ bench-2 · lab-long: \[2\/4\])(?=[\s\S]*photon-2 @ bench-2 · lab-long: \[2\/4\])/, 60_000, logs);
+  await untilOutput(long, /(?=[\s\S]*argon-2 @ bench-2 · lab-long: \[2\/4\])(?=[\s\S]*photon-2 @ bench-2 · lab-long: \[2\/4\])/, 60_000, logs);
   await sleep(500); // into step 3
   agents[1]!.child.kill('SIGKILL');
-  const lostAfter = await until(long, /host bench-2 stopped answering[\s\S]*host bench-2 stopped answering/, LEASE_MS + 15_000, logs);
+  const lostAfter = await untilOutput(long, /host bench-2 stopped answering[\s\S]*host bench-2 stopped answering/, LEASE_MS + 15_000, logs);
   t.ok(lostAfter <= LEASE_MS + 10_000, `both bench-2 jobs are infrastructure ${lostAfter} ms after kill -9 (lease ${LEASE_MS} ms + 10 s)`);
   t.equal(await exitWithin(long, 60_000), 3, 'the run is not green: exit 3');
   const two = await readReport(longDir);
