@@ -56,6 +56,15 @@ t.test('Ctrl-C: queued jobs removed, running ones aborted at their step; no job 
   await sleep(500);
   t.match(Object.fromEntries(Object.entries(await jobCounts()).filter(([, v]) => v > 0)), { active: 6, waiting: 6 }, 'six jobs running, six queued when Ctrl-C comes');
   t.equal((await boardLeases(lab.redis)).size, 6, 'six boards leased meanwhile');
+  const queued = await Promise.all((await boardIds()).map(async (id) => {
+    const q = new Queue(boardQueue(id), { connection: lab.bullOptions, prefix: QUEUE_PREFIX });
+    const jobs = await q.getJobs(['waiting', 'active']);
+    await q.close();
+    return jobs.map((j) => JSON.stringify(j.data));
+  }));
+  t.equal(queued.flat().length, 12, 'the jobs in Redis');
+  t.notOk(queued.flat().some((data) => data.includes(redis.password)), 'no job carries the Redis password');
+  t.ok(queued.flat().every((data) => /"sha256":"[0-9a-f]{64}","content":"/.test(data)), 'each carries its firmware\'s bytes and SHA-256');
   const sent = Date.now();
   run.child.kill('SIGINT');
   const code = await exitWithin(run, 30_000);

@@ -32,7 +32,7 @@ t.test('three hosts, one report; kill -9 of a host mid-job is infrastructure at 
 
   // One plan, three hosts, one report.
   const quickDir = join(dir, 'quick');
-  const quick = startCoordinator(t, dir, quickDir, redis.url, env, [fixture('lab-flash.yaml')]);
+  const quick = startCoordinator(t, dir, quickDir, redis.url, env, [fixture('lab-flash.yaml')], ['--history', join(dir, 'history.db')]);
   t.equal(await exitWithin(quick, 60_000), 0, `the run passes:\n${quick.log()}`);
   const one = await readReport(quickDir);
   t.same(one.boards.map((b) => [b.host, b.name, b.status, b.steps.map((s) => s.status).join(',')]), [
@@ -48,7 +48,9 @@ t.test('three hosts, one report; kill -9 of a host mid-job is infrastructure at 
   }
   const junit = readFileSync(join(quickDir, 'report.xml'), 'utf8');
   t.match(junit, /hostname="bench-2"/, 'JUnit names each board\'s host');
-  t.ok(existsSync(join(quickDir, 'report.tap')) && existsSync(join(quickDir, 'index.html')), 'TAP and HTML beside it');
+  t.match(readFileSync(join(quickDir, 'report.tap'), 'utf8'), /# Subtest: photon-3 \(photon 3a002c00084734333737373a on bench-3\)/, 'TAP names each board\'s host');
+  t.notMatch(readFileSync(join(quickDir, 'index.html'), 'utf8'), /could not be built/, 'the HTML page is built');
+  t.match(one.changes, { history: join(dir, 'history.db') }, 'the run is recorded in the history like a local one');
   const allText = ['report.tap', 'report.xml', 'report.json', 'index.html'].map((f) => readFileSync(join(quickDir, f), 'utf8')).join('') + quick.log() + logs();
   t.notMatch(allText, redis.password, 'the password is in no report and no log');
 
