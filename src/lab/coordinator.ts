@@ -69,6 +69,15 @@ export const DEFAULT_QUEUE_WAIT_MS = 60 * 60_000;
 /** Jobs a coordinator that died could not remove expire after this long (seconds). */
 const LEFTOVER_AGE_S = 24 * 3600;
 
+/** How long the end of a run may spend removing its jobs and closing its connections. */
+const CLEANUP_LIMIT_MS = 5000;
+
+function within(ms: number, work: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => void (timer = setTimeout(() => reject(new Error('late')), ms)));
+  return Promise.race([work(), late]).finally(() => clearTimeout(timer));
+}
+
 /** How often the coordinator looks at its jobs' states and locks. */
 const POLL_MS = 250;
 /** After a cancel, how long running jobs get to bail out before they are given up on (their lease runs out before). */
@@ -152,7 +161,7 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
         }
         let queue = queues.get(b.bench.id);
         if (!queue) {
-          queues.set(b.bench.id, (queue = new Queue(boardQueue(b.bench.id), { connection: lab.bullOptions, prefix: QUEUE_PREFIX })));
+          queues.set(b.bench.id, (queue = new Queue(boardQueue(b.bench.id), { connection: lab.redis, prefix: QUEUE_PREFIX })));
           // Without a listener an 'error' event would end the process; the connection retries by itself.
           queue.on('error', (err) => watch.say?.(`lab: queue of ${b.bench.name}: ${lab.redact(err.message)}`));
         }
@@ -180,8 +189,10 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
         events.push(e);
       }
       await Promise.all(events.map((e) => e.waitUntilReady()));
-      flows = new FlowProducer({ connection: lab.bullOptions, prefix: QUEUE_PREFIX });
-      runs = new Queue(RUNS_QUEUE, { connection: lab.bullOptions, prefix: QUEUE_PREFIX });
+      // The coordinator's commands share its one connection, which gives up when Redis does (a lost
+      // lab is the run's bail-out, never a wait without end); only QueueEvents blocks, on its own.
+      flows = new FlowProducer({ connection: lab.redis, prefix: QUEUE_PREFIX });
+      runs = new Queue(RUNS_QUEUE, { connection: lab.redis, prefix: QUEUE_PREFIX });
       flows.on('error', (err: Error) => watch.say?.(`lab: ${lab.redact(err.message)}`));
       runs.on('error', (err: Error) => watch.say?.(`lab: ${lab.redact(err.message)}`));
       if (!signal.aborted) {
@@ -214,12 +225,16 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
   } finally {
     clearInterval(alive);
     await lab.redis.del(runAliveKey(runId)).catch(() => undefined);
-    // The run's jobs leave Redis with it: their rows are in the report now.
-    if (runs) {
-      await Job.fromId(runs, runId).then((parent) => parent?.remove({ removeChildren: true })).catch(() => undefined);
-      for (const t of tracked) await Job.fromId(t.queue, t.jobId).then((j) => j?.remove()).catch(() => undefined);
-    }
-    await Promise.allSettled([...events.map((e) => e.close()), ...[...queues.values()].map((q) => q.close()), flows?.close(), runs?.close()]);
+    // The run's jobs leave Redis with it: their rows are in the report now. Bounded: a lab that
+    // stopped answering must not keep the report from being written.
+    const runsQueue = runs;
+    await within(CLEANUP_LIMIT_MS, async () => {
+      if (runsQueue) {
+        await Job.fromId(runsQueue, runId).then((parent) => parent?.remove({ removeChildren: true })).catch(() => undefined);
+        for (const t of tracked) await Job.fromId(t.queue, t.jobId).then((j) => j?.remove()).catch(() => undefined);
+      }
+      await Promise.allSettled([...events.map((e) => e.close()), ...[...queues.values()].map((q) => q.close()), flows?.close(), runsQueue?.close()]);
+    }).catch(() => watch.say?.(`lab: Redis did not answer within ${CLEANUP_LIMIT_MS / 1000} s at the end; jobs left there expire after a day`));
     // Plan order, as a local run lists them; rows the run never got bail out below.
     const rows = [...tracked.filter((t) => t.row).map((t) => ({ planIndex: t.planIndex, row: t.row! })), ...notSent];
     rows.sort((a, b) => a.planIndex - b.planIndex);

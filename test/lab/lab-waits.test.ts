@@ -76,3 +76,18 @@ t.test('an agent stopped (SIGTERM) mid-job bails out at its step: infrastructure
   }
   t.same([...(await boardLeases(lab.redis)).keys()], [], 'no board leased');
 });
+
+t.test('the lab\'s Redis going away mid-run: the coordinator still writes its report, bailed out, within bounded time', async (t) => {
+  const reportDir = join(dir, 'redis-gone');
+  const run = startCoordinator(t, dir, reportDir, redis.url, env, [fixture('lab-long.yaml')], ['--board', 'photon-1']);
+  await untilOutput(run, /photon-1 @ bench-1 · lab-long: \[2\/4\]/, 60_000, logs);
+  // Last: the other tests of this file need the server.
+  await lab.redis.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+  const gone = Date.now();
+  t.equal(await exitWithin(run, 30_000), 3, `exit 3:\n${run.log()}`);
+  t.ok(Date.now() - gone < 15_000, `the coordinator ended ${Date.now() - gone} ms after Redis went away`);
+  const report = await readReport(reportDir);
+  t.ok(report.bailOut, `the report bails out: ${report.bailOut?.reason}`);
+  t.same(report.boards.map((b) => [b.name, b.status]), [['photon-1', 'infra']], 'the job is infrastructure, not a pass nor a skip');
+  t.notMatch(run.log() + JSON.stringify(report), redis.password, 'the password is not in what it said');
+});
