@@ -219,8 +219,13 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
     if (signal.aborted && !(err instanceof InputError)) {
       bailOutStopped(report, prepared, signal);
     } else {
-      bailOut(report, prepared, err);
-      watch.bailedOut?.(err);
+      // A command that failed because the connection is gone is the lab's reach, said as such.
+      const lost = lab.redis.status !== 'ready' && !(err instanceof InputError) && !(err instanceof InfraError);
+      const why = lost
+        ? new InfraError(`lost the lab's Redis at ${lab.address.display} during the run: ${lab.redact(err instanceof Error ? err.message : String(err))}`, 'check that redis-server runs there; the jobs already reported are in the report')
+        : err;
+      bailOut(report, prepared, why);
+      watch.bailedOut?.(why);
     }
   } finally {
     clearInterval(alive);
