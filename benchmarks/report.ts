@@ -165,6 +165,7 @@ export function labText(r: LabResult): string {
     formatTable(['plans', 'jobs', 'one host s (best)', 'lab s (best)', 'lab / one host', 'one host rounds ms', 'lab rounds ms'],
       r.rows.map((x) => [x.what, x.jobs, s(x.oneHostBestMs), s(x.labBestMs), ratio(x.labBestMs, x.oneHostBestMs), x.oneHostMs.join(' '), x.labMs.join(' ')])),
     `dispatch (ready to taken by its host): median ${r.dispatchMedianMs} ms, p95 ${r.dispatchP95Ms} ms over ${r.dispatchMs.length} jobs  ${status}${r.notMeasured ? ` (${r.notMeasured})` : ''}`,
+    `  each board's first job of a run only (the queue woke the host): median ${r.firstJobsMedianMs} ms over ${r.firstJobsMs.length}; a later job is taken as its board's previous one finishes`,
     ...r.failures.map((f) => `  not counted: ${f}`),
     'Wall time is spawn to exit of the command. One host starts its simulated bench of 12 boards inside the run; the lab\'s agents started theirs before the rounds, as hosts of a lab do.',
   ].join('\n');

@@ -73,7 +73,7 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
   for (const b of o.boards) {
     const worker: Worker<LabJobData, LabJobResult> = new Worker<LabJobData, LabJobResult>(
       boardQueue(b.id),
-      (job, _token, signal) => runJob(job, worker, signal ?? new AbortController().signal),
+      (job, _token, signal) => runJob(job, b, worker, signal ?? new AbortController().signal),
       {
         connection: lab.bullOptions, prefix: QUEUE_PREFIX, concurrency: 1, autorun: false,
         lockDuration: LEASE_MS, lockRenewTime: LEASE_RENEW_MS,
@@ -89,11 +89,13 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
     workers.push(worker);
   }
 
-  async function runJob(job: Job<LabJobData, LabJobResult>, worker: Worker, signal: AbortSignal): Promise<LabJobResult> {
+  async function runJob(job: Job<LabJobData, LabJobResult>, queueBoard: { id: string; name: string }, worker: Worker, signal: AbortSignal): Promise<LabJobResult> {
     const data = job.data;
     const jobId = job.id ?? '?';
     const board = { name: data.board.name, platform: data.board.platform, id: data.board.id as DeviceId };
     const result = (report: LabJobResult['report'], artifacts: PackedArtifact[] = []): LabJobResult => ({ report: { ...report, host: who.host }, artifacts, agent: who.agent });
+    // A job only ever drives the board whose queue it came from.
+    if (data.board.id !== queueBoard.id) return result(notRunRow(board, data.plan.name, 'infra', `the job for ${data.board.name} (${data.board.id}) reached the queue of ${queueBoard.name}; not run`));
     const [alive, cancelled] = await Promise.all([lab.redis.exists(runAliveKey(data.runId)), lab.redis.exists(runCancelledKey(data.runId))]);
     if (cancelled) return result(notRunRow(board, data.plan.name, 'skip', 'not run: the run was cancelled before the job began'));
     if (!alive) return result(notRunRow(board, data.plan.name, 'skip', `not run: the coordinator of run ${data.runId} stopped answering before the job began`));
