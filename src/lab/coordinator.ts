@@ -312,7 +312,8 @@ async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSigna
         t.state = 'running';
         // The lock is the job's lease: gone means its host stopped renewing it.
         const locked = await lab.redis.exists(`${t.queue.toKey(t.jobId)}:lock`);
-        if (locked) continue;
+        // A job that finished between the two reads has no lock either: only one still active lost it.
+        if (locked || (await t.queue.getJobState(t.jobId)) !== 'active') continue;
         const reason = lostReason(t);
         watch.say?.(`lab: ${reason}: the job is infrastructure and is not run again`);
         await Job.fromId(t.queue, t.jobId).then((j) => j?.remove()).catch(() => undefined);

@@ -141,5 +141,7 @@ t.test('a job runs on what it carries: a wrong SHA-256 flashes nothing; a path o
   t.equal(refused.report.host, 'bench-1');
   const ran = await sendJob('by-hand-2', { runId: 'by-hand-2', ...base, firmware: [carry('app', '/nonexistent/only-on-the-coordinator/app.bin', app)] });
   t.same(ran.report.steps.map((s) => [s.name, s.status]), [['flash app via dfu', 'pass'], ['expect-app app', 'pass']], 'the carried bytes are flashed and run; the path was never opened');
-  t.ok(ran.artifacts.some((a) => a.name === 'trace.log' && a.bytes > 0), 'its trace came back, gzipped');
+  // A job this short may end before the board prints a line; its timeline always holds its steps.
+  t.ok(ran.artifacts.some((a) => a.name === 'trace.log'), 'its trace came back');
+  t.ok(ran.artifacts.some((a) => a.name === 'timeline.ndjson' && a.bytes > 0), 'its timeline came back, gzipped');
 });
