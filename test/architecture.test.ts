@@ -57,8 +57,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // The run's history: one SQLite file; records what the report says and compares runs.
   history: ['core', 'report'],
   runner: ['core', 'plan', 'bench', 'firmware', 'board', 'steps', 'report', 'transport', 'history'],
-  // The lab of bench hosts: its Redis registry beside the runner, whose bench sessions and health checks it uses.
-  lab: ['core', 'bench', 'runner'],
+  // The lab of bench hosts: its Redis registry and job queues beside the runner, whose bench sessions, health checks, jobs and report writing it uses.
+  lab: ['core', 'bench', 'plan', 'runner', 'report'],
   // The CLI parses and prints; a run is the runner's. boards and inspect look at boards directly.
   cli: ['core', 'yaml', 'plan', 'bench', 'firmware', 'board', 'runner', 'report', 'sim', 'history', 'lab'],
   // The simulator is a world of its own, reached only through ports, sockets and HTTP; it

@@ -33,11 +33,12 @@ export function buildProgram(): Command {
     .option('--json <file>', 'also write the JSON report here')
     .option('--html <dir>', 'also write the HTML report (index.html) into this folder')
     .option('--repeat <n>', 'run each plan n times on each board')
-    .option('--lock-wait <duration>', 'how long to wait for a board another run is using (default 30s)')
+    .option('--lock-wait <duration>', 'how long to wait for a board another run is using (default 30s; with --queue, how long a job waits in its board\'s queue behind other runs, default 1h)')
     .option('--history <file>', 'history database to record the run in and compare with (default $RIG_HISTORY, else history.db next to the run folder)')
     .option('--no-history', 'record nothing and compare with nothing')
     .option('--no-health', 'skip the health check each board gets before its first job')
     .option('--set <NAME=FILE>', SET_HELP, collectSet)
+    .option('--queue <url>', 'run across the lab\'s bench hosts instead: redis://HOST:PORT (password in RIG_REDIS_PASSWORD or RIG_REDIS_PASSWORD_FILE); boards from its registry')
     .action(async (plans: string[], opts: RunOptions) => {
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(plans, opts);

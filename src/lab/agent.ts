@@ -1,7 +1,8 @@
 // A bench host's agent: opens its bench, registers the boards in the lab's
 // registry with a heartbeat, checks each board's health once (the looks
-// `rig boards --health` takes) and keeps beating until stopped. Taking jobs
-// comes next; this agent only makes the host's boards visible to the lab.
+// `rig boards --health` takes), then takes the jobs of its boards' queues
+// (take-jobs.ts) and keeps beating until stopped. A stop bails out the
+// running jobs at their current step before the agent leaves the lab.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -9,7 +10,9 @@ import { join } from 'node:path';
 import type { LoadedBench } from '../bench/loader.js';
 import { openBenchSession } from '../runner/bench-session.js';
 import { checkBoardsNow, DEFAULT_HEALTH_TIMEOUT_MS } from '../runner/health.js';
+import { InfraError } from '../core/errors.js';
 import { connectLab } from './connection.js';
+import { takeJobs, type JobTaker } from './take-jobs.js';
 import { beat, HEARTBEAT_EVERY_MS, refuseHeldBoards, registerBoards, unregister, updateHealth, type AgentIdentity, type RegisteredBoard, type RegisteredHealth } from './registry.js';
 
 export interface AgentOptions {
@@ -21,6 +24,8 @@ export interface AgentOptions {
   stop: AbortSignal;
   /** One line of what the agent does, for its log. */
   say(line: string): void;
+  /** The rig's version, for the job reports. */
+  rigVersion: string;
 }
 
 // A stop is asked to finish within 2 s; a Redis that does not answer must not hold it (the heartbeat then expires).
@@ -38,14 +43,20 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const who: AgentIdentity = { agent: `${host}-${process.pid}-${randomBytes(3).toString('hex')}`, host, pid: process.pid, bench: o.bench.bench.name };
   // Before the bench starts: a clash is a wrong bench file, said at once. Registering checks again.
   const session = await refuseHeldBoards(lab.redis, who, o.bench.bench.boards)
-    .then(() => openBenchSession(o.bench, o.stop))
+    .then(() => {
+      o.say(`agent ${who.agent}: opening bench ${o.bench.bench.name}`);
+      return openBenchSession(o.bench, o.stop);
+    })
     .catch(async (err: unknown) => {
       await lab.close();
+      // Stopped while the bench started: the agent never served, which is no success (exit 3).
+      if (o.stop.aborted) throw new InfraError(`${String(o.stop.reason)} while the bench was starting: no board was registered`);
       throw err;
     });
   const ids = session.boards.map((b) => b.id);
   const dir = await mkdtemp(join(tmpdir(), 'rig-agent-'));
   let heartbeat: NodeJS.Timeout | undefined;
+  let jobs: JobTaker | undefined;
   try {
     const now = new Date().toISOString();
     const boards: RegisteredBoard[] = session.boards.map((b) => ({
@@ -53,7 +64,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
       host, agent: who.agent, bench: who.bench, health: { state: 'checking' }, registeredAt: now,
     }));
     await registerBoards(lab.redis, who, boards);
-    o.say(`agent ${who.agent}: registered ${boards.map((b) => b.name).join(', ')} in ${lab.address.display}; jobs: not taken yet`);
+    o.say(`agent ${who.agent}: registered ${boards.map((b) => b.name).join(', ')} in ${lab.address.display}`);
     heartbeat = setInterval(() => {
       beat(lab.redis, who).catch((err: unknown) => o.say(`agent ${who.agent}: heartbeat failed: ${lab.redact(err instanceof Error ? err.message : String(err))}`));
     }, HEARTBEAT_EVERY_MS);
@@ -73,8 +84,17 @@ export async function runAgent(o: AgentOptions): Promise<void> {
         o.say(`agent ${who.agent}: ${b.name} ${health.state}${health.state === 'unhealthy' ? `: ${health.reason}` : ''}`);
       }
     }
+    // Jobs only after the health check: both would drive the same boards.
+    if (!o.stop.aborted) {
+      jobs = await takeJobs({
+        lab, who, session, boards, benchName: o.bench.bench.name, timeScale: o.bench.bench.timeScale, rigVersion: o.rigVersion, dir, say: o.say,
+      });
+      o.say(`agent ${who.agent}: taking jobs for ${boards.map((b) => b.name).join(', ')}`);
+    }
     if (!o.stop.aborted) await new Promise<void>((resolve) => o.stop.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
+    // Running jobs bail out at their current step and report so; the heartbeat goes on meanwhile.
+    await jobs?.close(String(o.stop.reason ?? 'stopped'));
     clearInterval(heartbeat);
     // The lab learns first; the bench's own shutdown may take longer.
     await bounded(unregister(lab.redis, who, ids), UNREGISTER_LIMIT_MS, 'Redis did not answer').then(

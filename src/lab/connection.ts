@@ -4,7 +4,8 @@
 // echoed by shells, CI logs and process listings. Errors never repeat the
 // URL as given nor the password.
 import { readFile } from 'node:fs/promises';
-import { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { InfraError, InputError } from '../core/errors.js';
 import { redactSecret } from '../core/redact.js';
 
@@ -71,6 +72,8 @@ export interface LabConnection {
   address: QueueAddress;
   /** Text that may have echoed a credential (a Redis error), made safe to print. */
   redact(text: string): string;
+  /** How BullMQ makes its own connections to the same Redis (workers and event readers block, so they may never give up a command). */
+  bullOptions: ConnectionOptions;
   close(): Promise<void>;
 }
 
@@ -82,9 +85,9 @@ export async function connectLab(queueUrl: string, o: { keepTrying?: boolean; en
   const address = parseQueueUrl(queueUrl);
   const credentials = await redisCredentials(o.env);
   const redact = (text: string): string => [credentials.password, credentials.username].reduce<string>((t, s) => (s ? redactSecret(t, s) : t), text);
+  const where: RedisOptions = { host: address.host, port: address.port, db: address.db, ...credentials, ...(address.tls ? { tls: {} } : {}) };
   const redis = new Redis({
-    host: address.host, port: address.port, db: address.db, ...credentials,
-    ...(address.tls ? { tls: {} } : {}),
+    ...where,
     lazyConnect: true,
     connectTimeout: 5000,
     // BullMQ's workers need this later; the registry's commands just wait for the reconnection.
@@ -105,6 +108,7 @@ export async function connectLab(queueUrl: string, o: { keepTrying?: boolean; en
   }
   return {
     redis, address, redact,
+    bullOptions: { ...where, maxRetriesPerRequest: null, connectTimeout: 5000 } as ConnectionOptions,
     close: async () => {
       try {
         await redis.quit();

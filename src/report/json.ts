@@ -49,7 +49,7 @@ function boardJson(b: BoardReport): Plain {
     ['startedAt', b.startedAt],
     ['durationMs', b.durationMs],
     ['host', b.host],
-    ['artifacts', ordered([['trace', b.artifacts.trace], ['events', b.artifacts.events]])],
+    ['artifacts', ordered([['trace', b.artifacts.trace], ['events', b.artifacts.events], ['cut', b.artifacts.cut]])],
     ['steps', b.steps.map(stepJson)],
     ['boots', b.boots?.map((x) => ordered([
       ['number', x.number], ['why', x.why], ['startedAt', x.startedAt], ['seenAt', x.seenAt], ['logSeq', x.logSeq], ['eventSeq', x.eventSeq],

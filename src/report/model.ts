@@ -22,6 +22,8 @@ export interface BoardArtifacts {
   trace?: string;
   /** Cloud events, one JSON object a line. */
   events?: string;
+  /** Captures a lab's agent cut at the size a job may send back, each saying how much of how much is kept. */
+  cut?: string[];
 }
 
 export interface BoardReport {

@@ -16,7 +16,8 @@ export type TapHeader = Pick<RunReport, 'runId' | 'startedAt' | 'rigVersion' | '
 
 /** `photon-1 (photon 3a00...)`, and says so when the rig could not drive it. */
 export function boardTitle(board: BoardReport): string {
-  const title = `${board.name} (${board.platform} ${board.id})`;
+  // A lab's board says which host drove it; a local run's has none.
+  const title = `${board.name} (${board.platform} ${board.id}${board.host ? ` on ${board.host}` : ''})`;
   return boardVerdict(board) === 'infra' ? `${title}: infrastructure failure` : title;
 }
 
@@ -52,6 +53,7 @@ function boardDiagnostics(board: BoardReport, steps: ReportStep[]): Record<strin
   const artifacts: Record<string, Plain> = {};
   if (board.artifacts.trace) artifacts.trace = board.artifacts.trace;
   if (board.artifacts.events) artifacts.events = board.artifacts.events;
+  if (board.artifacts.cut) artifacts.cut = board.artifacts.cut;
   if (Object.keys(artifacts).length > 0) out.artifacts = artifacts;
   return out;
 }

@@ -6,7 +6,7 @@
 import { InfraError, InputError } from '../core/errors.js';
 import type { BenchBoard } from '../bench/schema.js';
 import type { BoardReport, RunReport } from '../report/model.js';
-import type { PreparedPlan } from './prepare.js';
+import type { PreparableBoard, PreparedPlan } from './prepare.js';
 
 /** An error in one line: input and infrastructure errors with their fix, anything else as the rig's own fault. */
 export function describeError(err: unknown): string {
@@ -16,7 +16,7 @@ export function describeError(err: unknown): string {
 }
 
 /** Records `err` as the reason the run bailed out, with an infra row for each board and plan not reported yet. */
-export function bailOut(report: RunReport, prepared: readonly PreparedPlan[], err: unknown): void {
+export function bailOut(report: RunReport, prepared: readonly PreparedPlan<PreparableBoard>[], err: unknown): void {
   const reason = describeError(err);
   report.bailOut = { reason };
   notRunRows(report, prepared, 'infra', reason);
@@ -28,18 +28,18 @@ export function stopReason(signal: AbortSignal): string {
 }
 
 /** The row of a job that did not run: infrastructure (the rig never reached the board) or a skip (the run stopped first). */
-export function notRunRow(bench: BenchBoard, plan: string, status: 'infra' | 'skip', diagnosis: string): BoardReport {
+export function notRunRow(bench: Pick<BenchBoard, 'name' | 'platform' | 'id'>, plan: string, status: 'infra' | 'skip', diagnosis: string): BoardReport {
   return { name: bench.name, platform: bench.platform, id: bench.id, plan, status, diagnosis, durationMs: 0, steps: [], artifacts: {} };
 }
 
 /** A run stopped by its signal before its boards ran: it bails out with the signal's reason, and every job not reported yet is a skip (nobody's failure). */
-export function bailOutStopped(report: RunReport, prepared: readonly PreparedPlan[], signal: AbortSignal): void {
+export function bailOutStopped(report: RunReport, prepared: readonly PreparedPlan<PreparableBoard>[], signal: AbortSignal): void {
   const reason = stopReason(signal);
   report.bailOut ??= { reason };
   notRunRows(report, prepared, 'skip', `not run: ${reason}`);
 }
 
-function notRunRows(report: RunReport, prepared: readonly PreparedPlan[], status: 'infra' | 'skip', diagnosis: string): void {
+function notRunRows(report: RunReport, prepared: readonly PreparedPlan<PreparableBoard>[], status: 'infra' | 'skip', diagnosis: string): void {
   for (const p of prepared) {
     const plan = p.loaded.plan.name;
     for (const { bench: b } of p.boards) {

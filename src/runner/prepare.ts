@@ -2,24 +2,34 @@
 // checked, the boards it selects on the bench, and every firmware it names
 // read or built and checked for each of those boards. The problems of every
 // plan come back together as one InputError (exit 2), each at its place.
-import type { Bench, BenchBoard } from '../bench/schema.js';
+import type { BenchBoard } from '../bench/schema.js';
 import type { FirmwareImage } from '../core/board-contract.js';
+import type { DeviceId } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { unusedSetVariables } from '../plan/checks.js';
 import { loadPlan, type LoadedPlan } from '../plan/loader.js';
-import { selectBoards } from '../plan/select.js';
+import { selectBoards, type SelectableBoard } from '../plan/select.js';
 import { expectedModules, firmwareForBoard } from './firmware-for-board.js';
 import { repeatedPlan } from './repeat-plan.js';
 
-export interface PreparedBoard {
-  bench: BenchBoard;
+/** What preparing needs of a board: a bench file's board, or a lab's registered one (src/lab). */
+export type PreparableBoard = SelectableBoard & { id: DeviceId };
+
+export interface PreparedBoard<B extends PreparableBoard = BenchBoard> {
+  bench: B;
   /** Every firmware of the plan, for this board. */
   firmware: Map<string, FirmwareImage>;
 }
 
-export interface PreparedPlan {
+export interface PreparedPlan<B extends PreparableBoard = BenchBoard> {
   loaded: LoadedPlan;
-  boards: PreparedBoard[];
+  boards: PreparedBoard<B>[];
+}
+
+/** The boards a plan may select from: a bench file's, or the lab's registry. */
+export interface BoardPool<B extends PreparableBoard> {
+  name: string;
+  boards: readonly B[];
 }
 
 export interface PrepareOptions {
@@ -31,7 +41,7 @@ export interface PrepareOptions {
   variables?: Readonly<Record<string, string>>;
 }
 
-async function preparePlan(file: string, bench: Bench, o: PrepareOptions): Promise<PreparedPlan> {
+async function preparePlan<B extends PreparableBoard>(file: string, bench: BoardPool<B>, o: PrepareOptions): Promise<PreparedPlan<B>> {
   const loaded = await loadPlan(file, { variables: o.variables });
   loaded.plan = repeatedPlan(loaded.plan, o.repeat ?? 1);
   const expected = expectedModules(loaded);
@@ -43,8 +53,8 @@ async function preparePlan(file: string, bench: Bench, o: PrepareOptions): Promi
   return { loaded, boards };
 }
 
-export async function preparePlans(files: readonly string[], bench: Bench, o: PrepareOptions = {}): Promise<PreparedPlan[]> {
-  const prepared: PreparedPlan[] = [];
+export async function preparePlans<B extends PreparableBoard = BenchBoard>(files: readonly string[], bench: BoardPool<B>, o: PrepareOptions = {}): Promise<PreparedPlan<B>[]> {
+  const prepared: PreparedPlan<B>[] = [];
   const problems: InputError[] = [];
   for (const file of files) {
     try {
@@ -61,8 +71,8 @@ export async function preparePlans(files: readonly string[], bench: Bench, o: Pr
 }
 
 /** The bench boards a run uses, each once, by device ID. */
-export function boardsUsed(prepared: readonly PreparedPlan[]): Map<string, BenchBoard> {
-  const used = new Map<string, BenchBoard>();
+export function boardsUsed<B extends PreparableBoard>(prepared: readonly PreparedPlan<B>[]): Map<string, B> {
+  const used = new Map<string, B>();
   for (const p of prepared) for (const b of p.boards) used.set(b.bench.id, b.bench);
   return used;
 }

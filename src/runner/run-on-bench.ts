@@ -21,7 +21,7 @@ import { writeReports, type WrittenReport } from '../report/write.js';
 import { bailOut, bailOutIfStopped, bailOutStopped } from './bail-out.js';
 import { openBenchSession, type BenchSession } from './bench-session.js';
 import { lockBoard, type BoardLock } from './board-lock.js';
-import { boardsUsed, preparePlans, type PreparedPlan } from './prepare.js';
+import { boardsUsed, preparePlans, type PreparableBoard, type PreparedPlan } from './prepare.js';
 import type { StepEvent } from './run-board.js';
 import { DEFAULT_HEALTH_TIMEOUT_MS, type HealthOptions } from './health.js';
 import { newRunId } from './run-id.js';
@@ -137,24 +137,7 @@ export async function runPlansOnBench(request: RunRequest, watch: RunWatcher = {
     await Promise.allSettled([...boards.values()].map((b) => (b instanceof Error ? undefined : b.close())));
     await Promise.allSettled([session?.close()]);
     for (const l of locks) l.release();
-    const factsOf = jobFacts(prepared);
-    for (const b of report.boards) {
-      const facts = factsOf(b);
-      b.firmware = facts.firmware;
-      if (facts.deviceOs) b.deviceOs = facts.deviceOs;
-    }
-    const history = historyPath(request.history, dir);
-    if (history) {
-      try {
-        const recorded = recordRun(history, report, factsOf);
-        report.changes = recorded.run;
-        report.boards.forEach((b, i) => (b.changes = recorded.boards[i]));
-      } catch (err) {
-        watch.historyFailed?.(history, err);
-      }
-    }
-    written = await writeReports(report, { dir, ...request.copies });
-    watch.written?.(written);
+    written = await recordAndWrite(report, prepared, { dir, history: request.history, copies: request.copies }, watch);
   }
   return { report, written, exitCode: exitStatus(report) };
 }
@@ -168,6 +151,38 @@ async function healthOptions(bench: Bench, only: readonly string[] | undefined):
   return { timeoutMs, plan: { loaded: plan.loaded, firmware: new Map(plan.boards.map((b) => [b.bench.id, b.firmware])) } };
 }
 
+/**
+ * A run's end, for a local run and a lab's alike: each job's facts (firmware
+ * SHA-256s, Device OS), the run recorded in its history and compared, and
+ * the reports written (run folder first).
+ */
+export async function recordAndWrite(
+  report: RunReport,
+  prepared: readonly PreparedPlan<PreparableBoard>[],
+  o: { dir: string; history?: string | false | undefined; copies?: RunRequest['copies'] },
+  watch: Pick<RunWatcher, 'historyFailed' | 'written'> = {},
+): Promise<WrittenReport[]> {
+  const factsOf = jobFacts(prepared);
+  for (const b of report.boards) {
+    const facts = factsOf(b);
+    b.firmware = facts.firmware;
+    if (facts.deviceOs) b.deviceOs = facts.deviceOs;
+  }
+  const history = historyPath(o.history, o.dir);
+  if (history) {
+    try {
+      const recorded = recordRun(history, report, factsOf);
+      report.changes = recorded.run;
+      report.boards.forEach((b, i) => (b.changes = recorded.boards[i]));
+    } catch (err) {
+      watch.historyFailed?.(history, err);
+    }
+  }
+  const written = await writeReports(report, { dir: o.dir, ...o.copies });
+  watch.written?.(written);
+  return written;
+}
+
 /** Where the run is recorded: --history, else $RIG_HISTORY, else history.db next to the run folder (reports/history.db by default). */
 export function historyPath(option: string | false | undefined, runDir: string): string | undefined {
   if (option === false) return undefined;
@@ -177,13 +192,13 @@ export function historyPath(option: string | false | undefined, runDir: string):
 }
 
 /** What the history keeps of each job beyond its report: the plan's firmware for the board, its Device OS, the plan file. */
-function jobFacts(prepared: readonly PreparedPlan[]): (board: BoardReport) => JobFacts {
+function jobFacts(prepared: readonly PreparedPlan<PreparableBoard>[]): (board: BoardReport) => JobFacts {
   return (board) => {
     const plan = prepared.find((p) => p.loaded.plan.name === board.plan);
     const b = plan?.boards.find((x) => x.bench.id === board.id);
     const firmware: Record<string, string> = {};
     for (const [name, fw] of b?.firmware ?? []) firmware[name] = fw.info.sha256.toLowerCase();
-    const deviceOs = b?.bench.sim?.deviceOs;
+    const deviceOs = b?.bench.deviceOs;
     return { firmware, ...(deviceOs ? { deviceOs } : {}), ...(plan ? { planFile: plan.loaded.file } : {}) };
   };
 }

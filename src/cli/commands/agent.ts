@@ -7,6 +7,7 @@ import { ExitCode } from '../../core/errors.js';
 import { runAgent } from '../../lab/agent.js';
 import { parseQueueUrl } from '../../lab/connection.js';
 import { takeSignals } from '../interruptions.js';
+import { rigVersion } from '../version.js';
 
 export interface AgentCommandOptions {
   queue: string;
@@ -26,7 +27,7 @@ export async function agentCommand(opts: AgentCommandOptions): Promise<number> {
   try {
     await runAgent({
       queueUrl: opts.queue, bench: loaded, stop: stop.signal, ...(opts.host ? { host: opts.host } : {}),
-      say: (line) => process.stderr.write(`rig ${line}\n`),
+      say: (line) => process.stderr.write(`rig ${line}\n`), rigVersion: rigVersion(),
     });
     return ExitCode.ok;
   } finally {

@@ -10,6 +10,7 @@ import { changesSummary } from '../../report/changes.js';
 import { formatDuration, parseDuration } from '../../plan/duration.js';
 import { expandPlanArgs } from '../../plan/plan-files.js';
 import { runPlansOnBench } from '../../runner/run-on-bench.js';
+import { parseQueueUrl } from '../../lab/connection.js';
 import { errorLines } from '../exit.js';
 import { interruptions } from '../interruptions.js';
 import { progressFor, type Progress } from '../progress.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   health?: boolean;
   /** --set NAME=FILE, as typed. */
   set?: string[];
+  /** --queue redis://HOST:PORT: run across the lab's bench hosts instead of a local bench. */
+  queue?: string;
 }
 
 function repeatCount(text: string | undefined): number {
@@ -50,6 +53,7 @@ function lockWaitMs(text: string | undefined): number | undefined {
 }
 
 export async function runCommand(plans: string[], opts: RunOptions): Promise<number> {
+  if (opts.queue !== undefined) return labRunCommand(plans, opts);
   const stop = interruptions();
   const repeat = repeatCount(opts.repeat);
   const lockWait = lockWaitMs(opts.lockWait);
@@ -82,6 +86,53 @@ export async function runCommand(plans: string[], opts: RunOptions): Promise<num
       process.stderr.write(`rig: ${b.name} (${b.plan}): infrastructure: ${b.diagnosis}\n`);
     }
     // The console ends with what changed since the previous recorded run, in one short line.
+    if (outcome.report.changes) process.stderr.write(`changes: ${changesSummary(outcome.report.changes)}\n`);
+    return outcome.exitCode;
+  } finally {
+    progress?.close();
+    stop.dispose();
+  }
+}
+
+/** `rig run --queue`: the coordinator of a run across the lab (src/lab/coordinator.ts). */
+async function labRunCommand(plans: string[], opts: RunOptions): Promise<number> {
+  // A lab's boards come from its registry; these name a local bench or its locks.
+  if (opts.bench !== undefined) throw new InputError('--bench does not go with --queue: the lab\'s boards come from its registry', undefined, 'drop --bench, or drop --queue to run on a local bench');
+  if (opts.health === false) throw new InputError('--no-health does not go with --queue: each host checks its boards when its agent starts', undefined, 'drop --no-health');
+  parseQueueUrl(opts.queue!);
+  const stop = interruptions();
+  const repeat = repeatCount(opts.repeat);
+  const variables = parseSetOptions(opts.set);
+  const queueWait = lockWaitMs(opts.lockWait);
+  const { runPlansOnLab } = await import('../../lab/coordinator.js');
+  let progress: Progress | undefined;
+  try {
+    const outcome = await runPlansOnLab({
+      queueUrl: opts.queue!, plans: expandPlanArgs(plans), only: opts.board, repeat, variables, reportDir: opts.reportDir,
+      copies: { tap: opts.tap, junit: opts.junit, json: opts.json, html: opts.html }, rigVersion: rigVersion(), signal: stop.signal,
+      ...(opts.history !== undefined ? { history: opts.history } : {}), ...(queueWait !== undefined ? { queueWaitMs: queueWait } : {}),
+    }, {
+      started: (run) => {
+        stop.runStarted();
+        process.stderr.write(`rig: run ${run.runId} across the lab: ${run.boards.join(', ')}\n`);
+        progress = progressFor(run.boards);
+      },
+      step: (e) => progress?.step(e),
+      note: (board, text) => progress?.note(board, text),
+      say: (line) => process.stderr.write(`rig: ${line}\n`),
+      bailedOut: (err) => process.stderr.write(errorLines(err)),
+      historyFailed: (path, err) => process.stderr.write(`rig: the run is not recorded in the history ${path}: ${err instanceof Error ? err.message : String(err)}\n`),
+      written: (files) => process.stderr.write(`report: ${files.map((w) => w.path).join(', ')}\n`),
+    });
+    for (const b of outcome.report.boards) {
+      if (b.status !== 'infra' || !b.diagnosis || b.diagnosis === outcome.report.bailOut?.reason) continue;
+      process.stderr.write(`rig: ${b.name} @ ${b.host ?? '?'} (${b.plan}): infrastructure: ${b.diagnosis}\n`);
+    }
+    if (outcome.dispatchMs.length) {
+      // What the lab itself costs a job, from ready to started on its host (the benchmark reads this line).
+      const ms = [...outcome.dispatchMs].sort((a, b) => a - b);
+      process.stderr.write(`rig: lab dispatch, ready to started on its host: median ${ms[Math.ceil(ms.length / 2) - 1]} ms, max ${ms.at(-1)} ms over ${ms.length} jobs\n`);
+    }
     if (outcome.report.changes) process.stderr.write(`changes: ${changesSummary(outcome.report.changes)}\n`);
     return outcome.exitCode;
   } finally {
