@@ -18,7 +18,7 @@ import { startControlServer } from './control/server.js';
 import { SerialEndpoint } from './serial/endpoint.js';
 import { startUsbBus } from './usb/bus.js';
 import { CdcLine } from './serial/cdc-line.js';
-import { startUsbipServer } from './usb/usbip-server.js';
+import { startUsbipServer, type UsbipImportEvent } from './usb/usbip-server.js';
 import { waitForUsb } from './bench/wait-usb.js';
 import { simBoardOptions } from './bench/board-options.js';
 import { Teardown } from './bench/teardown.js';
@@ -43,7 +43,7 @@ export interface StartSimBenchOptions {
    * free one). Each board's serial port is then its USB device's CDC-ACM
    * function instead of a PTY: a host reads it through its own kernel.
    */
-  usbip?: { host?: string; port?: number };
+  usbip?: { host?: string; port?: number; onImport?: (e: UsbipImportEvent) => void };
 }
 
 export interface SimBenchBoard {

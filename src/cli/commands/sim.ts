@@ -13,6 +13,7 @@ import { benchFileFor } from '../../bench/default.js';
 import { loadBench, type LoadedBench } from '../../bench/loader.js';
 import { ExitCode, InfraError, InputError } from '../../core/errors.js';
 import { startSimBench, type RunningSimBench } from '../../sim/bench.js';
+import type { UsbipImportEvent } from '../../sim/usb/usbip-server.js';
 import { takeSignals } from '../interruptions.js';
 
 export interface SimCommandOptions {
@@ -103,7 +104,11 @@ export async function simCommand(opts: SimCommandOptions): Promise<number> {
   try {
     // RIG_SIM_TOKEN fixes the local cloud's token (for tools that need it ahead of time); else a fresh one.
     const token = process.env.RIG_SIM_TOKEN || undefined;
-    bench = await startSimBench({ bench: loaded.bench, runDir, ...(token ? { token } : {}), ...(usbip ? { usbip } : {}) });
+    // Each import is a kernel attaching a board (again): how long after it enumerated is the re-attach latency.
+    const onImport = (e: UsbipImportEvent): void => {
+      process.stderr.write(`rig sim: usbip: ${e.busid} (device ${e.devnum}, pid ${e.idProduct.toString(16).padStart(4, '0')}) imported ${Math.round(e.afterMs)} ms after it enumerated\n`);
+    };
+    bench = await startSimBench({ bench: loaded.bench, runDir, ...(token ? { token } : {}), ...(usbip ? { usbip: { ...usbip, onImport } } : {}) });
   } catch (err) {
     await rm(runDir, { recursive: true, force: true });
     if (err instanceof InputError) throw err;

@@ -25,6 +25,16 @@ export interface UsbipServerOptions {
   host?: string;
   /** Default 0: any free port. */
   port?: number;
+  /** Told of each import: how long after the device enumerated a client attached it (the re-attach latency a kernel sees). */
+  onImport?: (e: UsbipImportEvent) => void;
+}
+
+export interface UsbipImportEvent {
+  busid: string;
+  devnum: number;
+  idProduct: number;
+  /** Wall ms from the device's enumeration to its import. */
+  afterMs: number;
 }
 
 export interface SimUsbipServer {
@@ -171,15 +181,23 @@ class UsbipServer implements SimUsbipServer {
   private readonly imports = new Set<Import>();
   private readonly sockets = new Set<Socket>();
   private readonly stopWatching: () => void;
+  /** When each device on the bus enumerated (wall ms, performance.now()). */
+  private readonly enumeratedAt = new WeakMap<SimUsbDevice, number>();
 
   constructor(
     private readonly bus: SimUsbBus,
     private readonly server: Server,
     readonly host: string,
     readonly port: number,
+    private readonly onImport: (e: UsbipImportEvent) => void = () => {},
   ) {
     server.on('connection', (socket) => this.serve(socket));
+    const note = (): void => {
+      for (const s of bus.slots()) if (s.device && !this.enumeratedAt.has(s.device)) this.enumeratedAt.set(s.device, performance.now());
+    };
+    note();
     this.stopWatching = bus.onChange(() => {
+      note();
       for (const imp of this.imports) if (!imp.device.present) imp.detach();
     });
   }
@@ -222,7 +240,10 @@ class UsbipServer implements SimUsbipServer {
       const imp = new Import(socket, slot.device);
       this.imports.add(imp);
       socket.on('close', () => this.imports.delete(imp));
-      socket.write(encodeImportReply(usbipDeviceOf(this.bus, { ...slot, device: slot.device }), ImportStatus.ok));
+      const info = usbipDeviceOf(this.bus, { ...slot, device: slot.device });
+      socket.write(encodeImportReply(info, ImportStatus.ok));
+      const since = this.enumeratedAt.get(slot.device);
+      this.onImport({ busid, devnum: info.devnum, idProduct: info.idProduct, afterMs: since === undefined ? 0 : performance.now() - since });
       socket.on('data', (c: Buffer) => imp.feed(c));
       const rest = head.subarray(OP_HEADER_LENGTH + 32);
       if (rest.length > 0) imp.feed(rest);
@@ -253,5 +274,5 @@ export async function startUsbipServer(o: UsbipServerOptions): Promise<SimUsbipS
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (o.port ?? 0);
-  return new UsbipServer(o.bus, server, host, port);
+  return new UsbipServer(o.bus, server, host, port, o.onImport);
 }
