@@ -26,6 +26,8 @@ mkdir -p .kernel-bench
 job=$(mktemp -d "$project/.kernel-bench/job-XXXXXX")
 sim_pid=""
 cleanup() {
+  # A guest still running (the script was interrupted) is stopped: nothing outlives the script.
+  if [ -f "$job/qemu.pid" ]; then kill "$(cat "$job/qemu.pid")" 2>/dev/null; fi
   exec 4>&- 2>/dev/null # end of stdin stops rig sim
   if [ -n "$sim_pid" ]; then
     for _ in $(seq 1 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done

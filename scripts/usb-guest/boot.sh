@@ -13,7 +13,7 @@ project=${2:?project folder}
 job=${3:?job folder}
 kv=$(basename "$kroot")
 exec qemu-system-x86_64 -accel "${RIG_GUEST_ACCEL:-tcg,thread=multi}" -cpu max -smp "${RIG_GUEST_CPUS:-2}" -m "${RIG_GUEST_MEM:-1536}" \
-  -nographic -no-reboot -nodefaults -serial stdio \
+  -nographic -no-reboot -nodefaults -serial stdio -pidfile "$job/qemu.pid" \
   -kernel "$kroot/boot/vmlinuz-$kv" -initrd "$kroot/initrd.img" \
   -append "console=ttyS0 quiet loglevel=3 panic=-1 rig.project=$project rig.job=$job rig.kroot=$kroot" \
   -fsdev local,id=r,path=/,readonly=on,security_model=none,multidevs=remap -device virtio-9p-pci,fsdev=r,mount_tag=hostroot \

@@ -38,7 +38,7 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroo
 mount -t tmpfs -o size=1G tmpfs /rw; mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot || fail overlay
 project=$(arg rig.project)
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 project "/newroot$project" || fail "9p project"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=mmap project "/newroot$project" || fail "9p project"
 umount /proc /sys /dev
 exec switch_root /newroot "$project/scripts/usb-guest/guest-init.sh"
 EOI
