@@ -82,7 +82,7 @@ mkdir -p reports && chmod a+rwx reports "$job"
 start=$(date +%s.%N)
 timeout "${RIG_GUEST_TIMEOUT:-900}" nice -n 10 bash scripts/usb-guest/boot.sh "$kroot" "$project" "$job" < /dev/null | tee "$job/console.log"
 end=$(date +%s.%N)
-echo "kernel-bench: guest ran $(echo "$end - $start" | bc 2>/dev/null || echo "?") s; USB/IP imports:" >&2
+echo "kernel-bench: guest ran $(awk "BEGIN { printf \"%.1f\", $end - $start }") s; USB/IP imports:" >&2
 grep 'usbip:' "$job/sim.err" >&2
 [ -f "$job/agent.log" ] && { echo "kernel-bench: attach agent:" >&2; cat "$job/agent.log" >&2; }
 [ -f "$job/exit-code" ] || die "the guest did not run the command (see the console above)"
