@@ -25,7 +25,9 @@ bash scripts/usb-guest/mkinitramfs.sh "$kroot" >/dev/null || die "could not buil
 mkdir -p .kernel-bench
 job=$(mktemp -d "$project/.kernel-bench/job-XXXXXX")
 sim_pid=""
+watchdog=""
 cleanup() {
+  [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
   # A guest still running (the script was interrupted) is stopped: nothing outlives the script.
   if [ -f "$job/qemu.pid" ]; then kill "$(cat "$job/qemu.pid")" 2>/dev/null; fi
   exec 4>&- 2>/dev/null # end of stdin stops rig sim
@@ -38,6 +40,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# A parent that dies (a test runner's timeout) takes the bench and the guest along.
+parent=$PPID
+( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -TERM $$ 2>/dev/null ) &
+watchdog=$!
 
 # The simulated bench, serving USB/IP on the host's loopback (the guest's 10.0.2.2).
 mkfifo "$job/sim.stdin"
@@ -80,7 +86,9 @@ chmod -R a+rX "$job"
 mkdir -p reports && chmod a+rwx reports "$job"
 
 start=$(date +%s.%N)
-timeout "${RIG_GUEST_TIMEOUT:-900}" nice -n 10 bash scripts/usb-guest/boot.sh "$kroot" "$project" "$job" < /dev/null | tee "$job/console.log"
+# In the background and waited for: a signal to this script then acts at once (cleanup stops the guest).
+timeout "${RIG_GUEST_TIMEOUT:-900}" nice -n 10 bash scripts/usb-guest/boot.sh "$kroot" "$project" "$job" < /dev/null > >(tee "$job/console.log") &
+wait $!
 end=$(date +%s.%N)
 echo "kernel-bench: guest ran $(awk "BEGIN { printf \"%.1f\", $end - $start }") s; USB/IP imports:" >&2
 grep 'usbip:' "$job/sim.err" >&2
