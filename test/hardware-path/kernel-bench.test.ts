@@ -72,9 +72,9 @@ t.test('the rig in a Linux guest, on boards attached over USB/IP', { skip: skip 
     }
     const capture = /^CAPTURE-RESULT (.*)$/m.exec(out)?.[1];
     t.match(marker('CAPTURE-RC'), /^0 /, 'the log capture kept every line across a reset that renamed the port', { capture });
-    const seen = JSON.parse(capture ?? '{}') as { before?: string; after?: string; firstLineOfFirstBootMs?: number; firstLineOfSecondBootMs?: number };
+    const seen = JSON.parse(capture ?? '{}') as { before?: string; after?: string; firstLineOfReferenceBootMs?: number; firstLineOfRenamedBootMs?: number };
     t.not(seen.before, seen.after, `the port came back under another name (${seen.before} -> ${seen.after})`);
-    t.equal(seen.firstLineOfSecondBootMs, seen.firstLineOfFirstBootMs, 'the second boot\'s lines are there from its first');
+    t.ok(Math.abs((seen.firstLineOfRenamedBootMs ?? -1e9) - (seen.firstLineOfReferenceBootMs ?? 1e9)) < 100, 'the renamed boot\'s lines are there from its first, as a whole boot\'s', { seen });
     t.match(marker('FIELD-RC'), /^0 /, 'plans/field/002 passes');
   }
 
