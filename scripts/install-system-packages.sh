@@ -4,7 +4,12 @@
 # libusb stand-in, built at npm install), python3 (PTY set-up of the simulated bench),
 # xmllint (the tests validate JUnit reports against their schema),
 # chromium (the tests open the HTML report in it, headless, via puppeteer-core),
-# redis-server (the lab tests start their own Redis on a free port).
+# redis-server (the lab tests start their own Redis on a free port),
+# and for the kernel bench (scripts/kernel-bench.sh, test/hardware-path/): qemu-system-x86
+# (the guest), busybox-static (its initramfs), kmod (modprobe/depmod for the
+# downloaded kernel's modules), cpio (packs the initramfs), udev (run in the
+# guest). Debian's kernel itself is downloaded by scripts/usb-guest/fetch-kernel.sh
+# with `apt-get download` into ~/.cache, never installed.
 set -euo pipefail
 need=()
 command -v dfu-util >/dev/null 2>&1 || need+=(dfu-util)
@@ -14,6 +19,11 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+[ -x /bin/busybox ] && /bin/busybox --help >/dev/null 2>&1 && ! ldd /bin/busybox >/dev/null 2>&1 || need+=(busybox-static)
+command -v modprobe >/dev/null 2>&1 || need+=(kmod)
+command -v cpio >/dev/null 2>&1 || need+=(cpio)
+[ -x /lib/systemd/systemd-udevd ] || need+=(udev)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "rig setup: please install: ${need[*]} (no apt-get on this machine)" >&2

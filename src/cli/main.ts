@@ -120,7 +120,8 @@ export function buildProgram(): Command {
     .description('run the simulated bench in the foreground until Ctrl-C (SIGINT/SIGTERM)')
     .option('--bench <file>', 'bench file with simulator: true (default: rig/bench.yaml, else rig/sim.yaml)')
     .option('--json', 'print one JSON object per line (each board, then ready); end of a piped stdin also stops it')
-    .action(async (opts: { bench?: string; json?: boolean }) => {
+    .option('--usbip <[host:]port>', 'also serve the boards over USB/IP (a Linux kernel attaches them with vhci-hcd); their serial ports are then USB CDC-ACM, not PTYs (host default 127.0.0.1, port 0 = any)')
+    .action(async (opts: { bench?: string; json?: boolean; usbip?: string }) => {
       const { simCommand } = await import('./commands/sim.js');
       process.exitCode = await simCommand(opts);
     });

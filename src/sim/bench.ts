@@ -17,6 +17,9 @@ import { createCloudServer } from './cloud/server.js';
 import { startControlServer } from './control/server.js';
 import { SerialEndpoint } from './serial/endpoint.js';
 import { startUsbBus } from './usb/bus.js';
+import { CdcLine } from './serial/cdc-line.js';
+import { startUsbipServer, type UsbipImportEvent } from './usb/usbip-server.js';
+import { waitForUsb } from './bench/wait-usb.js';
 import { simBoardOptions } from './bench/board-options.js';
 import { Teardown } from './bench/teardown.js';
 import { waitForPath } from './bench/wait-path.js';
@@ -35,14 +38,22 @@ export interface StartSimBenchOptions {
   bootTimeoutMs?: number;
   /** Diagnostics (serial port trouble). Default: stderr. */
   onError?: (error: Error) => void;
+  /**
+   * Serve the boards over USB/IP too (TCP, default host 127.0.0.1, port 0 = any
+   * free one). Each board's serial port is then its USB device's CDC-ACM
+   * function instead of a PTY: a host reads it through its own kernel.
+   */
+  usbip?: { host?: string; port?: number; onImport?: (e: UsbipImportEvent) => void };
 }
 
 export interface SimBenchBoard {
   name: string;
   platform: PlatformName;
   id: DeviceId;
-  /** The board's serial port: a stable symlink to its PTY. */
-  serial: string;
+  /** The board's serial port: a stable symlink to its PTY (none when USB/IP carries it). */
+  serial?: string;
+  /** The board's USB/IP bus ID, when the bench serves USB/IP. */
+  usbipBusid?: string;
 }
 
 export interface RunningSimBench {
@@ -55,6 +66,8 @@ export interface RunningSimBench {
   /** Environment under which dfu-util (or any libusb program) sees the simulated bus. */
   usbEnv: Record<string, string>;
   control: { api: string };
+  /** Where the USB/IP server listens, when the bench serves one. */
+  usbip?: { host: string; port: number };
   /** The simulated boards by name: for test set-up only; the rig never touches them. */
   handles: Record<string, SimulatedBoard>;
   /** Closes everything; idempotent. */
@@ -86,11 +99,18 @@ export async function startSimBench(o: StartSimBenchOptions): Promise<RunningSim
     const clock = createClock(timeScale);
     const handles = bench.boards.map((b) => createSimBoard(simBoardOptions(b, clock)));
     teardown.add(() => handles.forEach((h) => h.dispose()));
-    const endpoints = handles.map((board) => new SerialEndpoint({ board, linkPath: join(runDir, `${board.name}.tty`), onError }));
+    // Over USB/IP each board's serial port is the CDC-ACM function of its USB device; else a PTY.
+    const lines = new Map(o.usbip ? handles.map((h) => [h, new CdcLine(`${h.name} on USB/IP`)] as const) : []);
+    const endpoints = handles.map((board) => {
+      const line = lines.get(board);
+      return new SerialEndpoint({ board, ...(line ? { line } : { linkPath: join(runDir, `${board.name}.tty`) }), onError });
+    });
     teardown.add(() => endpoints.forEach((e) => e.stop()));
     await Promise.all(endpoints.map((e) => e.start()));
-    const bus = await startUsbBus({ socketPath: socket, boards: handles });
+    const bus = await startUsbBus({ socketPath: socket, boards: handles, serialLineOf: (h) => lines.get(h as SimulatedBoard) });
     teardown.add(() => bus.close());
+    const usbip = o.usbip ? await startUsbipServer({ bus, ...o.usbip }) : undefined;
+    if (usbip) teardown.add(() => usbip.close());
     const cloud = await createCloudServer({ boards: handles, tokens: o.token === undefined ? undefined : [o.token] });
     teardown.add(() => cloud.close());
     const control = await startControlServer({ boards: handles, serial: (h) => endpoints.find((e) => e.board === h)?.counters });
@@ -98,17 +118,27 @@ export async function startSimBench(o: StartSimBenchOptions): Promise<RunningSim
 
     for (const h of handles) h.powerOn();
     const bootMs = o.bootTimeoutMs ?? 10_000;
-    await Promise.all(endpoints.map((e) => waitForPath(e.path, bootMs, `board ${e.board.name} did not boot to its serial port`)));
+    await Promise.all(
+      endpoints.map((e) =>
+        e.path === undefined
+          ? waitForUsb(e.board, 'serial', bootMs, `board ${e.board.name} did not boot to its serial port`)
+          : waitForPath(e.path, bootMs, `board ${e.board.name} did not boot to its serial port`),
+      ),
+    );
 
     return {
       name: bench.name,
       timeScale,
       runDir,
-      boards: endpoints.map((e, i) => ({ name: e.board.name, platform: bench.boards[i]!.platform, id: e.board.id, serial: e.path })),
+      boards: endpoints.map((e, i) => {
+        const busid = usbip?.busidOf(e.board);
+        return { name: e.board.name, platform: bench.boards[i]!.platform, id: e.board.id, ...(e.path ? { serial: e.path } : {}), ...(busid ? { usbipBusid: busid } : {}) };
+      }),
       cloud: { api: cloud.url, token: cloud.token },
       usb: { socket },
       usbEnv: usbToolEnv({ kind: 'socket', socket }),
       control: { api: control.api },
+      ...(usbip ? { usbip: { host: usbip.host, port: usbip.port } } : {}),
       handles: Object.fromEntries(handles.map((h) => [h.name, h])),
       close: () => teardown.run(),
     };

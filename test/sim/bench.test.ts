@@ -12,6 +12,12 @@ import { InputError } from '../../src/core/errors.js';
 import { loadBench } from '../../src/bench/loader.js';
 import { openHost } from './serial/fixtures/host.js';
 
+/** A board's PTY path (this bench serves no USB/IP, so every board has one). */
+const pty = (b: { serial?: string | undefined; name: string }): string => {
+  if (b.serial === undefined) throw new Error(`${b.name} has no PTY`);
+  return b.serial;
+};
+
 t.test('rig/sim.yaml gives four booted boards, each with a PTY serial port', async (t) => {
   const bench = await startBench(t);
   t.same(bench.boards.map((b) => [b.name, b.platform, b.id]), [
@@ -22,8 +28,8 @@ t.test('rig/sim.yaml gives four booted boards, each with a PTY serial port', asy
   ]);
   for (const b of bench.boards) {
     t.equal(b.serial, `${bench.runDir}/${b.name}.tty`, `${b.name}: stable port path in the run dir`);
-    t.ok(lstatSync(b.serial).isSymbolicLink(), `${b.name}: the port is a link`);
-    t.match(realpathSync(b.serial), /^\/dev\/pts\/\d+$/, `${b.name}: to a PTY`);
+    t.ok(lstatSync(pty(b)).isSymbolicLink(), `${b.name}: the port is a link`);
+    t.match(realpathSync(pty(b)), /^\/dev\/pts\/\d+$/, `${b.name}: to a PTY`);
     t.equal(bench.handles[b.name]?.mode, 'normal', `${b.name} runs its app`);
   }
   t.equal(bench.timeScale, 50, 'the test\'s timeScale overrides the file\'s');
@@ -57,12 +63,12 @@ t.test('the 14400 baud trick puts a board in DFU; real dfu-util lists it on the 
   const before = await execa('dfu-util', ['-l'], { env: bench.usbEnv, reject: false, all: true, timeout: 20_000 });
   t.notMatch(before.stdout, /Found DFU/, 'no board in DFU mode yet');
 
-  const port = new SerialPort({ path: photon.serial, baudRate: 14400, autoOpen: false });
+  const port = new SerialPort({ path: pty(photon), baudRate: 14400, autoOpen: false });
   port.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
   await new Promise<void>((resolve) => port.close(() => resolve()));
   await until(() => bench.handles['photon-1']?.usb === 'dfu', 5000, 'the photon enumerates as DFU');
-  await until(() => !existsSync(photon.serial), 3000, 'the photon\'s serial port vanishes in DFU mode');
+  await until(() => !existsSync(pty(photon)), 3000, 'the photon\'s serial port vanishes in DFU mode');
 
   const r = await execa('dfu-util', ['-l'], { env: bench.usbEnv, reject: false, all: true, timeout: 20_000 });
   t.equal(r.exitCode, 0, `dfu-util -l succeeds${r.exitCode === 0 ? '' : `: ${r.all}`}`);
@@ -77,12 +83,12 @@ t.test('bench control: power-cut makes the port vanish, power on brings it back'
   t.ok(caps.faults.includes('armed') && caps.faults.includes('power'), 'capabilities include armed and power');
 
   t.equal((await post(`${bench.control.api}/v1/boards/${argon.id}/faults`, { fault: { kind: 'power-cut' } })).status, 204);
-  await until(() => !existsSync(argon.serial), 3000, 'the argon\'s port vanishes');
+  await until(() => !existsSync(pty(argon)), 3000, 'the argon\'s port vanishes');
   t.equal(bench.handles['argon-1']?.usb, 'absent');
-  t.ok(existsSync(bench.boards[0]!.serial), 'other boards keep their ports');
+  t.ok(existsSync(pty(bench.boards[0]!)), 'other boards keep their ports');
 
   t.equal((await post(`${bench.control.api}/v1/boards/${argon.id}/power`, { action: 'on' })).status, 204);
-  await until(() => existsSync(argon.serial), 5000, 'the argon\'s port comes back at the same path');
+  await until(() => existsSync(pty(argon)), 5000, 'the argon\'s port comes back at the same path');
   t.equal(bench.handles['argon-1']?.resetReason, 'power_down');
 });
 
@@ -129,7 +135,7 @@ t.test('a board\'s sim spec: app version and behaviour, link in bench units, fil
   t.equal(user?.module?.info.version, 7, 'the app has the version the bench asks for');
   t.equal(boron.mode, 'normal', 'the app depends on exactly the board\'s system version: no safe mode');
 
-  const host = await openHost(bench.boards[0]!.serial, 115200);
+  const host = await openHost(pty(bench.boards[0]!), 115200);
   t.teardown(() => host.close());
   await host.waitFor('spec-app-says-hi', 3000);
   t.pass('the app logs with the behaviour the bench gave it');

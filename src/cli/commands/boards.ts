@@ -6,7 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { discoverBoards } from '../../board/open-bench.js';
+import { findSerialPort } from '../../board/serial-port-finder.js';
+import type { DeviceId } from '../../core/domain.js';
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
 import type { HealthReading } from '../../core/board-contract.js';
@@ -52,6 +55,21 @@ function healthText(now: HealthReading | string | undefined, recorded: BoardHeal
   return `UNHEALTHY in ${runs}: ${recorded.reason ?? 'health check failed'}`;
 }
 
+/**
+ * A lab board's serial port as udev shows it (its /dev/serial/by-id link
+ * resolved to the /dev/ttyACM* it names now), found by device ID as a run
+ * finds it; undefined when it has none (DFU mode, or no such port yet).
+ */
+async function ttyOf(id: DeviceId): Promise<string | undefined> {
+  const path = await findSerialPort(id).catch(() => undefined);
+  if (path === undefined) return undefined;
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // it went away meanwhile
+  }
+}
+
 export async function boardsCommand(opts: BoardsOptions): Promise<number> {
   if (opts.queue !== undefined) {
     if (opts.bench !== undefined || opts.health) throw new InputError('--queue lists the lab\'s registry; --bench and --health look at one bench', undefined, 'drop --queue, or --bench and --health');
@@ -68,13 +86,11 @@ export async function boardsCommand(opts: BoardsOptions): Promise<number> {
       timeScale: loaded.bench.timeScale, timeoutMs: loaded.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir, holder: 'rig boards --health',
     }) : new Map<string, HealthReading | string>();
     const found = await discoverBoards(session.access, AbortSignal.timeout(20_000));
-    const rows: Row[] = session.boards.map((b) => {
+    const rows: Row[] = await Promise.all(session.boards.map(async (b) => {
       const seen = found.find((f) => f.id === b.id);
-      return {
-        name: b.name, platform: b.platform, id: b.id, mode: seen?.mode ?? 'absent', port: b.serial ?? seen?.usbPort ?? '-',
-        health: healthText(now.get(b.id), recorded.get(b.id)),
-      };
-    });
+      const port = b.serial ?? (seen?.mode === 'dfu' ? undefined : await ttyOf(b.id)) ?? seen?.usbPort ?? '-';
+      return { name: b.name, platform: b.platform, id: b.id, mode: seen?.mode ?? 'absent', port, health: healthText(now.get(b.id), recorded.get(b.id)) };
+    }));
     for (const f of found.filter((f) => !session.boards.some((b) => b.id === f.id))) {
       rows.push({ name: '(not in bench)', platform: f.platform, id: f.id, mode: f.mode, port: f.usbPort, health: '-' });
     }

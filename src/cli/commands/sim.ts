@@ -13,11 +13,22 @@ import { benchFileFor } from '../../bench/default.js';
 import { loadBench, type LoadedBench } from '../../bench/loader.js';
 import { ExitCode, InfraError, InputError } from '../../core/errors.js';
 import { startSimBench, type RunningSimBench } from '../../sim/bench.js';
+import type { UsbipImportEvent } from '../../sim/usb/usbip-server.js';
 import { takeSignals } from '../interruptions.js';
 
 export interface SimCommandOptions {
   bench?: string;
   json?: boolean;
+  /** "[host:]port" to serve USB/IP on. */
+  usbip?: string;
+}
+
+/** "3240", "0.0.0.0:3240", "127.0.0.1:0". */
+export function parseUsbipAddress(text: string): { host?: string; port: number } {
+  const m = /^(?:(.+):)?(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new InputError(`--usbip ${text}: expected [host:]port, e.g. 3240 or 127.0.0.1:3240`, undefined, 'give a TCP port (0 = any free one)');
+  return m[1] ? { host: m[1], port } : { port };
 }
 
 function requireSimulator(loaded: LoadedBench): void {
@@ -30,14 +41,14 @@ function requireSimulator(loaded: LoadedBench): void {
 }
 
 function jsonLines(bench: RunningSimBench): string {
-  const boards = bench.boards.map((b) => ({ event: 'board', name: b.name, platform: b.platform, id: b.id, serial: b.serial }));
-  const ready = { event: 'ready', cloud: bench.cloud, usbEnv: bench.usbEnv, control: bench.control, usb: bench.usb };
+  const boards = bench.boards.map((b) => ({ event: 'board', name: b.name, platform: b.platform, id: b.id, serial: b.serial, usbipBusid: b.usbipBusid }));
+  const ready = { event: 'ready', cloud: bench.cloud, usbEnv: bench.usbEnv, control: bench.control, usb: bench.usb, usbip: bench.usbip };
   return [...boards, ready].map((o) => `${JSON.stringify(o)}\n`).join('');
 }
 
 /** For a person: the boards, and where the cloud is. The token is left out: it is a secret (--json gives it to programs). */
 function table(bench: RunningSimBench): string {
-  const rows = [['NAME', 'PLATFORM', 'DEVICE ID', 'PORT'], ...bench.boards.map((b) => [b.name, b.platform, b.id, b.serial])];
+  const rows = [['NAME', 'PLATFORM', 'DEVICE ID', 'PORT'], ...bench.boards.map((b) => [b.name, b.platform, b.id, b.serial ?? `USB/IP ${b.usbipBusid ?? '?'}`])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   return [
@@ -46,6 +57,7 @@ function table(bench: RunningSimBench): string {
     `cloud:   ${bench.cloud.api} (token: rig sim --json prints it)`,
     `control: ${bench.control.api}`,
     `usb:     LD_PRELOAD=${bench.usbEnv.LD_PRELOAD} RIG_USB_SOCKET=${bench.usb.socket} dfu-util -l`,
+    ...(bench.usbip ? [`usbip:   usbip list -r ${bench.usbip.host} --tcp-port ${bench.usbip.port}`] : []),
     'Ctrl-C to stop',
     '',
   ].join('\n');
@@ -86,12 +98,17 @@ function untilStopped(watchStdin: boolean): Promise<string> {
 export async function simCommand(opts: SimCommandOptions): Promise<number> {
   const loaded = await loadBench(benchFileFor(opts.bench).file);
   requireSimulator(loaded);
+  const usbip = opts.usbip === undefined ? undefined : parseUsbipAddress(opts.usbip);
   const runDir = await mkdtemp(join(tmpdir(), 'rig-sim-'));
   let bench: RunningSimBench;
   try {
     // RIG_SIM_TOKEN fixes the local cloud's token (for tools that need it ahead of time); else a fresh one.
     const token = process.env.RIG_SIM_TOKEN || undefined;
-    bench = await startSimBench({ bench: loaded.bench, runDir, ...(token ? { token } : {}) });
+    // Each import is a kernel attaching a board (again): how long after it enumerated is the re-attach latency.
+    const onImport = (e: UsbipImportEvent): void => {
+      process.stderr.write(`rig sim: usbip: ${e.busid} (device ${e.devnum}, pid ${e.idProduct.toString(16).padStart(4, '0')}) imported ${Math.round(e.afterMs)} ms after it enumerated\n`);
+    };
+    bench = await startSimBench({ bench: loaded.bench, runDir, ...(token ? { token } : {}), ...(usbip ? { usbip: { ...usbip, onImport } } : {}) });
   } catch (err) {
     await rm(runDir, { recursive: true, force: true });
     if (err instanceof InputError) throw err;

@@ -7,6 +7,7 @@ import { deviceOsHas } from '../../core/device-os.js';
 import type { UsbPresence } from '../board/contract.js';
 import type { BaudWatchTiming } from './baud-watch.js';
 import { ListeningSession, type SerialBoard } from './listening.js';
+import type { SerialLine } from './line.js';
 import { SimPty } from './pty.js';
 
 export const DFU_BAUD = 14400;
@@ -16,8 +17,10 @@ export const HELD_LIMIT_BYTES = 64 * 1024;
 
 export interface SerialEndpointOptions {
   board: SerialBoard;
-  /** Stable port path, e.g. <runDir>/<board>.tty. */
-  linkPath: string;
+  /** Stable port path, e.g. <runDir>/<board>.tty: the port is a PTY there. */
+  linkPath?: string;
+  /** Or the line that carries the port (the CDC-ACM function of the board's USB device). */
+  line?: SerialLine;
   timing?: BaudWatchTiming;
   /** The least wall time the board's YMODEM receiver waits for a packet (wall ms). Default a real board's 5 s. */
   ymodemWaitWallMs?: number;
@@ -37,7 +40,7 @@ export interface SerialCounters {
 
 export class SerialEndpoint {
   readonly board: SerialBoard;
-  readonly pty: SimPty;
+  readonly line: SerialLine;
   #session: ListeningSession | undefined;
   #stopped = false;
   /** Board output while its port is being created (a PTY takes a few wall ms; a fast board prints meanwhile). */
@@ -51,17 +54,20 @@ export class SerialEndpoint {
   constructor(options: SerialEndpointOptions) {
     this.board = options.board;
     this.#ymodemWaitWallMs = options.ymodemWaitWallMs;
-    this.pty = new SimPty({ linkPath: options.linkPath, timing: options.timing });
+    if (options.line) this.line = options.line;
+    else if (options.linkPath !== undefined) this.line = new SimPty({ linkPath: options.linkPath, timing: options.timing });
+    else throw new TypeError('Expected a serial endpoint to get `linkPath` or `line`, got neither');
     this.#onError = options.onError ?? ((e) => process.stderr.write(`${this.board.name}: serial port: ${e.message}\n`));
     this.board.on('usbChange', this.#onUsb);
     this.board.on('serialOutput', this.#onOutput);
     this.board.on('mode', this.#onMode);
-    this.pty.on('baud', this.#onBaud);
-    this.pty.on('data', this.#onHostData);
+    this.line.on('baud', this.#onBaud);
+    this.line.on('data', this.#onHostData);
   }
 
-  get path(): string {
-    return this.pty.linkPath;
+  /** The PTY's stable path; undefined when the port is carried another way. */
+  get path(): string | undefined {
+    return this.line instanceof SimPty ? this.line.linkPath : undefined;
   }
 
   /** Totals since the bench started, over every port this board had. */
@@ -81,7 +87,7 @@ export class SerialEndpoint {
     this.board.off('serialOutput', this.#onOutput);
     this.board.off('mode', this.#onMode);
     this.#endSession();
-    this.pty.close({ ending: true });
+    this.line.close({ ending: true });
   }
 
   #onUsb = (presence: UsbPresence): void => {
@@ -91,18 +97,18 @@ export class SerialEndpoint {
   #follow(presence: UsbPresence): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     if (presence === 'serial') {
-      if (this.pty.isOpen) return Promise.resolve();
+      if (this.line.isOpen) return Promise.resolve();
       // The board is on USB again while its port is still being created: what it prints meanwhile is held for the port.
       if (!this.#held) {
         this.#held = [];
         this.#heldBytes = 0;
       }
-      return this.pty.open().then(() => this.#release());
+      return this.line.open().then(() => this.#release());
     }
     // The board is gone from USB (a reset or DFU re-enumerates): whatever it was doing on serial ends.
     this.#held = undefined;
     this.#endSession();
-    this.pty.close();
+    this.line.close();
     return Promise.resolve();
   }
 
@@ -127,9 +133,9 @@ export class SerialEndpoint {
       }
       return;
     }
-    if (!this.pty.isOpen) return;
+    if (!this.line.isOpen) return;
     this.#offered += typeof bytes === 'string' ? Buffer.byteLength(bytes, 'latin1') : bytes.length;
-    this.#sent += this.pty.write(bytes);
+    this.#sent += this.line.write(bytes);
   }
 
   #onMode = (mode: string): void => {

@@ -8,6 +8,7 @@ import { DEFAULT_BAUD_WATCH_TIMING, type BaudWatchTiming } from './baud-watch.js
 import { allocatePty, type PtyPair } from './pty-alloc.js';
 import { PtyLine } from './pty-line.js';
 import { publishLink, removeLink } from './symlink.js';
+import type { SerialLine } from './line.js';
 
 export { HANGUP_DELAY_MS } from './pty-line.js';
 
@@ -24,7 +25,7 @@ export interface SimPtyEvents {
   baud: [baud: number];
 }
 
-export class SimPty extends EventEmitter<SimPtyEvents> {
+export class SimPty extends EventEmitter<SimPtyEvents> implements SerialLine {
   readonly linkPath: string;
   readonly #timing: BaudWatchTiming;
   #line: PtyLine | undefined;
@@ -41,6 +42,10 @@ export class SimPty extends EventEmitter<SimPtyEvents> {
 
   get isOpen(): boolean {
     return this.#line !== undefined;
+  }
+
+  get description(): string {
+    return this.linkPath;
   }
 
   /** /dev/pts/N behind the link while open. */

@@ -10,12 +10,22 @@ import type { SimBoard, UsbPresence } from '../board/contract.js';
 import { ANY_GENERATION } from '../../protocol/usb-socket-messages.js';
 import { serveConnection, type BusView } from './connection.js';
 import { SimUsbDevice } from './usb-device.js';
+import type { CdcLineDevice } from './cdc-acm.js';
 
 export interface UsbBusOptions {
   socketPath: string;
   boards?: Iterable<SimBoard>;
   /** The bus number dfu-util prints in path="<bus>-<port>". Default 1. */
   busNumber?: number;
+  /** The board's serial port for its CDC-ACM function, where hosts read serial over USB (USB/IP). */
+  serialLineOf?: (board: SimBoard) => CdcLineDevice | undefined;
+}
+
+/** A board on the bus: its port and the device it shows now (none while absent). */
+export interface BusSlot {
+  board: SimBoard;
+  port: number;
+  device: SimUsbDevice | undefined;
 }
 
 export interface SimUsbBus {
@@ -24,6 +34,11 @@ export interface SimUsbBus {
   detach(board: SimBoard): void;
   /** The device the board shows right now, if it is on the bus. */
   deviceOf(board: SimBoard): SimUsbDevice | undefined;
+  readonly busNumber: number;
+  /** Every attached board, in port order. */
+  slots(): BusSlot[];
+  /** Calls `fn` after every change of the device list (another front-end of the same devices: USB/IP); returns a cancel. */
+  onChange(fn: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -38,6 +53,7 @@ class BusServer implements SimUsbBus, BusView {
   private readonly byDevId = new Map<number, SimUsbDevice>();
   private readonly sockets = new Set<Socket>();
   private readonly changeWaiters = new Set<() => void>();
+  private readonly changeListeners = new Set<() => void>();
   generation = 0;
   private lastDevId = 0;
   private lastAddress = 0;
@@ -46,8 +62,9 @@ class BusServer implements SimUsbBus, BusView {
 
   constructor(
     readonly socketPath: string,
-    private readonly busNumber: number,
+    readonly busNumber: number,
     readonly server: Server,
+    private readonly serialLineOf: (board: SimBoard) => CdcLineDevice | undefined = () => undefined,
   ) {
     server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -76,6 +93,15 @@ class BusServer implements SimUsbBus, BusView {
     return this.attached.get(board)?.device;
   }
 
+  slots(): BusSlot[] {
+    return [...this.attached].map(([board, a]) => ({ board, port: a.port, device: a.device }));
+  }
+
+  onChange(fn: () => void): () => void {
+    this.changeListeners.add(fn);
+    return () => this.changeListeners.delete(fn);
+  }
+
   list() {
     return [...this.attached.values()].flatMap((a) => (a.device ? [a.device.listed()] : []));
   }
@@ -90,6 +116,7 @@ class BusServer implements SimUsbBus, BusView {
     const waiters = [...this.changeWaiters];
     this.changeWaiters.clear();
     for (const fn of waiters) fn();
+    for (const fn of [...this.changeListeners]) fn();
   }
 
   device(devId: number): SimUsbDevice | undefined {
@@ -108,7 +135,7 @@ class BusServer implements SimUsbBus, BusView {
     // Device addresses run 1..127 and wrap, as a host controller hands them out.
     this.lastAddress = (this.lastAddress % 127) + 1;
     const placement = { devId: ++this.lastDevId, bus: this.busNumber, address: this.lastAddress, port: a.port };
-    a.device = new SimUsbDevice(board, presence, placement);
+    a.device = new SimUsbDevice(board, presence, placement, this.serialLineOf(board));
     this.byDevId.set(placement.devId, a.device);
     this.changed();
   }
@@ -162,7 +189,7 @@ export async function startUsbBus(o: UsbBusOptions): Promise<SimUsbBus> {
     await clearStaleSocket(o.socketPath);
     await listen(server, o.socketPath);
   }
-  const bus = new BusServer(o.socketPath, o.busNumber ?? 1, server);
+  const bus = new BusServer(o.socketPath, o.busNumber ?? 1, server, o.serialLineOf);
   for (const b of o.boards ?? []) bus.attach(b);
   return bus;
 }

@@ -24,6 +24,14 @@ export interface DeviceFunction {
   altChanged?(iface: number, alt: number): void;
   /** The device left the bus: stop timers, drop state. */
   dispose?(): void;
+  /** A bulk or interrupt OUT transfer to endpoint `ep`: bytes taken, or undefined = no such endpoint (it stalls). */
+  transferOut?(ep: number, data: Buffer): number | undefined;
+  /**
+   * A bulk or interrupt IN transfer of up to `max` bytes from endpoint `ep`
+   * (0x80 | number): `deliver` runs once there is data. Returns a cancel
+   * (the host unlinked the transfer), or undefined = no such endpoint.
+   */
+  transferIn?(ep: number, max: number, deliver: (bytes: Buffer) => void): (() => void) | undefined;
 }
 
 export const stall = (): ControlOutcome => ({ status: UsbStatus.pipe });

@@ -4,7 +4,7 @@ import type { ControlSetup } from '../../protocol/usb-socket-messages.js';
 import { stringDescriptor, type UsbIdentity } from './descriptors.js';
 import { acceptOut, answerIn, requestKind, stall, type ControlOutcome } from './control-outcome.js';
 
-const Std = { getStatus: 0, getDescriptor: 6, getConfiguration: 8, setConfiguration: 9, getInterface: 10, setInterface: 11 } as const;
+const Std = { getStatus: 0, clearFeature: 1, setFeature: 3, getDescriptor: 6, getConfiguration: 8, setConfiguration: 9, getInterface: 10, setInterface: 11 } as const;
 const Desc = { device: 1, configuration: 2, string: 3 } as const;
 
 export interface InterfaceSettings {
@@ -27,6 +27,10 @@ export function standardRequest(setup: ControlSetup, identity: UsbIdentity, sett
     }
     case Std.getStatus:
       return answerIn(setup, Buffer.from([0, 0]));
+    // ENDPOINT_HALT and remote wake-up: nothing to clear or set on these devices, but a real one accepts them.
+    case Std.clearFeature:
+    case Std.setFeature:
+      return acceptOut(setup);
     case Std.getConfiguration:
       return answerIn(setup, Buffer.from([identity.config[5] ?? 1]));
     case Std.setConfiguration:

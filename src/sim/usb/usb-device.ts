@@ -7,6 +7,7 @@ import { UsbStatus } from '../../protocol/usb-socket-frame.js';
 import { interfacesOf, type ControlSetup, type ListedDevice } from '../../protocol/usb-socket-messages.js';
 import type { SimBoard } from '../board/contract.js';
 import { ParticleControl } from './control.js';
+import { CdcAcm, type CdcLineDevice } from './cdc-acm.js';
 import { describeDfu, describeSerial, type UsbIdentity } from './descriptors.js';
 import { DfuseTarget } from './dfuse.js';
 import { stall, type ControlOutcome, type DeviceFunction } from './control-outcome.js';
@@ -33,10 +34,12 @@ export class SimUsbDevice {
     readonly board: SimBoard,
     readonly presence: 'serial' | 'dfu',
     readonly at: Placement,
+    /** The board's serial port as its CDC-ACM function carries it (a bus whose hosts read serial over USB). */
+    serialLine?: CdcLineDevice,
   ) {
     this.identity = presence === 'dfu' ? describeDfu(board.platform, board.id) : describeSerial(board.platform, board.id);
     this.interfaces = interfacesOf(this.identity.config);
-    this.fn = presence === 'dfu' ? new DfuseTarget(board, () => this.alts.get(0) ?? 0) : new ParticleControl(board);
+    this.fn = presence === 'dfu' ? new DfuseTarget(board, () => this.alts.get(0) ?? 0) : composite(new ParticleControl(board), new CdcAcm(serialLine));
   }
 
   get devId(): number {
@@ -93,9 +96,38 @@ export class SimUsbDevice {
     return standardRequest(setup, this.identity, settings) ?? this.fn.control(setup, data) ?? stall();
   }
 
+  /** A bulk/interrupt OUT transfer: bytes taken, or a libusb status (PIPE: no such endpoint). */
+  transferOut(ep: number, data: Buffer): number {
+    if (this.gone) return UsbStatus.noDevice;
+    return this.fn.transferOut?.(ep, data) ?? UsbStatus.pipe;
+  }
+
+  /** A bulk/interrupt IN transfer, answered when the device has data; returns its cancel, or undefined when the endpoint does not exist. */
+  transferIn(ep: number, max: number, deliver: (bytes: Buffer) => void): (() => void) | undefined {
+    if (this.gone) return undefined;
+    return this.fn.transferIn?.(ep, max, deliver);
+  }
+
   dispose(): void {
     this.gone = true;
     this.claims.clear();
     this.fn.dispose?.();
   }
+}
+
+/** Several functions of one composite device: the first that claims a request answers it. */
+function composite(...fns: DeviceFunction[]): DeviceFunction {
+  return {
+    control: (setup, data) => {
+      for (const f of fns) {
+        const out = f.control(setup, data);
+        if (out) return out;
+      }
+      return undefined;
+    },
+    altChanged: (iface, alt) => fns.forEach((f) => f.altChanged?.(iface, alt)),
+    dispose: () => fns.forEach((f) => f.dispose?.()),
+    transferOut: (ep, data) => fns.reduce<number | undefined>((r, f) => r ?? f.transferOut?.(ep, data), undefined),
+    transferIn: (ep, max, deliver) => fns.reduce<(() => void) | undefined>((r, f) => r ?? f.transferIn?.(ep, max, deliver), undefined),
+  };
 }

@@ -3,6 +3,7 @@
 import { SerialPort } from 'serialport';
 import { InfraError } from '../../core/errors.js';
 import { waitWithin } from '../../core/clock.js';
+import { canKeepInput, keepInputBinding } from './keep-input.js';
 
 /** The speed the rig listens at. Particle boards ignore it for data; 14400 and 28800 are mode requests. */
 export const LOG_BAUD = 9600;
@@ -24,7 +25,8 @@ function bounded<T>(work: (done: (e: Error | null | undefined, v?: T) => void) =
 }
 
 export async function openSerialPort(path: string, o: { baudRate?: number; timeoutMs?: number } = {}): Promise<SerialPort> {
-  const port = new SerialPort({ path, baudRate: o.baudRate ?? LOG_BAUD, autoOpen: false });
+  // Keeping input: what a board printed before the port was (re)opened is part of its log (keep-input.ts).
+  const port = new SerialPort({ path, baudRate: o.baudRate ?? LOG_BAUD, autoOpen: false, ...(canKeepInput ? { binding: keepInputBinding } : {}) });
   // Errors after the open surface as 'close'; an unhandled 'error' would crash the rig.
   port.on('error', () => undefined);
   const ms = o.timeoutMs ?? OPEN_TIMEOUT_MS;

@@ -25,7 +25,7 @@ const nodeUsb = (): { getDeviceList(): NodeUsbDevice[] } => require('usb') as { 
 const particleUsb = (): { openDeviceById(id: string, o?: object): Promise<ParticleUsbDevice> } =>
   require('particle-usb') as { openDeviceById(id: string, o?: object): Promise<ParticleUsbDevice> };
 
-const UDEV_FIX = 'install the udev rules for Particle devices (particle-cli: `particle usb configure`) and replug';
+const UDEV_FIX = 'install the udev rules for Particle devices (deploy/udev/50-particle.rules, see the README), put this user in plugdev and dialout, and replug';
 
 function serialNumberOf(d: NodeUsbDevice): Promise<string | undefined> {
   try {

@@ -9,6 +9,7 @@
 // open lands before the simulator has read back the status report of its
 // own set-up of the line. Before the fix, 2 of 6 opens at each scale got
 // nothing once the port was a second old.
+import type { SimPty } from '../../../src/sim/serial/pty.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -87,7 +88,7 @@ for (const scale of [20, 1000]) {
       spin(BUSY_MS);
       freeFrom = performance.now() + FREE_MS;
     });
-    const pty = endpoint.pty;
+    const pty = endpoint.line as SimPty;
     const write = pty.write.bind(pty);
     let lastPort: string | undefined;
     pty.write = (bytes) => {

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Runs in the kernel bench's guest as the non-root user (test/hardware-path/kernel-bench.test.ts):
+# the rig on a lab bench file, boards found by device ID through the kernel.
+#   lab-bench.sh PART...   (udev, boards, smoke, capture, field)
+# Each part prints one marker line the test reads: NAME-RC <exit code> <wall s> [details].
+cd "$(dirname "$0")/../../.."
+now() { date +%s.%N; }
+for part in "$@"; do
+  start=$(now)
+  case $part in
+    udev)
+      rc=0; detail=$(for l in /dev/serial/by-id/*; do printf '%s=%s;' "${l##*/}" "$(readlink -f "$l")"; done) ;;
+    boards)
+      node bin/rig.js boards --json --bench "$RIG_BENCH" > /tmp/boards.json 2>/tmp/boards.err
+      rc=$?; detail=$(tr -d '\n ' < /tmp/boards.json) ;;
+    smoke)
+      node bin/rig.js run plans/smoke.yaml --bench "$RIG_BENCH" > /tmp/smoke.out 2>&1
+      rc=$?; grep -aE ' · smoke: \[' /tmp/smoke.out | sed 's/.*\r//; s/\x1b\[[0-9;]*[A-Za-z]//g'; detail="" ;;
+    capture)
+      node test/hardware-path/guest/capture-renumber.mjs
+      rc=$?; detail="" ;;
+    field)
+      node bin/rig.js run plans/field/002-ota-serial-fail-dfu-works.yaml --bench "$RIG_BENCH" > /tmp/field.out 2>&1
+      rc=$?; detail="" ;;
+    *) echo "lab-bench: no part $part" >&2; exit 2 ;;
+  esac
+  echo "${part^^}-RC $rc $(awk "BEGIN { printf \"%.1f\", $(now) - $start }") $detail"
+done
