@@ -20,7 +20,7 @@ import { boardLeases } from '../../src/lab/lease.js';
 import { labBoards } from '../../src/lab/registry.js';
 import type { BoardReport } from '../../src/report/model.js';
 import { startRedis } from './fixtures/redis.js';
-import { exitWithin, fixture, untilOutput, jobsStarted, readReport, startAgent, startCoordinator, untilServing } from './fixtures/lab.js';
+import { labJobCounts, exitWithin, fixture, untilOutput, jobsStarted, readReport, startAgent, startCoordinator, untilServing } from './fixtures/lab.js';
 
 
 const redis = await startRedis(t);
@@ -33,17 +33,7 @@ const agents = ['bench-1', 'bench-2', 'bench-3'].map((h) => startAgent(t, dir, h
 const logs = () => agents.map((a, i) => `bench-${i + 1}:\n${a.log()}`).join('\n');
 const boardIds = async () => (await labBoards(lab.redis)).map((b) => b.id);
 
-/** Jobs in the board queues by state, summed over the lab's boards. */
-async function jobCounts(): Promise<Record<string, number>> {
-  const total: Record<string, number> = {};
-  for (const id of await boardIds()) {
-    const q = new Queue(boardQueue(id), { connection: lab.bullOptions, prefix: QUEUE_PREFIX });
-    const counts = await q.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children');
-    await q.close();
-    for (const [k, v] of Object.entries(counts)) total[k] = (total[k] ?? 0) + v;
-  }
-  return total;
-}
+const jobCounts = () => labJobCounts(lab);
 
 t.before(() => untilServing(lab, agents, 6, logs));
 
