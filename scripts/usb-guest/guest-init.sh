@@ -9,9 +9,12 @@
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm; mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /tmp; mkdir -p /run/udev
 arg() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 project=$(arg rig.project); job=$(arg rig.job); kroot=$(arg rig.kroot)
+# A fresh /tmp would hide a project cloned under /tmp (as CI's may be); the
+# root is an overlay on tmpfs, so /tmp is writable without one.
+mount -t tmpfs tmpfs /run; mkdir -p /run/udev
+case "$project/" in /tmp/*) ;; *) mount -t tmpfs tmpfs /tmp ;; esac
 off() { sync; echo o > /proc/sysrq-trigger; sleep 10; }
 say() { echo "RIG-GUEST $(cut -d' ' -f1 /proc/uptime)s $*"; }
 say "up"
