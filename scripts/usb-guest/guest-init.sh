@@ -11,10 +11,14 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm; mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /dev/shm
 arg() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 project=$(arg rig.project); job=$(arg rig.job); kroot=$(arg rig.kroot)
-# A fresh /tmp would hide a project cloned under /tmp (as CI's may be); the
-# root is an overlay on tmpfs, so /tmp is writable without one.
 mount -t tmpfs tmpfs /run; mkdir -p /run/udev
-case "$project/" in /tmp/*) ;; *) mount -t tmpfs tmpfs /tmp ;; esac
+# A fresh /tmp (the host's own is no place for the guest's files) would hide
+# a project cloned under /tmp, as CI's may be: its mount is moved over it.
+case "$project/" in
+  /tmp/*) mkdir -p /run/rig-project && mount --move "$project" /run/rig-project
+          mount -t tmpfs tmpfs /tmp && mkdir -p "$project" && mount --move /run/rig-project "$project" ;;
+  *) mount -t tmpfs tmpfs /tmp ;;
+esac
 off() { sync; echo o > /proc/sysrq-trigger; sleep 10; }
 say() { echo "RIG-GUEST $(cut -d' ' -f1 /proc/uptime)s $*"; }
 say "up"
