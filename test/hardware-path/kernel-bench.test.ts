@@ -20,6 +20,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const full = process.env.RIG_KERNEL_BENCH_FULL === '1';
 
 function whyNot(): string | undefined {
+  // Opt-in for now: beside the rest of the suite on 2 cores, the emulated guest's smoke plan ran
+  // past 230 s (39 s on a quiet machine); until that is understood it must not decide CI.
+  if (process.env.RIG_KERNEL_BENCH !== '1' && !full) return 'opt-in: RIG_KERNEL_BENCH=1 (or RIG_KERNEL_BENCH_FULL=1) runs the guest';
   if (spawnSync('qemu-system-x86_64', ['--version']).status !== 0) return 'qemu-system-x86_64 is not installed (scripts/install-system-packages.sh installs it)';
   const kernel = spawnSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
   if (!/Depends: linux-image-\d/.test(kernel.stdout ?? '')) return 'apt knows no linux-image-amd64 to download (not Debian, or no apt-get update)';
