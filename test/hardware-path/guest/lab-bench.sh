@@ -12,16 +12,17 @@ for part in "$@"; do
       rc=0; detail=$(for l in /dev/serial/by-id/*; do printf '%s=%s;' "${l##*/}" "$(readlink -f "$l")"; done) ;;
     boards)
       node bin/rig.js boards --json --bench "$RIG_BENCH" > /tmp/boards.json 2>/tmp/boards.err
-      rc=$?; detail=$(tr -d '\n ' < /tmp/boards.json) ;;
+      rc=$?; detail=$(tr -d '\n ' < /tmp/boards.json); [ $rc = 0 ] || sed 's/^/BOARDS-ERR /' /tmp/boards.err ;;
     smoke)
       node bin/rig.js run plans/smoke.yaml --bench "$RIG_BENCH" > /tmp/smoke.out 2>&1
-      rc=$?; grep -aE ' · smoke: \[' /tmp/smoke.out | sed 's/.*\r//; s/\x1b\[[0-9;]*[A-Za-z]//g'; detail="" ;;
+      rc=$?; grep -aE ' · smoke: \[' /tmp/smoke.out | sed 's/.*\r//; s/\x1b\[[0-9;]*[A-Za-z]//g'; detail=""
+      [ $rc = 0 ] || tail -n 15 /tmp/smoke.out | sed 's/^/SMOKE-OUT /' ;;
     capture)
-      node test/hardware-path/guest/capture-renumber.mjs
-      rc=$?; detail="" ;;
+      node test/hardware-path/guest/capture-renumber.mjs 2>/tmp/capture.err
+      rc=$?; detail=""; [ $rc = 0 ] || tail -n 15 /tmp/capture.err | sed 's/^/CAPTURE-ERR /' ;;
     field)
       node bin/rig.js run plans/field/002-ota-serial-fail-dfu-works.yaml --bench "$RIG_BENCH" > /tmp/field.out 2>&1
-      rc=$?; detail="" ;;
+      rc=$?; detail=""; [ $rc = 0 ] || tail -n 15 /tmp/field.out | sed 's/^/FIELD-OUT /' ;;
     *) echo "lab-bench: no part $part" >&2; exit 2 ;;
   esac
   echo "${part^^}-RC $rc $(awk "BEGIN { printf \"%.1f\", $(now) - $start }") $detail"
