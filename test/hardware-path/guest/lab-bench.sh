@@ -16,7 +16,8 @@ for part in "$@"; do
     smoke)
       node bin/rig.js run plans/smoke.yaml --bench "$RIG_BENCH" > /tmp/smoke.out 2>&1
       rc=$?; grep -aE ' · smoke: \[' /tmp/smoke.out | sed 's/.*\r//; s/\x1b\[[0-9;]*[A-Za-z]//g'; detail=""
-      [ $rc = 0 ] || tail -n 15 /tmp/smoke.out | sed 's/^/SMOKE-OUT /' ;;
+      [ $rc = 0 ] || tail -n 15 /tmp/smoke.out | sed 's/^/SMOKE-OUT /'
+      grep -aoE 'report: [^,]+/report\.tap' /tmp/smoke.out | sed 's/^report: /SMOKE-REPORT /; s/report\.tap$/report.json/' ;;
     capture)
       node test/hardware-path/guest/capture-renumber.mjs 2>/tmp/capture.err
       rc=$?; detail=""; [ $rc = 0 ] || tail -n 15 /tmp/capture.err | sed 's/^/CAPTURE-ERR /' ;;
