@@ -54,7 +54,7 @@ t.test('the rig in a Linux guest, on boards attached over USB/IP', { skip: skip 
   child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   const marker = (name: string): string | undefined => new RegExp(`^${name} (.*)$`, 'm').exec(out)?.[1]?.trim();
-  t.equal(code, 0, 'the guest ran its command', { console: out.slice(-4000), stderr: err.slice(-3000) });
+  t.equal(code, 0, 'every part passed in the guest (each is judged below)', { console: out.slice(-4000), stderr: err.slice(-6000) });
 
   const up = /RIG-GUEST ([\d.]+)s boards attached/.exec(out);
   t.ok(up, 'the guest booted and attached the boards');

@@ -30,11 +30,24 @@ while True:
 async function pty(t: Test, mode: 'raw' | 'cooked') {
   const relay = spawn('python3', ['-c', RELAY, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
   t.teardown(() => relay.kill());
+  // The relay's first line is the PTY's path; everything after it is what the host sent the board.
   let fromHost = Buffer.alloc(0);
-  const [first] = (await once(relay.stdout, 'data')) as [Buffer];
-  const [path, ...rest] = first.toString('latin1').split('\n');
-  fromHost = Buffer.from(rest.join('\n'), 'latin1');
-  relay.stdout.on('data', (c: Buffer) => (fromHost = Buffer.concat([fromHost, c])));
+  let path: string | undefined;
+  const named = new Promise<void>((resolve) => {
+    relay.stdout.on('data', (c: Buffer) => {
+      fromHost = Buffer.concat([fromHost, c]);
+      const nl = fromHost.indexOf(0x0a);
+      if (path === undefined && nl >= 0) {
+        path = fromHost.subarray(0, nl).toString('latin1');
+        fromHost = fromHost.subarray(nl + 1);
+        resolve();
+      }
+    });
+  });
+  const ended = once(relay, 'exit').then(() => {
+    if (path === undefined) throw new Error('the PTY relay ended before naming its PTY');
+  });
+  await Promise.race([named, ended]);
   return {
     path: path!,
     write: (s: string | Buffer) => relay.stdin.write(s),

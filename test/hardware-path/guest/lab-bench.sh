@@ -3,7 +3,9 @@
 # the rig on a lab bench file, boards found by device ID through the kernel.
 #   lab-bench.sh PART...   (udev, boards, smoke, capture, field)
 # Each part prints one marker line the test reads: NAME-RC <exit code> <wall s> [details].
+# Every part runs; the exit code is 1 when any failed.
 cd "$(dirname "$0")/../../.."
+failed=0
 now() { date +%s.%N; }
 for part in "$@"; do
   start=$(now)
@@ -26,5 +28,7 @@ for part in "$@"; do
       rc=$?; detail=""; [ $rc = 0 ] || tail -n 15 /tmp/field.out | sed 's/^/FIELD-OUT /' ;;
     *) echo "lab-bench: no part $part" >&2; exit 2 ;;
   esac
+  [ "$rc" = 0 ] || failed=1
   echo "${part^^}-RC $rc $(awk "BEGIN { printf \"%.1f\", $(now) - $start }") $detail"
 done
+exit $failed
