@@ -161,6 +161,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    exitOnceDrained();
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander already printed its message; help and version are not errors.
@@ -169,4 +170,21 @@ export async function main(argv: string[]): Promise<void> {
     }
     reportAndExit(err);
   }
+}
+
+/** How long a finished command's output gets to drain before the process ends regardless. */
+const DRAIN_MS = 3000;
+
+/**
+ * The command is done and has said everything; node ends when nothing holds
+ * its event loop. A library's handle can still hold it (libusb's event
+ * handling stays referenced while a device handle is open, and one opened
+ * past its deadline was seen to), and a run that hangs after its report is
+ * a hang. So the process ends DRAIN_MS later at the latest, saying why.
+ */
+function exitOnceDrained(): void {
+  setTimeout(() => {
+    process.stderr.write(`rig: an open handle (USB or serial) still held the process ${DRAIN_MS / 1000} s after the command finished; exiting\n`);
+    process.exit();
+  }, DRAIN_MS).unref();
 }

@@ -104,9 +104,12 @@ export class NativeUsbBus implements UsbBus {
       await sleep(100, o.signal);
     }
     const left = Math.max(1000, deadline - Date.now());
+    const opening = particleUsb().openDeviceById(id);
     try {
-      return await withDeadline(particleUsb().openDeviceById(id), left, `opening ${id} on ${this.description}`, o.signal);
+      return await withDeadline(opening, left, `opening ${id} on ${this.description}`, o.signal);
     } catch (err) {
+      // An open that completes after its deadline is closed: a libusb handle left open keeps node running after the rig is done.
+      opening.then((d) => closeQuietly(d), () => undefined);
       if ((err as Error).name === 'NotAllowedError') throw new InfraError(`Cannot open USB device ${id}: permission denied`, UDEV_FIX, { cause: err });
       throw err;
     }
