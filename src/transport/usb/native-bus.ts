@@ -2,6 +2,19 @@
 // by platform and mode) and reads their serial number (the device ID);
 // particle-usb opens them. Loaded on first use, so a socket bench never
 // touches libusb.
+// Two things the kernel bench showed with two boards on one host:
+// - node-usb hands every caller the same device object, and particle-usb
+//   opens every Particle device (and closes it again) to find one by serial
+//   number. Two boards' jobs opening at once, or a listing reading serial
+//   numbers beside them, closed a device under another's pending request
+//   ("Can't close device with a pending request"). So every open and close
+//   in this process goes through one queue.
+// - A listing that opens each device to read its serial number also meets a
+//   device udev has not yet given to plugdev (permission denied) right after
+//   it enumerates. On Linux the serial number is read from sysfs instead, no
+//   open at all; elsewhere the device is opened (in the queue), unless
+//   particle-usb holds it open, whose serial number is already known.
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { InfraError } from '../../core/errors.js';
 import { parseDeviceId, type DeviceId } from '../../core/domain.js';
@@ -15,6 +28,8 @@ interface NodeUsbDevice {
   deviceAddress: number;
   portNumbers: number[];
   deviceDescriptor: { idVendor: number; idProduct: number; iSerialNumber: number };
+  /** What particle-usb keeps on the shared device object: whether it holds it open, and the serial number it read. */
+  particle?: { isOpen: boolean; serialNumber: string | null };
   open(): void;
   close(): void;
   getStringDescriptor(index: number, cb: (err?: Error, value?: string) => void): void;
@@ -27,7 +42,28 @@ const particleUsb = (): { openDeviceById(id: string, o?: object): Promise<Partic
 
 const UDEV_FIX = 'install the udev rules for Particle devices (deploy/udev/50-particle.rules, see the README), put this user in plugdev and dialout, and replug';
 
-function serialNumberOf(d: NodeUsbDevice): Promise<string | undefined> {
+/** One at a time: every open and close of a node-usb device in this process (see the top). */
+let deviceQueue: Promise<unknown> = Promise.resolve();
+function inDeviceQueue<T>(work: () => Promise<T>): Promise<T> {
+  const turn = deviceQueue.then(work, work);
+  deviceQueue = turn.catch(() => undefined);
+  return turn;
+}
+
+/** The serial number the kernel read at enumeration, if sysfs has this very device (same device number). */
+async function serialFromSysfs(d: NodeUsbDevice): Promise<string | undefined> {
+  if (process.platform !== 'linux' || d.portNumbers.length === 0) return undefined;
+  const dir = `/sys/bus/usb/devices/${d.busNumber}-${d.portNumbers.join('.')}`;
+  try {
+    const [devnum, serial] = await Promise.all([readFile(`${dir}/devnum`, 'utf8'), readFile(`${dir}/serial`, 'utf8')]);
+    return Number(devnum.trim()) === d.deviceAddress ? serial.trim() : undefined;
+  } catch {
+    return undefined; // gone, or not Linux's sysfs layout: opened instead
+  }
+}
+
+function serialByOpening(d: NodeUsbDevice): Promise<string | undefined> {
+  if (d.particle?.isOpen) return Promise.resolve(d.particle.serialNumber ?? undefined);
   try {
     d.open();
   } catch (err) {
@@ -46,6 +82,10 @@ function serialNumberOf(d: NodeUsbDevice): Promise<string | undefined> {
       resolve(err ? undefined : value);
     });
   });
+}
+
+async function serialNumberOf(d: NodeUsbDevice): Promise<string | undefined> {
+  return (await serialFromSysfs(d)) ?? inDeviceQueue(() => serialByOpening(d));
 }
 
 export class NativeUsbBus implements UsbBus {
@@ -81,7 +121,7 @@ export class NativeUsbBus implements UsbBus {
   /** Each job opens the device and closes it: native handles are not kept between jobs. */
   async open(id: DeviceId, o: UsbOpenRequest): Promise<UsbLease> {
     const device = await this.openDevice(id, o);
-    return { device, release: () => closeQuietly(device) };
+    return { device, release: () => inDeviceQueue(() => closeQuietly(device)) };
   }
 
   async closeBoard(): Promise<void> {}
@@ -104,7 +144,7 @@ export class NativeUsbBus implements UsbBus {
       await sleep(100, o.signal);
     }
     const left = Math.max(1000, deadline - Date.now());
-    const opening = particleUsb().openDeviceById(id);
+    const opening = inDeviceQueue(() => particleUsb().openDeviceById(id));
     try {
       return await withDeadline(opening, left, `opening ${id} on ${this.description}`, o.signal);
     } catch (err) {
