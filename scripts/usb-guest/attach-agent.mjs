@@ -11,7 +11,7 @@
 //   node attach-agent.mjs --host H --port P [--expect N --ready FILE] [--poll-ms 50]
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   decodeDeviceInfo, decodeDevlistBody, decodeOpHeader, devidOf, DEVICE_INFO_LENGTH, encodeImportRequest, encodeOpHeader, Op, OP_HEADER_LENGTH,
@@ -75,9 +75,29 @@ function vhciPorts() {
   return ports;
 }
 
+/** The bus number of vhci's high-speed root hub (usbN under the vhci device, speed 480). */
+let hsBus;
+function highSpeedBus() {
+  hsBus ??= readdirSync(VHCI).map((e) => /^usb(\d+)$/.exec(e)?.[1]).filter(Boolean)
+    .find((n) => readFileSync(`${VHCI}/usb${n}/speed`, 'utf8').trim() === '480');
+  return hsBus;
+}
+
+/**
+ * A free port whose last device the kernel has let go of. vhci frees a port
+ * as soon as its connection ends; a new device attached there before the hub
+ * driver has handled that disconnect is taken for the old one still present
+ * (no new enumeration, as if the board never reset). A real board is off the
+ * bus for a while when it resets, so waiting for the kernel keeps to that.
+ */
+function freePort() {
+  const bus = highSpeedBus();
+  return vhciPorts().find((p) => p.hub === 'hs' && p.free && !(bus && existsSync(`/sys/bus/usb/devices/${bus}-${p.port + 1}`)));
+}
+
 async function attach(d) {
-  const free = vhciPorts().find((p) => p.hub === 'hs' && p.free);
-  if (!free) throw new Error('no free vhci port');
+  const free = freePort();
+  if (!free) throw new Error('no free vhci port yet');
   const { socket, value } = await ask(encodeImportRequest(d.busid), (b) => {
     if (b.length < OP_HEADER_LENGTH) return undefined;
     const h = decodeOpHeader(b);
@@ -126,7 +146,7 @@ async function round() {
       log(`attached ${d.busid} devnum ${d.devnum} ${d.idVendor.toString(16)}:${d.idProduct.toString(16)} on vhci port ${port}: ${(now - seenAt.get(key)).toFixed(0)} ms after it was listed` +
         (sinceLeft === undefined ? '' : `, ${sinceLeft.toFixed(0)} ms after its previous device left`));
     } catch (err) {
-      log(`attach ${d.busid} devnum ${d.devnum}: ${err.message}`);
+      if (err.message !== 'no free vhci port yet') log(`attach ${d.busid} devnum ${d.devnum}: ${err.message}`);
     }
   }
   if (!announced && expect > 0 && attached.size >= expect && o.ready) {

@@ -17,11 +17,12 @@ async function presenceOrUndefined(ctx: StepContext): Promise<BoardPresence | un
   }
 }
 
-/** The step's verdict once the board shows `actual`. */
-export async function modeVerdict(ctx: StepContext, want: BoardPresence, actual: BoardPresence): Promise<StepBody> {
+/** The step's verdict once the board shows `actual`; `request`: what the board layer said when the move fell short. */
+export async function modeVerdict(ctx: StepContext, want: BoardPresence, actual: BoardPresence, request?: string): Promise<StepBody> {
   if (actual === want) return pass({ actual });
   const d = await diagnoseFailure(ctx, { mode: actual });
-  return fail(want, actual, diagnosisFields(d, `board is ${actual === 'absent' ? 'not on USB' : `in ${actual} mode`}, not in ${want} mode`));
+  const fields = diagnosisFields(d, `board is ${actual === 'absent' ? 'not on USB' : `in ${actual} mode`}, not in ${want} mode${request ? ` (${request})` : ''}`);
+  return fail(want, actual, request ? { ...fields, details: { ...fields.details, request } } : fields);
 }
 
 export const runMode: KindRunner<ModeStep> = async (step, ctx) => {
@@ -33,7 +34,7 @@ export const runMode: KindRunner<ModeStep> = async (step, ctx) => {
     // The board is there but elsewhere: a firmware failure. Not there at all: the rig's reach.
     const actual = await presenceOrUndefined(ctx);
     if (actual === undefined || actual === 'absent') throw err;
-    return modeVerdict(ctx, step.mode, actual);
+    return modeVerdict(ctx, step.mode, actual, (err as Error).message);
   }
   return modeVerdict(ctx, step.mode, await ctx.board.presence(ctx.signal));
 };

@@ -50,15 +50,23 @@ function inDeviceQueue<T>(work: () => Promise<T>): Promise<T> {
   return turn;
 }
 
-/** The serial number the kernel read at enumeration, if sysfs has this very device (same device number). */
-async function serialFromSysfs(d: NodeUsbDevice): Promise<string | undefined> {
-  if (process.platform !== 'linux' || d.portNumbers.length === 0) return undefined;
-  const dir = `/sys/bus/usb/devices/${d.busNumber}-${d.portNumbers.join('.')}`;
+const SYSFS_USB = '/sys/bus/usb/devices';
+let sysfsUsb: boolean | undefined;
+
+/**
+ * What sysfs says of this very device: its serial number, or undefined when
+ * the port now holds another device (another device number) or none. Null
+ * where there is no Linux sysfs to ask.
+ */
+async function serialFromSysfs(d: NodeUsbDevice): Promise<string | undefined | null> {
+  sysfsUsb ??= process.platform === 'linux' && (await readFile(`${SYSFS_USB}/usb${d.busNumber}/busnum`, 'utf8').then(() => true, () => false));
+  if (!sysfsUsb || d.portNumbers.length === 0) return null;
+  const dir = `${SYSFS_USB}/${d.busNumber}-${d.portNumbers.join('.')}`;
   try {
     const [devnum, serial] = await Promise.all([readFile(`${dir}/devnum`, 'utf8'), readFile(`${dir}/serial`, 'utf8')]);
     return Number(devnum.trim()) === d.deviceAddress ? serial.trim() : undefined;
   } catch {
-    return undefined; // gone, or not Linux's sysfs layout: opened instead
+    return undefined; // it left the bus while we looked (or has no serial number)
   }
 }
 
@@ -85,7 +93,8 @@ function serialByOpening(d: NodeUsbDevice): Promise<string | undefined> {
 }
 
 async function serialNumberOf(d: NodeUsbDevice): Promise<string | undefined> {
-  return (await serialFromSysfs(d)) ?? inDeviceQueue(() => serialByOpening(d));
+  const fromSysfs = await serialFromSysfs(d);
+  return fromSysfs === null ? inDeviceQueue(() => serialByOpening(d)) : fromSysfs;
 }
 
 export class NativeUsbBus implements UsbBus {
