@@ -36,6 +36,12 @@ say "udev and vhci-hcd ready"
 expected=$(cat "$job/boards" 2>/dev/null || echo 0)
 node "$project/scripts/usb-guest/attach-agent.mjs" --host 10.0.2.2 --port "$(cat "$job/usbip-port")" --expect "$expected" --ready "$job/attached" > "$job/agent.log" 2>&1 &
 for _ in $(seq 1 600); do [ -e "$job/attached" ] && break; sleep 0.1; done
+# Attached is not yet enumerated: the hub driver takes the new devices one
+# by one (with three boards the last came a second later), and udev can
+# only settle what the kernel has announced. Wait for every Particle device
+# in sysfs, then for udev.
+particle() { grep -lx 2b04 /sys/bus/usb/devices/*/idVendor 2>/dev/null | wc -l; }
+for _ in $(seq 1 300); do [ "$(particle)" -ge "$expected" ] && break; sleep 0.1; done
 udevadm settle -t 10
 say "boards attached: $(cat "$job/attached" 2>/dev/null || echo none)"
 cd "$project" || off

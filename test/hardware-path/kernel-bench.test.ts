@@ -64,6 +64,8 @@ t.test('the rig in a Linux guest, on boards attached over USB/IP', { skip: skip 
   // What a failing part printed last (lab-bench.sh prefixes it), for the diagnostics.
   const said = (prefix: string): string[] => (out.match(new RegExp(`^${prefix} .*$`, 'gm')) ?? []).map((l) => l.slice(prefix.length + 1));
   const udev = marker('UDEV-RC') ?? '';
+  t.match(udev, /^0 /, 'udev gave every board its /dev/serial/by-id link', { missing: said('UDEV-ERR') });
+  t.comment(`udev links: all there ${wall(udev)} s after the guest said the boards were attached`);
   for (const b of benchBoards) {
     t.match(udev, new RegExp(`usb-Particle_\\w+_${b.id}-if00=/dev/ttyACM\\d+;`), `${b.name}: udev names its port by its device ID (/dev/serial/by-id)`);
   }

@@ -11,7 +11,14 @@ for part in "$@"; do
   start=$(now)
   case $part in
     udev)
-      rc=0; detail=$(for l in /dev/serial/by-id/*; do printf '%s=%s;' "${l##*/}" "$(readlink -f "$l")"; done) ;;
+      # Every board of the bench file gets its link, or the part fails (after 20 s).
+      ids=$(grep -oE '\bid: *[0-9a-f]{24}\b' "$RIG_BENCH" | grep -oE '[0-9a-f]{24}')
+      for _ in $(seq 1 200); do
+        missing=""; for id in $ids; do ls /dev/serial/by-id/*"_${id}-if00" >/dev/null 2>&1 || missing="$missing $id"; done
+        [ -z "$missing" ] && break; sleep 0.1
+      done
+      [ -z "$missing" ] && rc=0 || { rc=1; echo "UDEV-ERR no /dev/serial/by-id link for:$missing"; }
+      detail=$(for l in /dev/serial/by-id/*; do [ -e "$l" ] && printf '%s=%s;' "${l##*/}" "$(readlink -f "$l")"; done) ;;
     boards)
       node bin/rig.js boards --json --bench "$RIG_BENCH" > /tmp/boards.json 2>/tmp/boards.err
       rc=$?; detail=$(tr -d '\n ' < /tmp/boards.json); [ $rc = 0 ] || sed 's/^/BOARDS-ERR /' /tmp/boards.err ;;
