@@ -75,8 +75,10 @@ function boardData(name: string, jobs: readonly BoardReport[], items: readonly T
   const rel = (t: number): number => Math.round(t - t0);
   const log = { t: [] as number[], x: [] as string[], ms: [] as (number | null)[] };
   const events = { t: [] as number[], name: [] as string[], data: [] as string[], seq: [] as number[] };
-  const eventIndex = new Map<number, number>();
-  const logIndex = new Map<number, number>();
+  // Keyed by capture and seq: a board with several captures numbers each from 0.
+  const eventIndex = new Map<string, number>();
+  const logIndex = new Map<string, number>();
+  const key = (i: { capture?: number; seq?: number }): string => `${i.capture ?? 0}/${i.seq}`;
   const stepItems: unknown[] = [];
   const marks: unknown[] = [];
   let end = 0;
@@ -84,11 +86,11 @@ function boardData(name: string, jobs: readonly BoardReport[], items: readonly T
     end = Math.max(end, i.t, 'end' in i ? i.end : 0);
     switch (i.kind) {
       case 'log':
-        logIndex.set(i.seq, log.t.length);
+        logIndex.set(key(i), log.t.length);
         log.t.push(rel(i.t)); log.x.push(i.text); log.ms.push(i.boardMs);
         break;
       case 'event':
-        eventIndex.set(i.seq, events.t.length);
+        eventIndex.set(key(i), events.t.length);
         events.t.push(rel(i.t)); events.name.push(i.name); events.data.push(i.data); events.seq.push(i.seq);
         break;
       case 'step': {
@@ -112,8 +114,8 @@ function boardData(name: string, jobs: readonly BoardReport[], items: readonly T
     }
   }
   // A match points at a row of the trace or events list.
-  for (const m of marks as { kind: string; stream?: string; seq?: number; index?: number }[]) {
-    if (m.kind === 'match') m.index = (m.stream === 'log' ? logIndex : eventIndex).get(m.seq!) ?? -1;
+  for (const m of marks as { kind: string; stream?: string; capture?: number; seq?: number; index?: number }[]) {
+    if (m.kind === 'match') m.index = (m.stream === 'log' ? logIndex : eventIndex).get(key(m)) ?? -1;
   }
   stepItems.sort((a, b) => (a as { id: number }).id - (b as { id: number }).id);
   const first = jobs[0]!;
@@ -147,7 +149,7 @@ export function htmlPageData(report: RunReport, timelines: ReadonlyMap<string, r
   for (const [name, jobs] of byBoard) {
     const steps = stepsInOrder(jobs);
     steps.forEach((s, i) => stepIds.set(s, i));
-    boards.push(boardData(name, jobs, timelines.get(name) ?? boardTimeline({ jobs, trace: [], events: [] }), t0, steps));
+    boards.push(boardData(name, jobs, timelines.get(name) ?? boardTimeline({ jobs, captures: [] }), t0, steps));
   }
   const counts = countRun(report);
   const index = {

@@ -19,10 +19,19 @@ export type TimelineItem = At & (
   | { kind: 'transfer'; end: number; via: string; firmware: string; progress: [number, number][]; verdict?: string }
   | { kind: 'reset'; reason: string; from: 'cloud' | 'trace' }
   | { kind: 'fault'; what: string }
-  | { kind: 'event'; seq: number; name: string; data: string }
-  | { kind: 'log'; seq: number; boardMs: number | null; text: string }
-  | { kind: 'match'; stream: 'log' | 'events'; seq: number; step: string; stepId: number }
+  | ({ kind: 'event'; seq: number; name: string; data: string } & InCapture)
+  | ({ kind: 'log'; seq: number; boardMs: number | null; text: string } & InCapture)
+  | ({ kind: 'match'; stream: 'log' | 'events'; seq: number; step: string; stepId: number } & InCapture)
 );
+
+/**
+ * Which of the board's captures a line is in, where it has several (a lab
+ * run's board with several jobs: one capture a job); `seq` counts within
+ * that capture. Absent: the board's only capture.
+ */
+interface InCapture {
+  capture?: number;
+}
 
 export type TimelineKind = TimelineItem['kind'];
 
@@ -79,11 +88,21 @@ export function parseEvents(text: string): EventLine[] {
   return out;
 }
 
-/** The jobs of one board, in run order, and its artifacts' text. */
-export interface BoardTimelineInput {
-  jobs: readonly BoardReport[];
+/** One capture of a board: its trace lines and its cloud events. */
+export interface BoardCapture {
   trace: readonly TraceLine[];
   events: readonly EventLine[];
+}
+
+/**
+ * The jobs of one board, in run order, and its captures: one for a local
+ * run (across its jobs), one a job in a lab run. `captureOfJob[j]`: the
+ * capture job j's lines are in (0 when absent).
+ */
+export interface BoardTimelineInput {
+  jobs: readonly BoardReport[];
+  captures: readonly BoardCapture[];
+  captureOfJob?: readonly number[];
 }
 
 const RESET_IN_TRACE = /reset reason:\s*([\w-]+)/i;
@@ -107,6 +126,8 @@ function walkSteps(steps: readonly ReportStep[], visit: (s: ReportStep, index: n
 export function boardTimeline(input: BoardTimelineInput): TimelineItem[] {
   const items: TimelineItem[] = [];
   const bootsSeen = new Set<number>();
+  // Only a board with several captures says which one a line is in: one capture's timeline stays as it was.
+  const inCapture = (capture: number): InCapture => (input.captures.length > 1 ? { capture } : {});
   let stepId = 0;
   input.jobs.forEach((job, jobIndex) => {
     const jobStart = ms(job.startedAt) ?? 0;
@@ -138,7 +159,7 @@ export function boardTimeline(input: BoardTimelineInput): TimelineItem[] {
       if ((s.name.startsWith('fault ') && !s.name.includes(' at ')) || s.name.startsWith('power ')) {
         if (s.startedAt) items.push({ kind: 'fault', t, what: s.name });
       }
-      if (s.matched) items.push({ kind: 'match', t: s.matched.at, stream: s.matched.stream, seq: s.matched.seq, step: title, stepId: id });
+      if (s.matched) items.push({ kind: 'match', t: s.matched.at, stream: s.matched.stream, seq: s.matched.seq, step: title, stepId: id, ...inCapture(input.captureOfJob?.[jobIndex] ?? 0) });
     });
     for (const b of job.boots ?? []) {
       if (bootsSeen.has(b.number)) continue;
@@ -147,16 +168,18 @@ export function boardTimeline(input: BoardTimelineInput): TimelineItem[] {
     }
     for (const m of job.modes ?? []) items.push({ kind: 'mode', t: ms(m.at) ?? jobStart, mode: m.mode });
   });
-  for (const e of input.events) {
-    items.push({ kind: 'event', t: e.t, seq: e.seq, name: e.name, data: e.data });
-    if (e.name === 'spark/device/last_reset') items.push({ kind: 'reset', t: e.t, reason: e.data, from: 'cloud' });
-  }
-  for (const l of input.trace) {
-    items.push({ kind: 'log', t: l.t, seq: l.seq, boardMs: l.boardMs, text: l.text });
-    const reset = RESET_IN_TRACE.exec(l.text);
-    if (reset) items.push({ kind: 'reset', t: l.t, reason: reset[1]!, from: 'trace' });
-  }
-  otaTransfersUntilSettled(items, input.events);
+  input.captures.forEach((c, capture) => {
+    for (const e of c.events) {
+      items.push({ kind: 'event', t: e.t, seq: e.seq, name: e.name, data: e.data, ...inCapture(capture) });
+      if (e.name === 'spark/device/last_reset') items.push({ kind: 'reset', t: e.t, reason: e.data, from: 'cloud' });
+    }
+    for (const l of c.trace) {
+      items.push({ kind: 'log', t: l.t, seq: l.seq, boardMs: l.boardMs, text: l.text, ...inCapture(capture) });
+      const reset = RESET_IN_TRACE.exec(l.text);
+      if (reset) items.push({ kind: 'reset', t: l.t, reason: reset[1]!, from: 'trace' });
+    }
+  });
+  otaTransfersUntilSettled(items, input.captures.flatMap((c) => c.events).sort((a, b) => a.t - b.t));
   // Modes repeat across jobs (each job lists the one it began in): keep changes only.
   const ordered = items.sort((a, b) => a.t - b.t || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
   let lastMode: string | undefined;

@@ -7,7 +7,7 @@ import { formatTap } from './tap.js';
 import { formatJunit } from './junit.js';
 import { formatJson } from './json.js';
 import { formatHtml, jobsByBoard } from './html.js';
-import { boardTimeline, formatTimelineNdjson, parseEvents, parseTrace, type TimelineItem } from './timeline.js';
+import { boardTimeline, formatTimelineNdjson, parseEvents, parseTrace, type BoardCapture, type TimelineItem } from './timeline.js';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { InfraError } from '../core/errors.js';
@@ -62,21 +62,40 @@ export async function writeReports(report: RunReport, targets: ReportTargets): P
 
 /**
  * Each board's merged timeline from its jobs and its captures (trace.log,
- * events.ndjson), and where its timeline.ndjson goes: beside its trace.
- * A capture is looked for in the run folder's board folder (where a run
- * writes it, and where a moved or copied run folder has it), else where the
- * report says; none is an empty one.
+ * events.ndjson), and where its timeline.ndjson goes: beside its trace, or
+ * in the board's folder when it has several captures (a lab run's board
+ * with several jobs has one a job, in `BOARD/N-PLAN/`). A capture is looked
+ * for in the run folder (where a run writes it, and where a moved or copied
+ * run folder has it), else where the report says; none is an empty one.
  */
 export async function boardTimelines(report: RunReport, dir: string): Promise<{ items: Map<string, TimelineItem[]>; files: Map<string, TimelineItem[]> }> {
   const items = new Map<string, TimelineItem[]>();
   const files = new Map<string, TimelineItem[]>();
   for (const [name, jobs] of jobsByBoard(report)) {
-    const artifacts = jobs.find((j) => j.artifacts.trace || j.artifacts.events)?.artifacts ?? {};
-    const trace = await readCapture([join(dir, name, 'trace.log'), artifacts.trace]);
-    const events = await readCapture([join(dir, name, 'events.ndjson'), artifacts.events]);
-    const timeline = boardTimeline({ jobs, trace: parseTrace(trace?.text ?? ''), events: parseEvents(events?.text ?? '') });
+    const captures: BoardCapture[] = [];
+    const folders: (string | undefined)[] = [];
+    const where = new Map<string, number>();
+    // A job that left no captures (it never ran) has its lines in the board's first.
+    const captureOfJob = jobs.map((job) => {
+      const { trace, events } = job.artifacts;
+      const at = trace ?? events;
+      if (at === undefined) return undefined;
+      const key = dirname(at);
+      if (!where.has(key)) where.set(key, where.size);
+      return where.get(key)!;
+    });
+    const located = [...where.keys()];
+    for (const [k, folder] of (located.length ? located : [undefined]).entries()) {
+      const job = jobs[captureOfJob.indexOf(k)];
+      const inRun = join(dir, name, ...(folder && basename(folder) !== name ? [basename(folder)] : []));
+      const trace = await readCapture([join(inRun, 'trace.log'), job?.artifacts.trace]);
+      const events = await readCapture([join(inRun, 'events.ndjson'), job?.artifacts.events]);
+      captures.push({ trace: parseTrace(trace?.text ?? ''), events: parseEvents(events?.text ?? '') });
+      folders.push(trace ? dirname(trace.path) : events ? dirname(events.path) : undefined);
+    }
+    const timeline = boardTimeline({ jobs, captures, captureOfJob: captureOfJob.map((k) => k ?? 0) });
     items.set(name, timeline);
-    const folder = trace ? dirname(trace.path) : events ? dirname(events.path) : undefined;
+    const folder = captures.length > 1 ? join(dir, name) : folders[0];
     if (folder) files.set(join(folder, TIMELINE_FILE), timeline);
   }
   return { items, files };

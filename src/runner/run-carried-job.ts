@@ -129,7 +129,7 @@ export async function runCarriedJob(input: CarriedJobInput): Promise<CarriedJobO
   const trace = await readIfThere(join(artifacts, 'trace.log'));
   const events = await readIfThere(join(artifacts, 'events.ndjson'));
   const timeline = Buffer.from(formatTimelineNdjson(boardTimeline({
-    jobs: [report], trace: parseTrace(trace?.toString('utf8') ?? ''), events: parseEvents(events?.toString('utf8') ?? ''),
+    jobs: [report], captures: [{ trace: parseTrace(trace?.toString('utf8') ?? ''), events: parseEvents(events?.toString('utf8') ?? '') }],
   })));
   return { report, captures: { ...(trace ? { trace } : {}), ...(events ? { events } : {}), timeline } };
 }

@@ -38,7 +38,7 @@ t.test('parses trace.log and events.ndjson as the rig writes them', async (t) =>
 t.test('one ordered list: steps, transfer, boots, modes, resets, faults, events, trace, matches', async (t) => {
   const trace = parseTrace(`${iso(10)} 0000000305 [system] INFO: Device OS 1.5.2 started, reset reason: power_down\n${iso(1850)} 0000000100 hello\n`);
   const events = parseEvents(`{"name":"spark/device/last_reset","data":"update","at":${T0 + 1950},"seq":0}\n{"name":"spark/flash/status","data":"failed","at":${T0 + 1500},"seq":1}\n`);
-  const items = boardTimeline({ jobs: [job], trace, events });
+  const items = boardTimeline({ jobs: [job], captures: [{ trace, events }] });
   t.same(items.map((i) => [i.t - T0, i.kind]), [
     [-50, 'boot'], [-40, 'mode'], [10, 'reset'], [10, 'log'], [100, 'step'], [100, 'transfer'], [1500, 'event'], [1500, 'match'],
     [1800, 'boot'], [1800, 'mode'], [1850, 'log'], [1900, 'mode'], [1950, 'reset'], [1950, 'event'], [2200, 'step'], [2300, 'step'],
@@ -55,7 +55,7 @@ t.test('one ordered list: steps, transfer, boots, modes, resets, faults, events,
 
 t.test('a board with two jobs: each boot once, modes as changes only', async (t) => {
   const second: BoardReport = { ...job, plan: 'q', startedAt: iso(3000), steps: [], boots: [job.boots![1]!], modes: [{ at: iso(1900), mode: 'normal' }] };
-  const items = boardTimeline({ jobs: [job, second], trace: [], events: [] });
+  const items = boardTimeline({ jobs: [job, second], captures: [] });
   t.equal(items.filter((i) => i.kind === 'boot').length, 2);
   t.same(items.filter((i) => i.kind === 'mode').map((i) => (i.kind === 'mode' ? i.mode : '')), ['normal', 'absent', 'normal']);
 });
@@ -63,6 +63,6 @@ t.test('a board with two jobs: each boot once, modes as changes only', async (t)
 t.test('an OTA transfer lasts until the board says how it ended', async (t) => {
   const ota: BoardReport = { ...job, steps: [{ status: 'pass', name: 'flash app via ota', startedAt: iso(100), durationMs: 50, details: { via: 'ota', firmware: 'app', bytes: 4096 } }] };
   const events = parseEvents([[400, 'started '], [2500, 'success ']].map(([at, data], seq) => JSON.stringify({ name: 'spark/flash/status', data, at: T0 + Number(at), seq })).join('\n'));
-  const transfer = boardTimeline({ jobs: [ota], trace: [], events }).find((i) => i.kind === 'transfer');
+  const transfer = boardTimeline({ jobs: [ota], captures: [{ trace: [], events }] }).find((i) => i.kind === 'transfer');
   t.match(transfer, { t: T0 + 100, end: T0 + 2500, progress: [[T0 + 400, 0], [T0 + 2500, 100]] });
 });

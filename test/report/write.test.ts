@@ -73,3 +73,34 @@ t.test('index.html in the run folder and a copy in --html DIR; timeline.ndjson b
   t.same(await rebuildHtml(dir), [join(dir, 'index.html')]);
   t.equal(await readFile(join(dir, 'index.html'), 'utf8'), page, 'rebuilt from report.json: the same page');
 });
+
+t.test('a board with a capture per job (a lab run): one timeline across them, each match on its own capture\'s line, even from a moved run folder', async (t) => {
+  const line = (ms: number, text: string): string => `2024-05-01T22:00:0${ms / 1000}Z 0000000100 ${text}\n`;
+  const root = t.testdir({
+    run: { 'argon-1': {
+      '1-smoke': { 'trace.log': line(0.5 * 1000, 'first job: boot') + line(1000, 'first job: hello') },
+      '2-field': { 'trace.log': line(2000, 'second job: boot') + line(3000, 'second job: hello') },
+    } },
+  });
+  const dir = join(root, 'run');
+  // Where the lab host's report said the captures were: a folder that no longer exists (the run folder moved).
+  const gone = join(root, 'elsewhere', 'argon-1');
+  const board = report.boards[0]!;
+  const job = (n: number, plan: string, at: string, seq: number) => ({
+    ...board, plan, startedAt: at, artifacts: { trace: join(gone, `${n}-${plan}`, 'trace.log') },
+    steps: [{ status: 'pass' as const, name: `expect-log hello (${plan})`, startedAt: at, durationMs: 5, matched: { stream: 'log' as const, seq, at: Date.parse(at) } }],
+  });
+  const lab: RunReport = { ...report, endedAt: '2024-05-01T22:00:04.000Z', boards: [job(1, 'smoke', '2024-05-01T22:00:01.000Z', 1), job(2, 'field', '2024-05-01T22:00:03.000Z', 1)] };
+  await writeReports(lab, { dir });
+  const timeline = (await readFile(join(dir, 'argon-1', 'timeline.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { kind: string; text?: string; capture?: number; seq?: number });
+  t.same(timeline.filter((i) => i.kind === 'log').map((i) => [i.capture, i.seq, i.text]), [
+    [0, 0, 'first job: boot'], [0, 1, 'first job: hello'], [1, 0, 'second job: boot'], [1, 1, 'second job: hello'],
+  ], 'both jobs\' lines, in the board folder\'s timeline, each with its capture and its line number there');
+  t.same(timeline.filter((i) => i.kind === 'match').map((i) => [i.capture, i.seq]), [[0, 1], [1, 1]], 'each match names its own job\'s capture');
+
+  const { boardTimelines } = await import('../../src/report/write.js');
+  const { htmlPageData } = await import('../../src/report/html.js');
+  const data = htmlPageData(lab, (await boardTimelines(lab, dir)).items).boards[0] as { log: { x: string[] }; marks: { kind: string; index?: number }[] };
+  const matched = data.marks.filter((m) => m.kind === 'match').map((m) => data.log.x[m.index!]);
+  t.same(matched, ['first job: hello', 'second job: hello'], 'the page points each match at the line it matched, not at the first job\'s line of the same number');
+});
