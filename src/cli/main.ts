@@ -84,10 +84,11 @@ export function buildProgram(): Command {
 
   program
     .command('agent')
-    .description('a bench host in the lab: registers its bench\'s boards in Redis with a heartbeat and checks their health once, until SIGTERM/SIGINT; jobs: next (it takes none yet)')
+    .description('a bench host in the lab: registers its bench\'s boards in Redis with a heartbeat and takes their jobs until SIGTERM/SIGINT; checks a board\'s health at start, before each run\'s first job on it, and while it is unhealthy')
     .requiredOption('--queue <url>', 'the lab\'s Redis: redis://HOST:PORT (password in RIG_REDIS_PASSWORD or RIG_REDIS_PASSWORD_FILE, never in the URL)')
     .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
     .option('--host <name>', 'this host\'s name in the lab (default the machine\'s host name)')
+    .option('--recheck <duration>', 'how often an unhealthy board is looked at again, so it serves again once it is back (default 30s)')
     .action(async (opts: AgentCommandOptions) => {
       const { agentCommand } = await import('./commands/agent.js');
       process.exitCode = await agentCommand(opts);

@@ -1,7 +1,8 @@
 // A bench host's agent: opens its bench, registers the boards in the lab's
-// registry with a heartbeat, checks each board's health once (the looks
-// `rig boards --health` takes), then takes the jobs of its boards' queues
-// (take-jobs.ts) and keeps beating until stopped. A stop bails out the
+// registry with a heartbeat, checks each board's health (the looks `rig
+// boards --health` takes; again before each run's first job on a board, and
+// while a board is unhealthy: board-health.ts), then takes the jobs of its
+// boards' queues (take-jobs.ts) and keeps beating until stopped. A stop bails out the
 // running jobs at their current step before the agent leaves the lab.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,11 +10,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedBench } from '../bench/loader.js';
 import { openBenchSession } from '../runner/bench-session.js';
-import { checkBoardsNow, DEFAULT_HEALTH_TIMEOUT_MS } from '../runner/health.js';
+import { DEFAULT_HEALTH_TIMEOUT_MS } from '../runner/health.js';
+import { BoardHealthKeeper } from './board-health.js';
 import { InfraError } from '../core/errors.js';
 import { connectLab } from './connection.js';
 import { takeJobs, type JobTaker } from './take-jobs.js';
-import { beat, HEARTBEAT_EVERY_MS, refuseHeldBoards, registerBoards, unregister, updateHealth, type AgentIdentity, type RegisteredBoard, type RegisteredHealth } from './registry.js';
+import { beat, HEARTBEAT_EVERY_MS, refuseHeldBoards, registerBoards, unregister, type AgentIdentity, type RegisteredBoard } from './registry.js';
 
 export interface AgentOptions {
   queueUrl: string;
@@ -26,6 +28,8 @@ export interface AgentOptions {
   say(line: string): void;
   /** The rig's version, for the job reports. */
   rigVersion: string;
+  /** How often an unhealthy board is looked at again (board-health.ts's default unless a test says). */
+  recheckEveryMs?: number;
 }
 
 // A stop is asked to finish within 2 s; a Redis that does not answer must not hold it (the heartbeat then expires).
@@ -57,6 +61,10 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'rig-agent-'));
   let heartbeat: NodeJS.Timeout | undefined;
   let jobs: JobTaker | undefined;
+  const health = new BoardHealthKeeper({
+    lab, who, session, timeScale: o.bench.bench.timeScale, timeoutMs: o.bench.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir, signal: o.stop, say: o.say,
+    ...(o.recheckEveryMs !== undefined ? { recheckEveryMs: o.recheckEveryMs } : {}),
+  });
   try {
     const now = new Date().toISOString();
     const boards: RegisteredBoard[] = session.boards.map((b) => ({
@@ -69,31 +77,19 @@ export async function runAgent(o: AgentOptions): Promise<void> {
       beat(lab.redis, who).catch((err: unknown) => o.say(`agent ${who.agent}: heartbeat failed: ${lab.redact(err instanceof Error ? err.message : String(err))}`));
     }, HEARTBEAT_EVERY_MS);
 
-    const checked = await checkBoardsNow(session, {
-      timeScale: o.bench.bench.timeScale, timeoutMs: o.bench.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir,
-      holder: `rig agent ${who.agent}`, signal: o.stop,
-    });
-    if (!o.stop.aborted) {
-      for (const b of boards) {
-        const reading = checked.get(b.id);
-        const checkedAt = new Date().toISOString();
-        const health: RegisteredHealth = reading === undefined || typeof reading === 'string'
-          ? { state: 'unhealthy', reason: reading ?? 'not checked', checkedAt }
-          : reading.healthy ? { state: 'healthy', checkedAt } : { state: 'unhealthy', reason: reading.reason ?? 'health check failed', checkedAt };
-        await updateHealth(lab.redis, who, b.id, health);
-        o.say(`agent ${who.agent}: ${b.name} ${health.state}${health.state === 'unhealthy' ? `: ${health.reason}` : ''}`);
-      }
-    }
-    // Jobs only after the health check: both would drive the same boards.
+    await health.checkNow(ids);
+    // Jobs only after the first check: a job would find a board that still says "checking".
     if (!o.stop.aborted) {
       jobs = await takeJobs({
-        lab, who, session, boards, benchName: o.bench.bench.name, timeScale: o.bench.bench.timeScale, rigVersion: o.rigVersion, dir, say: o.say,
+        lab, who, session, boards, benchName: o.bench.bench.name, timeScale: o.bench.bench.timeScale, rigVersion: o.rigVersion, dir, say: o.say, health, healthTimeoutMs: o.bench.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS,
       });
+      health.startRechecks();
       o.say(`agent ${who.agent}: taking jobs for ${boards.map((b) => b.name).join(', ')}`);
     }
     if (!o.stop.aborted) await new Promise<void>((resolve) => o.stop.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
     // Running jobs bail out at their current step and report so; the heartbeat goes on meanwhile.
+    health.stop();
     await jobs?.close(String(o.stop.reason ?? 'stopped'));
     clearInterval(heartbeat);
     // The lab learns first; the bench's own shutdown may take longer.

@@ -18,7 +18,7 @@ import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import type { DeviceId, StepResult } from '../core/domain.js';
 import { InfraError, InputError } from '../core/errors.js';
 import type { PlatformName } from '../core/platform.js';
-import type { BoardReport, RunReport } from '../report/model.js';
+import type { BoardHealth, BoardReport, RunReport } from '../report/model.js';
 import { exitStatus } from '../report/verdict.js';
 import { writeFileAtomic } from '../report/write.js';
 import { bailOut, bailOutIfStopped, bailOutStopped, notRunRow, stopReason } from '../runner/bail-out.js';
@@ -98,6 +98,8 @@ interface Tracked {
   results: StepResult[];
   row?: BoardReport;
   artifacts?: PackedArtifact[];
+  /** The board's health check its host made before the job (a run's first job on a board). */
+  health?: BoardHealth;
   /** BullMQ's times of the job: added, taken by its host's worker, finished. */
   times?: { added: number; taken: number; finished: number };
 }
@@ -246,6 +248,8 @@ async function coordinate(lab: LabConnection, request: LabRunRequest, watch: Lab
     const already = report.boards.splice(0);
     report.boards.push(...rows.map((r) => r.row), ...already.filter((x) => !rows.some((r) => r.row.id === x.id && r.row.plan === x.plan)));
     await writeArtifacts(tracked, dir, watch);
+    const checked = tracked.flatMap((t) => (t.health ? [t.health] : []));
+    if (checked.length) report.health = checked;
     if (signal.aborted) bailOutStopped(report, prepared, signal);
     bailOutIfStopped(report, signal);
     report.endedAt = new Date().toISOString();
@@ -301,6 +305,7 @@ async function follow(lab: LabConnection, tracked: Tracked[], signal: AbortSigna
         if (!job || !result) continue; // between the state and the read: the next look
         if (job.processedOn && job.finishedOn) t.times = { added: job.timestamp, taken: job.processedOn, finished: job.finishedOn };
         t.artifacts = result.artifacts;
+        if (result.health) t.health = result.health;
         done(t, result.report);
       } else if (state === 'failed') {
         const job = await Job.fromId(t.queue, t.jobId);

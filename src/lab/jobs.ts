@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { StepResult } from '../core/domain.js';
 import type { PlatformName } from '../core/platform.js';
-import type { BoardReport } from '../report/model.js';
+import type { BoardHealth, BoardReport } from '../report/model.js';
 
 /** BullMQ's keys for the lab sit beside the registry's (rig:lab:). */
 export const QUEUE_PREFIX = 'rig:lab:bull';
@@ -79,6 +79,8 @@ export interface LabJobResult {
   report: BoardReport;
   artifacts: PackedArtifact[];
   agent: string;
+  /** The board's health check before the job, when it had one (the run's first job on the board). */
+  health?: BoardHealth;
 }
 
 /** What an agent publishes as the job's progress: each step's start and end, and notes. */

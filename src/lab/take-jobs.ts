@@ -6,7 +6,9 @@
 // that dies is reported at its step. Stalled jobs are never retried
 // (maxStalledCount 0): a flash must not happen twice behind the plan's back.
 // A cancel (published by the coordinator) or a lost lease aborts the runner
-// through BullMQ's own signal for the job.
+// through BullMQ's own signal for the job. A run's first job on a board
+// checks the board's health first (board-health.ts keeps the answer); a
+// board found unhealthy runs none of that run's jobs.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
@@ -19,6 +21,7 @@ import type { LabConnection } from './connection.js';
 import { boardQueue, CANCEL_CHANNEL, LEASE_MS, LEASE_RENEW_MS, packArtifact, QUEUE_PREFIX, runAliveKey, runCancelledKey, type LabJobData, type LabJobProgress, type LabJobResult, type PackedArtifact } from './jobs.js';
 import { takeBoardLease } from './lease.js';
 import type { AgentIdentity } from './registry.js';
+import { fromJobCheck, type BoardHealthKeeper } from './board-health.js';
 
 export interface JobTakerOptions {
   lab: LabConnection;
@@ -32,6 +35,10 @@ export interface JobTakerOptions {
   /** Where each job gets its own folder. */
   dir: string;
   say(line: string): void;
+  /** The boards' health: checked before each run's first job on a board; a board's checks and jobs never overlap. */
+  health: BoardHealthKeeper;
+  /** Board ms a health check's looks may take (the bench's health.timeout). */
+  healthTimeoutMs: number;
 }
 
 export interface JobTaker {
@@ -50,6 +57,8 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
   let stopping: string | undefined;
   const workers: Worker[] = [];
   const redact = (err: unknown) => lab.redact(err instanceof Error ? err.message : String(err));
+  /** Per board, the run whose first job found it unhealthy, and why: that run's later jobs on it do not run. */
+  const unhealthyFor = new Map<string, { runId: string; reason: string }>();
 
   // Cancels arrive as messages; a job that starts later finds the run's cancelled key instead.
   const listener = lab.redis.duplicate();
@@ -73,7 +82,8 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
   for (const b of o.boards) {
     const worker: Worker<LabJobData, LabJobResult> = new Worker<LabJobData, LabJobResult>(
       boardQueue(b.id),
-      (job, _token, signal) => runJob(job, b, worker, signal ?? new AbortController().signal),
+      // After the board's health check, if one is under way: the two would drive the same board.
+      (job, _token, signal) => o.health.exclusive(b.id, () => runJob(job, b, worker, signal ?? new AbortController().signal)),
       {
         connection: lab.bullOptions, prefix: QUEUE_PREFIX, concurrency: 1, autorun: false,
         lockDuration: LEASE_MS, lockRenewTime: LEASE_RENEW_MS,
@@ -99,6 +109,8 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
     const [alive, cancelled] = await Promise.all([lab.redis.exists(runAliveKey(data.runId)), lab.redis.exists(runCancelledKey(data.runId))]);
     if (cancelled) return result(notRunRow(board, data.plan.name, 'skip', 'not run: the run was cancelled before the job began'));
     if (!alive) return result(notRunRow(board, data.plan.name, 'skip', `not run: the coordinator of run ${data.runId} stopped answering before the job began`));
+    const unhealthy = unhealthyFor.get(data.board.id);
+    if (data.job.index > 0 && unhealthy?.runId === data.runId) return result(notRunRow(board, data.plan.name, 'infra', unhealthy.reason));
     const lease = await takeBoardLease(lab.redis, data.board.id, { jobId, runId: data.runId, agent: who.agent, host: who.host });
     if ('heldBy' in lease) {
       const by = lease.heldBy ? `job ${lease.heldBy.jobId} of run ${lease.heldBy.runId} on host ${lease.heldBy.host}` : 'another job';
@@ -124,6 +136,8 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
         job: { ...data, firmware: data.firmware.map((f) => ({ ...f, content: Buffer.from(f.content, 'base64') })) },
         session: o.session, benchName: o.benchName, timeScale: o.timeScale, rigVersion: o.rigVersion,
         dir: join(o.dir, jobId), signal: stop.signal,
+        // As a local run: the board's health before the run's first job on it.
+        ...(data.job.index === 0 ? { health: { timeoutMs: o.healthTimeoutMs } } : {}),
         onStep: (e) => {
           current = { index: e.index, total: e.total, title: e.title };
           const r = e.result;
@@ -136,6 +150,13 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
       if (outcome.captures.events) artifacts.push(packArtifact('events.ndjson', outcome.captures.events));
       if (outcome.captures.timeline) artifacts.push(packArtifact('timeline.ndjson', outcome.captures.timeline));
       const { artifacts: _paths, ...row } = outcome.report;
+      if (data.job.index === 0 && !stop.signal.aborted) {
+        // What the check found is the registry's too (a job that never got to check, say on a wrong SHA-256, says nothing of the board).
+        const checked = outcome.health ? fromJobCheck(outcome.health) : undefined;
+        if (checked) await o.health.record(data.board.id, checked);
+        if (checked?.state === 'unhealthy') unhealthyFor.set(data.board.id, { runId: data.runId, reason: row.diagnosis ?? `the board failed its health check: ${checked.reason}` });
+        else unhealthyFor.delete(data.board.id);
+      }
       // A job the host's own stop cut short did not run as the plan says: infrastructure, never a
       // skip a CI tool would read as green. The steps it finished keep their results.
       if (stopping !== undefined && stop.signal.aborted && !cancelledByCoordinator.has(jobId)) {
@@ -143,7 +164,7 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
         row.diagnosis = `host ${who.host} was ${stopping} during step ${(current?.index ?? 0) + 1}${current ? ` (${current.title})` : ''} of ${data.plan.name} on ${data.board.name}`;
       }
       o.say(`agent ${who.agent}: job ${jobId} ended: ${boardVerdict({ ...row, artifacts: {} })}`);
-      return result({ ...row, artifacts: {} }, artifacts);
+      return { ...result({ ...row, artifacts: {} }, artifacts), ...(outcome.health ? { health: outcome.health } : {}) };
     } finally {
       clearInterval(keeper);
       signal.removeEventListener('abort', onAbort);

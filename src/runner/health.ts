@@ -75,10 +75,13 @@ export async function checkBoardsNow(session: BenchSession, o: {
   /** Who holds the boards' locks meanwhile, as a waiting run is told. */
   holder: string;
   signal?: AbortSignal;
+  /** These boards only (device IDs); all the bench's when absent. */
+  only?: readonly string[];
 }): Promise<Map<string, HealthReading | string>> {
-  const { timeoutMs, dir, signal } = o;
+  const { timeoutMs, dir, signal, only } = o;
   const clock = new BenchClock(o.timeScale);
-  const results = await Promise.all(session.boards.map(async (b: BenchBoard): Promise<[string, HealthReading | string]> => {
+  const boards = only ? session.boards.filter((b) => only.includes(b.id)) : session.boards;
+  const results = await Promise.all(boards.map(async (b: BenchBoard): Promise<[string, HealthReading | string]> => {
     let lock;
     try {
       lock = await lockBoard(b.id, { board: b.name, runId: o.holder }, { waitMs: 0 });

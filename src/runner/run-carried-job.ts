@@ -16,13 +16,14 @@ import type { DeviceId } from '../core/domain.js';
 import { InputError } from '../core/errors.js';
 import { readModuleFile } from '../firmware/index.js';
 import { loadPlan, type LoadedPlan } from '../plan/loader.js';
-import type { BoardReport } from '../report/model.js';
+import type { BoardHealth, BoardReport } from '../report/model.js';
 import { boardTimeline, formatTimelineNdjson, parseEvents, parseTrace } from '../report/timeline.js';
 import { notRunRow } from './bail-out.js';
 import type { BenchSession } from './bench-session.js';
 import { repeatedPlan } from './repeat-plan.js';
 import type { StepEvent } from './run-board.js';
 import { runPlans } from './run-plans.js';
+import type { HealthOptions } from './health.js';
 
 export interface CarriedJob {
   runId: string;
@@ -40,6 +41,8 @@ export interface CarriedJobInput {
   /** The job's own folder: the carried files and the board's captures go here. */
   dir: string;
   signal: AbortSignal;
+  /** The board's health check before the job (a run's first job on the board); none when absent. */
+  health?: HealthOptions;
   onStep?: (e: StepEvent) => void;
   onNote?: (board: string, text: string) => void;
 }
@@ -48,6 +51,8 @@ export interface CarriedJobOutcome {
   report: BoardReport;
   /** The board's captures of this job; absent when the board was never opened. */
   captures: { trace?: Buffer; events?: Buffer; timeline?: Buffer };
+  /** The health check made before the job, when it asked for one and the board was opened. */
+  health?: BoardHealth;
 }
 
 /** Why the job's carried firmware cannot be used, or undefined when every SHA-256 matches. */
@@ -116,13 +121,15 @@ export async function runCarriedJob(input: CarriedJobInput): Promise<CarriedJobO
   const opened = await openBoards(input.session.access, [bench], { artifactsDir: () => artifacts });
   const open = opened.get(bench.id) ?? new Error('not opened');
   let report: BoardReport;
+  let health: BoardHealth | undefined;
   try {
     const run = await runPlans({
       runId: job.runId, rigVersion: input.rigVersion, bench: input.benchName, timeScale: input.timeScale,
-      runs: [{ loaded, boards: [{ bench, board: open, firmware }] }], signal: input.signal,
+      runs: [{ loaded, boards: [{ bench, board: open, firmware }] }], signal: input.signal, ...(input.health ? { health: input.health } : {}),
       ...(input.onStep ? { onStep: input.onStep } : {}), ...(input.onNote ? { onNote: input.onNote } : {}),
     });
     report = run.boards[0] ?? notRunRow(board, job.plan.name, 'infra', 'the runner reported no row for the job');
+    health = run.health?.[0];
   } finally {
     if (!(open instanceof Error)) await open.close().catch(() => undefined);
   }
@@ -131,5 +138,5 @@ export async function runCarriedJob(input: CarriedJobInput): Promise<CarriedJobO
   const timeline = Buffer.from(formatTimelineNdjson(boardTimeline({
     jobs: [report], captures: [{ trace: parseTrace(trace?.toString('utf8') ?? ''), events: parseEvents(events?.toString('utf8') ?? '') }],
   })));
-  return { report, captures: { ...(trace ? { trace } : {}), ...(events ? { events } : {}), timeline } };
+  return { report, captures: { ...(trace ? { trace } : {}), ...(events ? { events } : {}), timeline }, ...(health ? { health } : {}) };
 }

@@ -3,7 +3,8 @@
 // bench's own shutdown.
 import { benchFileFor } from '../../bench/default.js';
 import { loadBench } from '../../bench/loader.js';
-import { ExitCode } from '../../core/errors.js';
+import { ExitCode, InputError } from '../../core/errors.js';
+import { parseDuration } from '../../plan/duration.js';
 import { runAgent } from '../../lab/agent.js';
 import { parseQueueUrl } from '../../lab/connection.js';
 import { takeSignals } from '../interruptions.js';
@@ -13,10 +14,14 @@ export interface AgentCommandOptions {
   queue: string;
   bench?: string;
   host?: string;
+  /** How often an unhealthy board is looked at again (--recheck). */
+  recheck?: string;
 }
 
 export async function agentCommand(opts: AgentCommandOptions): Promise<number> {
   parseQueueUrl(opts.queue); // bad input before anything starts
+  const recheckEveryMs = opts.recheck === undefined ? undefined : parseDuration(opts.recheck);
+  if (opts.recheck !== undefined && !recheckEveryMs) throw new InputError(`--recheck: "${opts.recheck}" is not a duration like 30s or 5m`);
   const loaded = await loadBench(benchFileFor(opts.bench).file);
   const stop = new AbortController();
   const giveBack = takeSignals((name) => {
@@ -27,7 +32,7 @@ export async function agentCommand(opts: AgentCommandOptions): Promise<number> {
   try {
     await runAgent({
       queueUrl: opts.queue, bench: loaded, stop: stop.signal, ...(opts.host ? { host: opts.host } : {}),
-      say: (line) => process.stderr.write(`rig ${line}\n`), rigVersion: rigVersion(),
+      say: (line) => process.stderr.write(`rig ${line}\n`), rigVersion: rigVersion(), ...(recheckEveryMs ? { recheckEveryMs } : {}),
     });
     return ExitCode.ok;
   } finally {
