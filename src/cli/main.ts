@@ -26,7 +26,7 @@ export function buildProgram(): Command {
     .description('run plans on the boards of a bench and write reports (TAP, JUnit, JSON, HTML)')
     .argument('<plans...>', 'plan files (YAML), folders of plans, or quoted globs like "plans/**/*.yaml"')
     .option('--bench <file>', 'bench file (default: rig/bench.yaml, else rig/sim.yaml)')
-    .option('--board <name...>', 'run only on these boards of the bench')
+    .option('--board <name...>', 'run only on these boards of the bench: name or device ID (with --queue also NAME@HOST, where two hosts have a board of the same name)')
     .option('--report-dir <dir>', 'folder for this run\'s reports (default reports/<run-id>)')
     .option('--tap <file>', 'also write the TAP report here')
     .option('--junit <file>', 'also write the JUnit XML report here')

@@ -17,6 +17,15 @@ export interface SelectableBoard {
   tags: readonly string[];
   /** The Device OS it runs, when the bench says (a simulated board). */
   deviceOs?: string;
+  /** Its device ID, which --board takes as well as its name. */
+  id?: string;
+  /** The bench host holding it, in a lab: --board takes NAME@HOST there. */
+  host?: string;
+}
+
+/** Whether a --board entry names this board: its name, its device ID, or in a lab NAME@HOST (two hosts may each have a photon-1). */
+function namedBy(b: SelectableBoard, entry: string): boolean {
+  return b.name === entry || (b.id !== undefined && b.id === entry.toLowerCase()) || (b.host !== undefined && `${b.name}@${b.host}` === entry);
 }
 
 type Key = 'platforms' | 'tags' | 'names';
@@ -52,7 +61,7 @@ function nothingSelected(sel: [Key, readonly string[]][], benchName: string, boa
 }
 
 export interface SelectOptions {
-  /** --board NAME...: run only on these bench boards. The result may then be empty. */
+  /** --board NAME...: run only on these bench boards (name, device ID, or in a lab NAME@HOST). The result may then be empty. */
   only?: readonly string[];
 }
 
@@ -71,12 +80,13 @@ export function selectBoards<B extends SelectableBoard>(
   if (chosen.length === 0) throw new InputError(nothingSelected(sel, bench.name, bench.boards), place, 'change boards: in the plan, or use another --bench');
   const only = options.only;
   if (only) {
-    const unknown = only.filter((n) => !bench.boards.some((b) => b.name === n));
+    const unknown = only.filter((n) => !bench.boards.some((b) => namedBy(b, n)));
     if (unknown.length) {
-      throw new InputError(`--board ${unknown.join(', ')}: bench ${bench.name} has no such board`, undefined, `boards: ${whatBenchHas('names', bench.boards)}`);
+      const inLab = bench.boards.some((b) => b.host !== undefined);
+      throw new InputError(`--board ${unknown.join(', ')}: bench ${bench.name} has no such board`, undefined, `boards: ${inLab ? bench.boards.map((b) => `${b.name}@${b.host}`).join(', ') : whatBenchHas('names', bench.boards)}`);
     }
   }
-  const boards = only ? chosen.filter((b) => only.includes(b.name)) : chosen;
+  const boards = only ? chosen.filter((b) => only.some((n) => namedBy(b, n))) : chosen;
   throwProblems(boardFitProblems(loaded, boards));
   return boards;
 }

@@ -56,7 +56,8 @@ t.test('a board that went off after its agent started: checked before the next r
   t.equal((await power('on')).status, 204, 'powered on at the bench');
   const back = await untilLab(lab, (b) => b.find((x) => x.name === 'photon-1')?.health.state === 'healthy', 30_000, 'photon-1 healthy again', logs);
   t.comment(`healthy again in the registry ${back.ms} ms after it was powered on (re-check every 1 s)`);
-  const again = startCoordinator(t, dir, join(dir, 'again'), redis.url, env, [fixture('lab-flash.yaml')], ['--board', 'photon-1']);
+  // Named as NAME@HOST, as where two hosts each have a photon-1.
+  const again = startCoordinator(t, dir, join(dir, 'again'), redis.url, env, [fixture('lab-flash.yaml')], ['--board', 'photon-1@bench-1']);
   t.equal(await exitWithin(again, 60_000), 0, `it serves again, with no restart of its agent:\n${again.log()}`);
   t.match((await readReport(join(dir, 'again'))).health, [{ name: 'photon-1', healthy: true }], 'checked again before that run\'s first job');
 });

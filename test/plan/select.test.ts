@@ -41,6 +41,24 @@ t.test('--board narrows the selection', async (t) => {
   });
 });
 
+t.test('--board takes a device ID, and in a lab NAME@HOST where two hosts each have a board of that name', async (t) => {
+  const plan = await planWith(t, '{ platform: photon }');
+  const ids = { name: 'lab-1', boards: bench.boards.map((b, i) => ({ ...b, id: `e00fce68000000000000000${i}` })) };
+  t.same(names(selectBoards(plan, ids, { only: ['E00FCE680000000000000001'] })), ['photon-2'], 'a device ID, in either case');
+  const lab = {
+    name: 'lab',
+    boards: [
+      { name: 'photon-1', platform: 'photon', tags: [], host: 'bench-1' },
+      { name: 'photon-1', platform: 'photon', tags: [], host: 'bench-2' },
+    ] satisfies SelectableBoard[],
+  };
+  t.same(selectBoards(plan, lab, { only: ['photon-1'] }).map((b) => b.host), ['bench-1', 'bench-2'], 'a name alone: every host\'s board of that name');
+  t.same(selectBoards(plan, lab, { only: ['photon-1@bench-2'] }).map((b) => b.host), ['bench-2'], 'NAME@HOST: that host\'s only');
+  t.throws(() => selectBoards(plan, lab, { only: ['photon-1@bench-9'] }), {
+    message: '--board photon-1@bench-9: bench lab has no such board', fix: 'boards: photon-1@bench-1, photon-1@bench-2',
+  });
+});
+
 t.test('a plan that selects nothing is a located InputError', async (t) => {
   const cases: [string, string][] = [
     ['{ platform: [boron] }', 'plan selects platform [boron] but bench lab-1 has: photon, argon'],
