@@ -15,7 +15,7 @@ import { BoardHealthKeeper } from './board-health.js';
 import { InfraError } from '../core/errors.js';
 import { connectLab } from './connection.js';
 import { takeJobs, type JobTaker } from './take-jobs.js';
-import { beat, HEARTBEAT_EVERY_MS, refuseHeldBoards, registerBoards, unregister, type AgentIdentity, type RegisteredBoard } from './registry.js';
+import { beatAndRestore, HEARTBEAT_EVERY_MS, refuseHeldBoards, registerBoards, unregister, type AgentIdentity, type RegisteredBoard } from './registry.js';
 
 export interface AgentOptions {
   queueUrl: string;
@@ -60,6 +60,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const ids = session.boards.map((b) => b.id);
   const dir = await mkdtemp(join(tmpdir(), 'rig-agent-'));
   let heartbeat: NodeJS.Timeout | undefined;
+  let beating: Promise<void> | undefined;
   let jobs: JobTaker | undefined;
   const health = new BoardHealthKeeper({
     lab, who, session, timeScale: o.bench.bench.timeScale, timeoutMs: o.bench.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS, dir, signal: o.stop, say: o.say,
@@ -74,7 +75,12 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     await registerBoards(lab.redis, who, boards);
     o.say(`agent ${who.agent}: registered ${boards.map((b) => b.name).join(', ')} in ${lab.address.display}`);
     heartbeat = setInterval(() => {
-      beat(lab.redis, who).catch((err: unknown) => o.say(`agent ${who.agent}: heartbeat failed: ${lab.redact(err instanceof Error ? err.message : String(err))}`));
+      if (beating) return; // the last one still waits for a Redis that is away
+      const now = boards.map((b) => ({ ...b, health: health.state(b.id) ?? b.health }));
+      beating = beatAndRestore(lab.redis, who, now).then(
+        (restored) => { if (restored.length) o.say(`agent ${who.agent}: the lab had lost ${restored.join(', ')} (Redis restarted?): registered again`); },
+        (err: unknown) => o.say(`agent ${who.agent}: heartbeat failed: ${lab.redact(err instanceof Error ? err.message : String(err))}`),
+      ).finally(() => { beating = undefined; });
     }, HEARTBEAT_EVERY_MS);
 
     await health.checkNow(ids);
@@ -92,6 +98,8 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     health.stop();
     await jobs?.close(String(o.stop.reason ?? 'stopped'));
     clearInterval(heartbeat);
+    // A beat in flight could put the boards back after they were removed.
+    await bounded(beating ?? Promise.resolve(), 500, 'Redis did not answer').catch(() => undefined);
     // The lab learns first; the bench's own shutdown may take longer.
     await bounded(unregister(lab.redis, who, ids), UNREGISTER_LIMIT_MS, 'Redis did not answer').then(
       () => o.say(`agent ${who.agent}: unregistered`),

@@ -52,6 +52,29 @@ export async function beat(redis: Redis, who: AgentIdentity): Promise<void> {
 }
 
 /**
+ * The heartbeat, and what it restores: the agent's boards whose entries are
+ * gone (a Redis restarted without its data forgot them; a lab that hid a
+ * host's boards until the host restarted would look short of boards, not
+ * broken). An entry another agent holds is left alone. Returns the names of
+ * the boards it put back.
+ */
+export async function beatAndRestore(redis: Redis, who: AgentIdentity, boards: readonly RegisteredBoard[]): Promise<string[]> {
+  await beat(redis, who);
+  if (boards.length === 0) return [];
+  const [entries, members] = await Promise.all([readEntries(redis, boards.map((b) => b.id)), redis.smembers(BOARD_IDS)]);
+  const missing = boards.filter((b, i) => {
+    const entry = entries[i];
+    return entry ? entry.agent === who.agent && !members.includes(b.id) : true;
+  });
+  if (missing.length === 0) return [];
+  const multi = redis.multi();
+  for (const b of missing) multi.set(boardKey(b.id), JSON.stringify(b));
+  multi.sadd(BOARD_IDS, ...missing.map((b) => b.id));
+  await multi.exec();
+  return missing.map((b) => b.name);
+}
+
+/**
  * Refuses a board another agent holds while that agent answers: two hosts
  * cannot both reach one device ID, so one of the bench files is wrong.
  */

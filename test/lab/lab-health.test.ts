@@ -4,9 +4,11 @@
 // off after its agent checked it (switched off at the bench's control
 // service, as a pulled cable or a dead supply would); the next run's first
 // job on it checks its health before anything is flashed, and is
-// infrastructure saying so, never a firmware failure; the registry learns it, so the run after that does not send the
-// board a job; once the board is powered again, the agent's re-check finds
-// it healthy and it serves again without a restart.
+// infrastructure saying so, never a firmware failure; the registry learns
+// it, so the run after that does not send the board a job; once the board
+// is powered again, the agent's re-check finds it healthy and it serves
+// again without a restart. Redis restarted without its data: the agent
+// puts its boards back and takes jobs again.
 import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,4 +62,15 @@ t.test('a board that went off after its agent started: checked before the next r
   const again = startCoordinator(t, dir, join(dir, 'again'), redis.url, env, [fixture('lab-flash.yaml')], ['--board', 'photon-1@bench-1']);
   t.equal(await exitWithin(again, 60_000), 0, `it serves again, with no restart of its agent:\n${again.log()}`);
   t.match((await readReport(join(dir, 'again'))).health, [{ name: 'photon-1', healthy: true }], 'checked again before that run\'s first job');
+});
+
+t.test('Redis restarted without its data under a running agent: its boards are back in the lab within a heartbeat, and take jobs', async (t) => {
+  await redis.restart();
+  const after = await connectLab(redis.url, { env });
+  t.teardown(() => after.close());
+  const back = await untilLab(after, (b) => b.filter((x) => x.online && x.health.state === 'healthy').length === 2, 15_000, 'both boards back in the lab', logs);
+  t.comment(`both boards back in the registry ${back.ms} ms after Redis came back (heartbeat every 3 s)`);
+  t.match(agent.log(), /the lab had lost photon-1, argon-1 \(Redis restarted\?\): registered again/, 'the agent says what it did');
+  const run = startCoordinator(t, dir, join(dir, 'after-restart'), redis.url, env, [fixture('lab-flash.yaml')], ['--board', 'argon-1']);
+  t.equal(await exitWithin(run, 60_000), 0, `a run after the restart passes: the host's workers took the job:\n${run.log()}\n${logs()}`);
 });
