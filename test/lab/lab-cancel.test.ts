@@ -4,11 +4,13 @@
 // running and no board leased, and a report that bails out and is not
 // green; two coordinators submitting at once never have a board at the same
 // time (their reports' step times say so); no job is ever started twice.
+// A coordinator killed (-9) mid-run: its running jobs stop once its run key
+// expires, its queued ones never start, and the boards serve the next run.
 // A job runs only on what it carries: a firmware whose SHA-256 does not
 // match is refused before anything is flashed, and a plan's firmware path
 // that exists only where the coordinator ran is never read.
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -75,6 +77,31 @@ t.test('Ctrl-C: queued jobs removed, running ones aborted at their step; no job 
   t.equal(report.summary.exitCode, 3);
 });
 
+t.test('kill -9 of a coordinator: its running jobs stop once its run key expires, its queued ones never start, and the boards serve the next run', async (t) => {
+  const reportDir = join(dir, 'killed');
+  const before = jobsStarted(agents.map((a) => a.log())).size;
+  const run = startCoordinator(t, dir, reportDir, redis.url, env, [fixture('lab-long.yaml'), fixture('lab-flash.yaml')], ['--board', 'photon-1', 'photon-2']);
+  const inStep3 = ['photon-1', 'photon-2'].map((b) => `(?=[\\s\\S]*${b} @ bench-\\d · lab-long \\(job 1/2\\): \\[2/4\\])`).join('');
+  await untilOutput(run, new RegExp(inStep3), 60_000, logs);
+  t.equal((await boardLeases(lab.redis)).size, 2, 'both boards leased by their running jobs');
+  run.child.kill('SIGKILL');
+  const killed = Date.now();
+  // Nobody renews the run's key now: each host stops its job at its next look (every lease renewal).
+  while ((await boardLeases(lab.redis)).size > 0) {
+    if (Date.now() - killed > RUN_ALIVE_MS + 15_000) throw new Error(`boards still leased ${Date.now() - killed} ms after the kill\n${logs()}`);
+    await sleep(200);
+  }
+  const freed = Date.now() - killed;
+  t.ok(freed < RUN_ALIVE_MS + 10_000, `both boards free ${freed} ms after the kill (the run key lives ${RUN_ALIVE_MS} ms)`);
+  t.match(logs(), /job \S+ ended: [\s\S]*job \S+ ended: /, 'each host ended its job');
+  // Their queued jobs (lab-flash) reach the workers once the long ones end, and do not run.
+  await sleep(1000);
+  t.equal(jobsStarted(agents.map((a) => a.log())).size, before + 2, 'only the two running jobs ever started: the queued ones never did');
+  t.notOk(existsSync(join(reportDir, 'report.json')), 'a coordinator killed mid-run leaves no report a CI tool could read as green');
+  const next = startCoordinator(t, dir, join(dir, 'after-kill'), redis.url, env, [fixture('lab-flash.yaml')], ['--board', 'photon-1', 'photon-2']);
+  t.equal(await exitWithin(next, 90_000), 0, `the next run has the boards and passes:\n${next.log()}`);
+});
+
 t.test('two coordinators at once never have a board at the same time; no job starts twice', async (t) => {
   const [a, b] = ['first', 'second'].map((name) => startCoordinator(t, dir, join(dir, name), redis.url, env, [fixture('lab-flash.yaml')]));
   t.equal(await exitWithin(a!, 90_000), 0, `the first passes:\n${a!.log()}`);
@@ -94,7 +121,7 @@ t.test('two coordinators at once never have a board at the same time; no job sta
     for (const [s0, d0] of steps(x)) for (const [s1, d1] of steps(y)) t.ok(s0 + d0 <= s1 || s1 + d1 <= s0, `${x.name}: no step of one run overlaps a step of the other`);
   }
   const started = jobsStarted(agents.map((x) => x.log()));
-  t.equal(started.size, 6 + 12, 'the jobs that ran: the six Ctrl-C aborted (the six queued never started), twelve here');
+  t.equal(started.size, 6 + 2 + 2 + 12, 'the jobs that ran: the six Ctrl-C aborted (the six queued never started), the two of the killed coordinator and the two after it, twelve here');
   t.ok([...started.values()].every((n) => n === 1), 'none started twice');
   t.same([...(await boardLeases(lab.redis)).keys()], [], 'no board leased after both');
 });
