@@ -6,14 +6,14 @@
 import t, { type Test } from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectLab, parseQueueUrl, type LabConnection } from '../../src/lab/connection.js';
+import { parseQueueUrl, type LabConnection } from '../../src/lab/connection.js';
 import { HEARTBEAT_TTL_MS, labBoards, type LabBoard } from '../../src/lab/registry.js';
 import { ROOT, runRig } from '../cli/run-rig.js';
 import { startRedis } from './fixtures/redis.js';
+import { openTestLab } from './fixtures/lab.js';
 
 const RIG = join(ROOT, 'bin/rig.js');
 
@@ -65,12 +65,7 @@ t.test('--queue takes redis://HOST:PORT[/DB] and refuses credentials in the URL 
 });
 
 t.test('two agents fill the lab; a killed one goes offline, a stopped one leaves', async (t) => {
-  const redis = await startRedis(t);
-  const env = { RIG_REDIS_PASSWORD: redis.password };
-  const dir = mkdtempSync(join(tmpdir(), 'rig-lab-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const lab = await connectLab(redis.url, { env });
-  t.teardown(() => lab.close());
+  const { redis, env, dir, lab } = await openTestLab(t, 'lab');
 
   const one = startAgent(t, dir, 'bench-1', redis.url, env);
   const two = startAgent(t, dir, 'bench-2', redis.url, env);

@@ -10,27 +10,19 @@
 // match is refused before anything is flashed, and a plan's firmware path
 // that exists only where the coordinator ran is never read.
 import t from 'tap';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { connectLab } from '../../src/lab/connection.js';
 import { boardQueue, carry, QUEUE_PREFIX, RUN_ALIVE_MS, runAliveKey, type LabJobData, type LabJobResult } from '../../src/lab/jobs.js';
 import { makeTestApp } from '../../src/firmware/index.js';
 import { boardLeases } from '../../src/lab/lease.js';
 import { labBoards } from '../../src/lab/registry.js';
 import type { BoardReport } from '../../src/report/model.js';
-import { startRedis } from './fixtures/redis.js';
-import { labJobCounts, exitWithin, fixture, untilOutput, jobsStarted, readReport, startAgent, startCoordinator, untilServing } from './fixtures/lab.js';
+import { labJobCounts, exitWithin, fixture, untilOutput, jobsStarted, readReport, startAgent, startCoordinator, untilServing, openTestLab } from './fixtures/lab.js';
 
 
-const redis = await startRedis(t);
-const env = { RIG_REDIS_PASSWORD: redis.password };
-const dir = mkdtempSync(join(tmpdir(), 'rig-lab-cancel-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-const lab = await connectLab(redis.url, { env });
-t.teardown(() => lab.close());
+const { redis, env, dir, lab } = await openTestLab(t, 'lab-cancel');
 const agents = ['bench-1', 'bench-2', 'bench-3'].map((h) => startAgent(t, dir, h, redis.url, env));
 const logs = () => agents.map((a, i) => `bench-${i + 1}:\n${a.log()}`).join('\n');
 const boardIds = async () => (await labBoards(lab.redis)).map((b) => b.id);

@@ -10,20 +10,12 @@
 // again without a restart. Redis restarted without its data: the agent
 // puts its boards back and takes jobs again.
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectLab } from '../../src/lab/connection.js';
 import { labBoards } from '../../src/lab/registry.js';
-import { startRedis } from './fixtures/redis.js';
-import { exitWithin, fixture, jobsStarted, readReport, startAgentOn, startCoordinator, startSimBench, untilLab, untilServing } from './fixtures/lab.js';
+import { exitWithin, fixture, jobsStarted, readReport, startAgentOn, startCoordinator, startSimBench, untilLab, untilServing, openTestLab } from './fixtures/lab.js';
 
-const redis = await startRedis(t);
-const env = { RIG_REDIS_PASSWORD: redis.password };
-const dir = mkdtempSync(join(tmpdir(), 'rig-lab-health-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-const lab = await connectLab(redis.url, { env });
-t.teardown(() => lab.close());
+const { redis, env, dir, lab } = await openTestLab(t, 'lab-health');
 const bench = await startSimBench(t, dir, fixture('bench-1.yaml'), 'lab-1');
 const agent = startAgentOn(t, dir, 'bench-1', bench.benchFile, redis.url, env, ['--recheck', '1s']);
 const logs = () => agent.log();

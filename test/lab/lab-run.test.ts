@@ -6,26 +6,18 @@
 // the lease time + 10 s, while the other hosts' jobs pass; when the host
 // comes back its boards are online again and nothing runs twice.
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { connectLab } from '../../src/lab/connection.js';
 import { boardQueue, LEASE_MS, QUEUE_PREFIX } from '../../src/lab/jobs.js';
 import { boardLeases } from '../../src/lab/lease.js';
 import { labBoards } from '../../src/lab/registry.js';
-import { startRedis } from './fixtures/redis.js';
-import { exitWithin, fixture, untilOutput, jobsStarted, readReport, startAgent, startCoordinator, untilLab, untilServing } from './fixtures/lab.js';
+import { exitWithin, fixture, untilOutput, jobsStarted, readReport, startAgent, startCoordinator, untilLab, untilServing, openTestLab } from './fixtures/lab.js';
 
 
 t.test('three hosts, one report; kill -9 of a host mid-job is infrastructure at its step; nothing runs twice', async (t) => {
-  const redis = await startRedis(t);
-  const env = { RIG_REDIS_PASSWORD: redis.password };
-  const dir = mkdtempSync(join(tmpdir(), 'rig-lab-run-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const lab = await connectLab(redis.url, { env });
-  t.teardown(() => lab.close());
+  const { redis, env, dir, lab } = await openTestLab(t, 'lab-run');
   const agents = ['bench-1', 'bench-2', 'bench-3'].map((h) => startAgent(t, dir, h, redis.url, env));
   const logs = () => agents.map((a, i) => `bench-${i + 1}:\n${a.log()}`).join('\n');
   await untilServing(lab, agents, 6, logs);

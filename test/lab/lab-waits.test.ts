@@ -4,22 +4,13 @@
 // then it is infrastructure; an agent stopped (SIGTERM) mid-job bails out
 // at its step, and its jobs are infrastructure naming the host and step.
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectLab } from '../../src/lab/connection.js';
 import { boardLeases } from '../../src/lab/lease.js';
-import { startRedis } from './fixtures/redis.js';
-import { labJobCounts, exitWithin, fixture, untilOutput, readReport, startAgent, startCoordinator, untilServing } from './fixtures/lab.js';
+import { labJobCounts, exitWithin, fixture, untilOutput, readReport, startAgent, startCoordinator, untilServing, openTestLab } from './fixtures/lab.js';
 
 
-const redis = await startRedis(t);
-const env = { RIG_REDIS_PASSWORD: redis.password };
-const dir = mkdtempSync(join(tmpdir(), 'rig-lab-waits-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-const lab = await connectLab(redis.url, { env });
-t.teardown(() => lab.close());
+const { redis, env, dir, lab } = await openTestLab(t, 'lab-waits');
 const agents = ['bench-1', 'bench-2'].map((h) => startAgent(t, dir, h, redis.url, env));
 const logs = () => agents.map((a, i) => `bench-${i + 1}:\n${a.log()}`).join('\n');
 
