@@ -14,6 +14,11 @@
 //   it enumerates. On Linux the serial number is read from sysfs instead, no
 //   open at all; elsewhere the device is opened (in the queue), unless
 //   particle-usb holds it open, whose serial number is already known.
+// - particle-usb's openDeviceById opens every Particle device to find one by
+//   serial number, so a board's open failed when another board reset at
+//   that moment (its old device gone: NO_DEVICE), and was reported as this
+//   board vanishing. The rig finds the device itself and has particle-usb
+//   open that one only (openNativeUsbDevice).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { InfraError } from '../../core/errors.js';
@@ -22,6 +27,7 @@ import { PARTICLE_VID, platformByPid } from '../../core/platform.js';
 import type { ParticleUsbDevice } from '../usb-socket/particle-usb.js';
 import { closeQuietly, type BusGeneration, type UsbBoardListing, type UsbBus, type UsbLease, type UsbOpenMode, type UsbOpenRequest } from './bus.js';
 import { sleep, withDeadline } from '../../core/clock.js';
+import { isDeviceGone } from './failure.js';
 
 interface NodeUsbDevice {
   busNumber: number;
@@ -37,8 +43,8 @@ interface NodeUsbDevice {
 
 const require = createRequire(import.meta.url);
 const nodeUsb = (): { getDeviceList(): NodeUsbDevice[] } => require('usb') as { getDeviceList(): NodeUsbDevice[] };
-const particleUsb = (): { openDeviceById(id: string, o?: object): Promise<ParticleUsbDevice> } =>
-  require('particle-usb') as { openDeviceById(id: string, o?: object): Promise<ParticleUsbDevice> };
+const particleUsb = (): { openNativeUsbDevice(device: NodeUsbDevice, o?: object): Promise<ParticleUsbDevice> } =>
+  require('particle-usb') as { openNativeUsbDevice(device: NodeUsbDevice, o?: object): Promise<ParticleUsbDevice> };
 
 const UDEV_FIX = 'install the udev rules for Particle devices (deploy/udev/50-particle.rules, see the README), put this user in plugdev and dialout, and replug';
 
@@ -101,6 +107,11 @@ export class NativeUsbBus implements UsbBus {
   readonly description = 'native USB';
 
   async list(signal?: AbortSignal): Promise<UsbBoardListing[]> {
+    return (await this.scan(signal)).map((x) => x.listing);
+  }
+
+  /** The Particle boards on the bus, each with the node-usb device it is now. */
+  private async scan(signal?: AbortSignal): Promise<{ listing: UsbBoardListing; device: NodeUsbDevice }[]> {
     signal?.throwIfAborted();
     let devices: NodeUsbDevice[];
     try {
@@ -108,7 +119,7 @@ export class NativeUsbBus implements UsbBus {
     } catch (err) {
       throw new InfraError(`cannot enumerate USB devices: ${(err as Error).message}`, 'is libusb usable on this host?', { cause: err });
     }
-    const found: UsbBoardListing[] = [];
+    const found: { listing: UsbBoardListing; device: NodeUsbDevice }[] = [];
     for (const d of devices) {
       const p = platformByPid(d.deviceDescriptor.idProduct);
       if (!p) continue;
@@ -116,12 +127,15 @@ export class NativeUsbBus implements UsbBus {
       const id = serial === undefined ? undefined : parseDeviceId(serial);
       if (!id) continue;
       found.push({
-        id,
-        platform: p.platform,
-        mode: p.dfu ? 'dfu' : 'serial',
-        productId: d.deviceDescriptor.idProduct,
-        portPath: `${d.busNumber}-${d.portNumbers.join('.')}`,
-        enumeration: `native:${d.busNumber}:${d.deviceAddress}`,
+        device: d,
+        listing: {
+          id,
+          platform: p.platform,
+          mode: p.dfu ? 'dfu' : 'serial',
+          productId: d.deviceDescriptor.idProduct,
+          portPath: `${d.busNumber}-${d.portNumbers.join('.')}`,
+          enumeration: `native:${d.busNumber}:${d.deviceAddress}`,
+        },
       });
     }
     return found;
@@ -147,20 +161,31 @@ export class NativeUsbBus implements UsbBus {
 
   private async openDevice(id: DeviceId, o: { mode: UsbOpenMode; timeoutMs: number; signal?: AbortSignal }): Promise<ParticleUsbDevice> {
     const deadline = Date.now() + o.timeoutMs;
-    // particle-usb opens by serial number in any mode; wait until the board shows the wanted one.
-    while (!(await this.list(o.signal)).some((b) => b.id === id && (o.mode === 'any' || b.mode === o.mode))) {
-      if (Date.now() >= deadline) throw new InfraError(`board ${id} is not on ${this.description} (${o.mode} mode) after ${o.timeoutMs} ms`, 'is it plugged in and powered?');
-      await sleep(100, o.signal);
-    }
-    const left = Math.max(1000, deadline - Date.now());
-    const opening = inDeviceQueue(() => particleUsb().openDeviceById(id));
-    try {
-      return await withDeadline(opening, left, `opening ${id} on ${this.description}`, o.signal);
-    } catch (err) {
-      // An open that completes after its deadline is closed: a libusb handle left open keeps node running after the rig is done.
-      opening.then((d) => closeQuietly(d), () => undefined);
-      if ((err as Error).name === 'NotAllowedError') throw new InfraError(`Cannot open USB device ${id}: permission denied`, UDEV_FIX, { cause: err });
-      throw err;
+    for (;;) {
+      // Wait until the board shows the wanted mode.
+      let device: NodeUsbDevice | undefined;
+      while (!(device = (await this.scan(o.signal)).find((x) => x.listing.id === id && (o.mode === 'any' || x.listing.mode === o.mode))?.device)) {
+        if (Date.now() >= deadline) throw new InfraError(`board ${id} is not on ${this.description} (${o.mode} mode) after ${o.timeoutMs} ms`, 'is it plugged in and powered?');
+        await sleep(100, o.signal);
+      }
+      const found = device;
+      const left = Math.max(1000, deadline - Date.now());
+      const opening = inDeviceQueue(() => particleUsb().openNativeUsbDevice(found));
+      try {
+        return await withDeadline(opening, left, `opening ${id} on ${this.description}`, o.signal);
+      } catch (err) {
+        // An open that completes after its deadline is closed: a libusb handle left open keeps node running after the rig is done.
+        opening.then((d) => closeQuietly(d), () => undefined);
+        // The device just listed is gone (the board re-enumerated: look for its new one), or udev has not
+        // yet given it to plugdev (moments after it appeared). Both pass; look again while the caller's time lasts.
+        const denied = (err as Error).name === 'NotAllowedError';
+        if ((denied || isDeviceGone(err)) && Date.now() + 100 < deadline && !o.signal?.aborted) {
+          await sleep(100, o.signal);
+          continue;
+        }
+        if (denied) throw new InfraError(`Cannot open USB device ${id}: permission denied`, UDEV_FIX, { cause: err });
+        throw err;
+      }
     }
   }
 }
