@@ -10,6 +10,8 @@ import { SUITE_TARGET_RATIO, type SuiteResult } from './suite.js';
 import { LAB_DISPATCH_TARGET_MS, type LabResult } from './lab.js';
 import { SOAK_INFRA_TARGET, SOAK_MIN_RUNS, type SoakResult } from './soak.js';
 import { HTML_TARGET_MS, type HtmlResult } from './html.js';
+import type { KernelResult } from './kernel.js';
+import { median } from './lib/stats.js';
 import { formatTable, judged, ratio, type Verdict } from './lib/table.js';
 
 export function overheadText(r: OverheadResult, ownScale: number, scales: [number, number]): string {
@@ -156,7 +158,23 @@ export interface Summary {
   soak?: SoakResult;
   html?: HtmlResult;
   lab?: LabResult;
+  kernel?: KernelResult;
   errors: Record<string, string>;
+}
+
+export function kernelText(r: KernelResult): string {
+  const best = (xs: number[]) => (xs.length ? Math.min(...xs) : Number.NaN);
+  const s = (ms: number) => (Number.isFinite(ms) ? round1s(ms) : Number.NaN);
+  return [
+    `KERNEL BENCH: plans/smoke.yaml on rig/kernel-sim.yaml (${r.boards} boards): the rig in a Linux guest (QEMU TCG; USB/IP, vhci-hcd, cdc-acm, usbfs) beside the same bench file on this host's socket bus, which sets the limit${r.notMeasured ? `  NOT MEASURED (${r.notMeasured})` : ''}`,
+    formatTable(['bench', 'rounds ms', 'best s', '/ socket bus'], [
+      ['socket bus (host)', r.socketMs.join(' '), s(best(r.socketMs)), ratio(best(r.socketMs), best(r.socketMs))],
+      ['kernel (guest)', r.kernelMs.join(' '), s(best(r.kernelMs)), ratio(best(r.kernelMs), best(r.socketMs))],
+    ]),
+    `guest: userland up ${r.guestUpS} s, boards attached ${r.attachedS} s after boot; re-attach after a re-enumeration (enumerated -> imported): median ${median(r.reattachMs)} ms, max ${r.reattachMs.length ? Math.max(...r.reattachMs) : Number.NaN} ms over ${r.reattachMs.length}`,
+    ...r.failures.map((f) => `  not counted: ${f}`),
+    'No target (issue 12 asks for the figures). Wall time is spawn to exit of `rig run`, timed where it runs: the guest\'s CPU is emulated, so node itself loads several times slower there.',
+  ].join('\n');
 }
 
 export function labText(r: LabResult): string {

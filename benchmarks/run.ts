@@ -6,7 +6,7 @@
 // MISSED / NOT MEASURED against the issue's targets (never MET on nothing),
 // then a summary and one JSON line with every figure. Exit 0 whether targets
 // are met or not; 1 only when a benchmark could not be measured at all.
-// Usage: npm run bench [-- overhead parallel suite dfu ota log-capture soak html lab] [--keep]   (default: all;
+// Usage: npm run bench [-- overhead parallel suite dfu ota log-capture soak html lab kernel] [--keep]   (default: all;
 // --keep leaves the generated benches, plans and reports in place and says where)
 // BENCH_CAPTURE_SCALES=5,20 limits the log-capture rates, BENCH_SOAK_RUNS=3 the soak's runs (for iterating;
 // fewer than 10 soak runs are NOT MEASURED); BENCH_SOAK_HOST_LOAD=60/200 holds the rig's event loop 60 ms
@@ -19,9 +19,10 @@ import { benchOta } from './ota.js';
 import { benchOverhead } from './overhead.js';
 import { benchParallel } from './parallel.js';
 import { benchSuite } from './suite.js';
-import { captureText, dfuText, htmlText, labText, otaText, overheadText, parallelText, soakText, suiteText, summaryJson, summaryText, type Summary } from './report.js';
+import { captureText, dfuText, htmlText, kernelText, labText, otaText, overheadText, parallelText, soakText, suiteText, summaryJson, summaryText, type Summary } from './report.js';
 import { benchHtml } from './html.js';
 import { benchLab } from './lab.js';
+import { benchKernel } from './kernel.js';
 import { benchSoak, parseHostLoad } from './soak.js';
 import { readSimBench } from './lib/bench-files.js';
 import { staleBuildWarning } from './lib/build-check.js';
@@ -41,7 +42,7 @@ const SOAK_RUNS = Number(process.env.BENCH_SOAK_RUNS ?? 10);
 /** Rounds of the lab benchmark (one host, then the lab, for each of the field suite and smoke). */
 const LAB_ROUNDS = Number(process.env.BENCH_LAB_ROUNDS ?? 2);
 
-const NAMES = ['overhead', 'parallel', 'suite', 'dfu', 'ota', 'log-capture', 'soak', 'html', 'lab'] as const;
+const NAMES = ['overhead', 'parallel', 'suite', 'dfu', 'ota', 'log-capture', 'soak', 'html', 'lab', 'kernel'] as const;
 type Name = (typeof NAMES)[number];
 
 function selected(argv: string[]): Set<Name> {
@@ -123,6 +124,10 @@ async function main(): Promise<number> {
     await attempt('lab', async () => {
       summary.lab = await benchLab(work, { rounds: LAB_ROUNDS, log: progress });
       section(labText(summary.lab));
+    });
+    await attempt('kernel', async () => {
+      summary.kernel = await benchKernel(work, { rounds: 2, log: progress });
+      section(kernelText(summary.kernel));
     });
   } finally {
     if (process.argv.includes('--keep')) process.stderr.write(`bench: generated benches, plans and reports kept in ${work.dir}\n`);
