@@ -10,17 +10,13 @@
 // runs the plan `rounds` times; the host runs it `rounds` times. A round
 // that did not pass on every board counts for neither (it measured
 // something else). NOT MEASURED where QEMU or Debian's kernel is missing.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { ROOT, SMOKE_PLAN, type WorkDir } from './lib/paths.js';
 import { passedBoards, runRig } from './lib/rig-run.js';
 import { median } from './lib/stats.js';
-
-export const KERNEL_SIM_BENCH = join(ROOT, 'rig', 'kernel-sim.yaml');
+import { KERNEL_SIM_BENCH, kernelBenchMissing, reattachTimes } from './lib/kernel-bench.js';
 
 export interface KernelOptions {
   rounds: number;
@@ -42,22 +38,13 @@ export interface KernelResult {
   notMeasured?: string;
 }
 
-/** Why the kernel bench cannot run here, or undefined. */
-function whyNot(): string | undefined {
-  if (spawnSync('qemu-system-x86_64', ['--version']).status !== 0) return 'qemu-system-x86_64 is not installed (scripts/install-system-packages.sh)';
-  const kernel = spawnSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
-  if (!/Depends: linux-image-\d/.test(kernel.stdout ?? '')) return 'apt knows no linux-image-amd64 to download (not Debian, or no apt-get update)';
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) return 'dist/ is not built (npm run build)';
-  return undefined;
-}
-
 const empty = (boards: number, notMeasured?: string): KernelResult => ({
   boards, socketMs: [], kernelMs: [], guestUpS: Number.NaN, attachedS: Number.NaN, reattachMs: [], failures: [], ...(notMeasured ? { notMeasured } : {}),
 });
 
 export async function benchKernel(work: WorkDir, o: KernelOptions): Promise<KernelResult> {
   const boards = (parse(await readFile(KERNEL_SIM_BENCH, 'utf8')) as { boards: unknown[] }).boards.length;
-  const why = whyNot();
+  const why = kernelBenchMissing();
   if (why) return empty(boards, why);
   const r = empty(boards);
 
@@ -92,11 +79,7 @@ export async function benchKernel(work: WorkDir, o: KernelOptions): Promise<Kern
     if (m[2] === '0') r.kernelMs.push(Number(m[3]));
     else r.failures.push(`guest round ${m[1]}: exit ${m[2]}: ${[...out.matchAll(/^KERNEL-SMOKE-OUT (.*)$/gm)].map((x) => x[1]).join(' | ').slice(0, 300)}`);
   }
-  const seen = new Set<string>();
-  for (const m of err.matchAll(/usbip: (\S+) \(device \d+, pid \w+\) imported (\d+) ms after it enumerated/g)) {
-    if (seen.has(m[1]!)) r.reattachMs.push(Number(m[2]));
-    else seen.add(m[1]!);
-  }
+  r.reattachMs = reattachTimes(err);
   if (r.kernelMs.length === 0 && r.failures.length === 0) {
     return { ...r, notMeasured: `the guest ran no round (exit ${guest.exitCode}): ${out.trim().split('\n').slice(-3).join(' | ')}` };
   }

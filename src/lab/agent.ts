@@ -76,8 +76,8 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     o.say(`agent ${who.agent}: registered ${boards.map((b) => b.name).join(', ')} in ${lab.address.display}`);
     heartbeat = setInterval(() => {
       if (beating) return; // the last one still waits for a Redis that is away
-      const now = boards.map((b) => ({ ...b, health: health.state(b.id) ?? b.health }));
-      beating = beatAndRestore(lab.redis, who, now).then(
+      const current = boards.map((b) => ({ ...b, health: health.state(b.id) ?? b.health }));
+      beating = beatAndRestore(lab.redis, who, current).then(
         (restored) => { if (restored.length) o.say(`agent ${who.agent}: the lab had lost ${restored.join(', ')} (Redis restarted?): registered again`); },
         (err: unknown) => o.say(`agent ${who.agent}: heartbeat failed: ${lab.redact(err instanceof Error ? err.message : String(err))}`),
       ).finally(() => { beating = undefined; });
@@ -87,7 +87,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     // Jobs only after the first check: a job would find a board that still says "checking".
     if (!o.stop.aborted) {
       jobs = await takeJobs({
-        lab, who, session, boards, benchName: o.bench.bench.name, timeScale: o.bench.bench.timeScale, rigVersion: o.rigVersion, dir, say: o.say, health, healthTimeoutMs: o.bench.bench.health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS,
+        lab, who, session, boards, benchName: o.bench.bench.name, timeScale: o.bench.bench.timeScale, rigVersion: o.rigVersion, dir, say: o.say, health,
       });
       health.startRechecks();
       o.say(`agent ${who.agent}: taking jobs for ${boards.map((b) => b.name).join(', ')}`);

@@ -9,7 +9,7 @@
 import type { HealthReading } from '../core/board-contract.js';
 import type { BoardHealth } from '../report/model.js';
 import type { BenchSession } from '../runner/bench-session.js';
-import { checkBoardsNow } from '../runner/health.js';
+import { checkBoardsNow, type HealthOptions } from '../runner/health.js';
 import type { LabConnection } from './connection.js';
 import { updateHealth, type AgentIdentity, type RegisteredHealth } from './registry.js';
 
@@ -32,17 +32,15 @@ export interface BoardHealthKeeperOptions {
   recheckEveryMs?: number;
 }
 
-/** The registry's health from a look outside a run: a string is why the board could not be checked. */
-function fromReading(reading: HealthReading | string | undefined): RegisteredHealth {
+function registered(healthy: boolean, reason: string | undefined): RegisteredHealth {
   const checkedAt = new Date().toISOString();
-  if (reading === undefined || typeof reading === 'string') return { state: 'unhealthy', reason: reading ?? 'not checked', checkedAt };
-  return reading.healthy ? { state: 'healthy', checkedAt } : { state: 'unhealthy', reason: reading.reason ?? 'health check failed', checkedAt };
+  return healthy ? { state: 'healthy', checkedAt } : { state: 'unhealthy', reason: reason ?? 'health check failed', checkedAt };
 }
 
-/** The registry's health from a check a job made before the run's first job on the board. */
-export function fromJobCheck(h: BoardHealth): RegisteredHealth {
-  const checkedAt = new Date().toISOString();
-  return h.healthy ? { state: 'healthy', checkedAt } : { state: 'unhealthy', reason: h.reason ?? 'health check failed', checkedAt };
+/** The registry's health from a look outside a run: a string is why the board could not be checked. */
+function fromReading(reading: HealthReading | string | undefined): RegisteredHealth {
+  if (reading === undefined || typeof reading === 'string') return registered(false, reading ?? 'not checked');
+  return registered(reading.healthy, reading.reason);
 }
 
 export class BoardHealthKeeper {
@@ -62,6 +60,17 @@ export class BoardHealthKeeper {
 
   state(id: string): RegisteredHealth | undefined {
     return this.states.get(id);
+  }
+
+  /** The check a run's first job on a board makes (runPlans' own), with the bench's time for it. */
+  get jobCheck(): HealthOptions {
+    return { timeoutMs: this.o.timeoutMs };
+  }
+
+  /** What that check found: the registry's too. */
+  recordJobCheck(id: string, h: BoardHealth): Promise<RegisteredHealth> {
+    const health = registered(h.healthy, h.reason);
+    return this.record(id, health).then(() => health);
   }
 
   /** Looks at these boards now, each when it is free, and records what was found. */

@@ -61,10 +61,12 @@ export async function beat(redis: Redis, who: AgentIdentity): Promise<void> {
 export async function beatAndRestore(redis: Redis, who: AgentIdentity, boards: readonly RegisteredBoard[]): Promise<string[]> {
   await beat(redis, who);
   if (boards.length === 0) return [];
-  const [entries, members] = await Promise.all([readEntries(redis, boards.map((b) => b.id)), redis.smembers(BOARD_IDS)]);
-  const missing = boards.filter((b, i) => {
+  const ids = boards.map((b) => b.id);
+  // Only this agent's boards are asked about, not the whole lab's set: this runs every few seconds on every host.
+  const [entries, listed] = await Promise.all([readEntries(redis, ids), redis.smismember(BOARD_IDS, ...ids)]);
+  const missing = boards.filter((_, i) => {
     const entry = entries[i];
-    return entry ? entry.agent === who.agent && !members.includes(b.id) : true;
+    return entry ? entry.agent === who.agent && listed[i] === 0 : true;
   });
   if (missing.length === 0) return [];
   const multi = redis.multi();

@@ -21,7 +21,7 @@ import type { LabConnection } from './connection.js';
 import { boardQueue, CANCEL_CHANNEL, LEASE_MS, LEASE_RENEW_MS, packArtifact, QUEUE_PREFIX, runAliveKey, runCancelledKey, type LabJobData, type LabJobProgress, type LabJobResult, type PackedArtifact } from './jobs.js';
 import { takeBoardLease } from './lease.js';
 import type { AgentIdentity } from './registry.js';
-import { fromJobCheck, type BoardHealthKeeper } from './board-health.js';
+import type { BoardHealthKeeper } from './board-health.js';
 
 export interface JobTakerOptions {
   lab: LabConnection;
@@ -37,8 +37,6 @@ export interface JobTakerOptions {
   say(line: string): void;
   /** The boards' health: checked before each run's first job on a board; a board's checks and jobs never overlap. */
   health: BoardHealthKeeper;
-  /** Board ms a health check's looks may take (the bench's health.timeout). */
-  healthTimeoutMs: number;
 }
 
 export interface JobTaker {
@@ -137,7 +135,7 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
         session: o.session, benchName: o.benchName, timeScale: o.timeScale, rigVersion: o.rigVersion,
         dir: join(o.dir, jobId), signal: stop.signal,
         // As a local run: the board's health before the run's first job on it.
-        ...(data.job.index === 0 ? { health: { timeoutMs: o.healthTimeoutMs } } : {}),
+        ...(data.job.index === 0 ? { health: o.health.jobCheck } : {}),
         onStep: (e) => {
           current = { index: e.index, total: e.total, title: e.title };
           const r = e.result;
@@ -152,8 +150,7 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
       const { artifacts: _paths, ...row } = outcome.report;
       if (data.job.index === 0 && !stop.signal.aborted) {
         // What the check found is the registry's too (a job that never got to check, say on a wrong SHA-256, says nothing of the board).
-        const checked = outcome.health ? fromJobCheck(outcome.health) : undefined;
-        if (checked) await o.health.record(data.board.id, checked);
+        const checked = outcome.health ? await o.health.recordJobCheck(data.board.id, outcome.health) : undefined;
         if (checked?.state === 'unhealthy') unhealthyFor.set(data.board.id, { runId: data.runId, reason: row.diagnosis ?? `the board failed its health check: ${checked.reason}` });
         else unhealthyFor.delete(data.board.id);
       }

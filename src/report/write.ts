@@ -72,30 +72,26 @@ export async function boardTimelines(report: RunReport, dir: string): Promise<{ 
   const items = new Map<string, TimelineItem[]>();
   const files = new Map<string, TimelineItem[]>();
   for (const [name, jobs] of jobsByBoard(report)) {
+    // Where each job's captures are (none for a job that never ran: its lines are in the board's first).
+    const folderOf = (j: (typeof jobs)[number]): string | undefined => {
+      const at = j.artifacts.trace ?? j.artifacts.events;
+      return at === undefined ? undefined : dirname(at);
+    };
+    const located = [...new Set(jobs.map(folderOf).filter((f): f is string => f !== undefined))];
     const captures: BoardCapture[] = [];
-    const folders: (string | undefined)[] = [];
-    const where = new Map<string, number>();
-    // A job that left no captures (it never ran) has its lines in the board's first.
-    const captureOfJob = jobs.map((job) => {
-      const { trace, events } = job.artifacts;
-      const at = trace ?? events;
-      if (at === undefined) return undefined;
-      const key = dirname(at);
-      if (!where.has(key)) where.set(key, where.size);
-      return where.get(key)!;
-    });
-    const located = [...where.keys()];
-    for (const [k, folder] of (located.length ? located : [undefined]).entries()) {
-      const job = jobs[captureOfJob.indexOf(k)];
+    const read: (string | undefined)[] = [];
+    for (const folder of located.length ? located : [undefined]) {
+      const artifacts = jobs.find((j) => folderOf(j) === folder)?.artifacts;
       const inRun = join(dir, name, ...(folder && basename(folder) !== name ? [basename(folder)] : []));
-      const trace = await readCapture([join(inRun, 'trace.log'), job?.artifacts.trace]);
-      const events = await readCapture([join(inRun, 'events.ndjson'), job?.artifacts.events]);
+      const trace = await readCapture([join(inRun, 'trace.log'), artifacts?.trace]);
+      const events = await readCapture([join(inRun, 'events.ndjson'), artifacts?.events]);
       captures.push({ trace: parseTrace(trace?.text ?? ''), events: parseEvents(events?.text ?? '') });
-      folders.push(trace ? dirname(trace.path) : events ? dirname(events.path) : undefined);
+      read.push(trace ? dirname(trace.path) : events ? dirname(events.path) : undefined);
     }
-    const timeline = boardTimeline({ jobs, captures, captureOfJob: captureOfJob.map((k) => k ?? 0) });
+    const captureOfJob = jobs.map((j) => Math.max(0, located.indexOf(folderOf(j) ?? '')));
+    const timeline = boardTimeline({ jobs, captures, captureOfJob });
     items.set(name, timeline);
-    const folder = captures.length > 1 ? join(dir, name) : folders[0];
+    const folder = captures.length > 1 ? join(dir, name) : read[0];
     if (folder) files.set(join(folder, TIMELINE_FILE), timeline);
   }
   return { items, files };

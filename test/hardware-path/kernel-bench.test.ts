@@ -13,7 +13,8 @@
 // be had, or with RIG_KERNEL_BENCH=0. If tap gives up on the file, the script
 // notices its parent is gone and stops the guest and the simulated bench.
 import t from 'tap';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { KERNEL_SIM_BENCH, kernelBenchMissing, reattachTimes } from '../../benchmarks/lib/kernel-bench.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { join } from 'node:path';
@@ -21,16 +22,12 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 function whyNot(): string | undefined {
   if (process.env.RIG_KERNEL_BENCH === '0') return 'RIG_KERNEL_BENCH=0';
-  if (spawnSync('qemu-system-x86_64', ['--version']).status !== 0) return 'qemu-system-x86_64 is not installed (scripts/install-system-packages.sh installs it)';
-  const kernel = spawnSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
-  if (!/Depends: linux-image-\d/.test(kernel.stdout ?? '')) return 'apt knows no linux-image-amd64 to download (not Debian, or no apt-get update)';
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) return 'dist/ is not built (npm run build)';
-  return undefined;
+  return kernelBenchMissing();
 }
 
 const skip = whyNot();
 // The boards the guest must find: those of the simulated bench it is served.
-const benchBoards = (parse(readFileSync(join(ROOT, 'rig', 'kernel-sim.yaml'), 'utf8')) as { boards: { name: string; id: string }[] }).boards;
+const benchBoards = (parse(readFileSync(KERNEL_SIM_BENCH, 'utf8')) as { boards: { name: string; id: string }[] }).boards;
 // An emulated CPU boots the guest and loads node in it: about 4 minutes alone on 2 cores, more
 // than tap's 120 s per file. The file's own limit (the issue's 10 minutes), told to tap's
 // runner; the guest's is below it.
@@ -105,10 +102,6 @@ t.test('the rig in a Linux guest, on boards attached over USB/IP', { skip: skip 
   t.match(field, /^0 /, 'plans/field/002 passes', { output: said('FIELD-OUT') });
   t.comment(`field plan 002 wall time in the guest: ${wall(field)} s`);
 
-  // Each board's first device was enumerated before the guest booted: only the ones after count.
-  const seenBus = new Set<string>();
-  const imports = [...err.matchAll(/usbip: (\S+) \(device \d+, pid \w+\) imported (\d+) ms after it enumerated/g)]
-    .filter((m) => seenBus.has(m[1]!) || !seenBus.add(m[1]!))
-    .map((m) => Number(m[2]));
+  const imports = reattachTimes(err);
   if (imports.length > 0) t.comment(`re-attach after a re-enumeration (enumerated -> imported by the guest): ${imports.length} times, max ${Math.max(...imports)} ms`);
 });
