@@ -279,7 +279,8 @@ export const PAGE_SCRIPT = String.raw`
       eventList.select(i);
       cursorT = b.events.t[i];
       traceInfo.textContent = '';
-      traceInfo.appendChild(el('pre', { text: 'event #' + b.events.seq[i] + ' at ' + secs(cursorT) + ': ' + b.events.name[i] + ' ' + JSON.stringify(b.events.data[i]) }));
+      // Numbered by its row, as trace lines are: a board with several captures (a lab run's jobs) numbers each capture's events from 0.
+      traceInfo.appendChild(el('pre', { cls: 'event-picked', text: 'event #' + i + ' at ' + secs(cursorT) + ': ' + b.events.name[i] + ' ' + JSON.stringify(b.events.data[i]) }));
       draw();
     }
 

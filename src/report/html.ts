@@ -74,7 +74,7 @@ function stepsInOrder(jobs: readonly BoardReport[]): ReportStep[] {
 function boardData(name: string, jobs: readonly BoardReport[], items: readonly TimelineItem[], t0: number, steps: readonly ReportStep[]): { meta: unknown; data: unknown } {
   const rel = (t: number): number => Math.round(t - t0);
   const log = { t: [] as number[], x: [] as string[], ms: [] as (number | null)[] };
-  const events = { t: [] as number[], name: [] as string[], data: [] as string[], seq: [] as number[] };
+  const events = { t: [] as number[], name: [] as string[], data: [] as string[] };
   // Keyed by capture and seq: a board with several captures numbers each from 0.
   const eventIndex = new Map<string, number>();
   const logIndex = new Map<string, number>();
@@ -91,7 +91,7 @@ function boardData(name: string, jobs: readonly BoardReport[], items: readonly T
         break;
       case 'event':
         eventIndex.set(key(i), events.t.length);
-        events.t.push(rel(i.t)); events.name.push(i.name); events.data.push(i.data); events.seq.push(i.seq);
+        events.t.push(rel(i.t)); events.name.push(i.name); events.data.push(i.data);
         break;
       case 'step': {
         const s = steps[i.id];

@@ -76,6 +76,11 @@ if (!existsSync(CHROMIUM)) {
     t.match(await r.page.$eval('section.board[data-board="photon-1"] .details', (e) => e.textContent), /expect-event spark\/flash\/status/);
     await r.page.click('section.board[data-board="photon-1"] .vlist .row[data-index="3"]');
     t.match(await r.page.$eval('section.board[data-board="photon-1"] .trace-neighbours', (e) => e.textContent), /> #3 /, 'the line and its neighbours');
+    // The events list is the board's second list; a click on its fourth row says which it is, by row.
+    await r.page.$$eval('section.board[data-board="photon-1"] .vlist', (lists) => lists[1]?.scrollIntoView());
+    const eventRows = await r.page.$$('section.board[data-board="photon-1"] .vlist');
+    await (await eventRows[1]!.$('.row[data-index="3"]'))!.click();
+    t.match(await r.page.$eval('section.board[data-board="photon-1"] .event-picked', (e) => e.textContent), /^event #3 at [\d.]+ ?s: \S+ /, 'the event, numbered by its row');
     await r.page.screenshot({ path: join(SHOTS, 'smoke.png'), fullPage: true });
   });
 
