@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
 import type { BenchSession } from '../runner/bench-session.js';
-import { notRunRow } from '../runner/bail-out.js';
+import { notRunRow, stopReason } from '../runner/bail-out.js';
 import { runCarriedJob } from '../runner/run-carried-job.js';
 import { boardVerdict } from '../report/verdict.js';
 import type { DeviceId } from '../core/domain.js';
@@ -55,6 +55,8 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
   let stopping: string | undefined;
   const workers: Worker[] = [];
   const redact = (err: unknown) => lab.redact(err instanceof Error ? err.message : String(err));
+  /** Jobs whose lease BullMQ could not renew: they stop, and BullMQ's errors about them are said once. */
+  const leaseLost = new Set<string>();
   /** Per board, the run whose first job found it unhealthy, and why: that run's later jobs on it do not run. */
   const unhealthyFor = new Map<string, { runId: string; reason: string }>();
 
@@ -89,10 +91,20 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
         maxStalledCount: 0, stalledInterval: LEASE_MS,
       },
     );
-    worker.on('error', (err) => o.say(`agent ${who.agent}: ${b.name}'s queue: ${redact(err)}`));
+    worker.on('error', (err) => {
+      const text = redact(err);
+      // BullMQ's own words for a job whose lease is gone (renewal, then finishing it), said once below.
+      if ([...leaseLost].some((id) => text.includes(`job ${id}`))) return;
+      o.say(`agent ${who.agent}: ${b.name}'s queue: ${text}`);
+    });
     worker.on('lockRenewalFailed', (ids: string[]) => {
-      // The job's lease is gone: whoever looks now sees it stalled. It must not go on acting on the board.
-      for (const id of ids) worker.cancelJob(id, `the job's lease on ${b.name} could not be renewed`);
+      // The job's lease is gone (the host or Redis was away longer than the lease): whoever looks now
+      // sees it stalled, and its coordinator has reported it lost. It must not go on acting on the board.
+      for (const id of ids) {
+        leaseLost.add(id);
+        o.say(`agent ${who.agent}: job ${id}: its lease on ${b.name} expired (the host or Redis was away over ${LEASE_MS / 1000} s); the job stops, and its result is not delivered`);
+        worker.cancelJob(id, `the job's lease on ${b.name} could not be renewed`);
+      }
     });
     workers.push(worker);
   }
@@ -154,11 +166,14 @@ export async function takeJobs(o: JobTakerOptions): Promise<JobTaker> {
         if (checked?.state === 'unhealthy') unhealthyFor.set(data.board.id, { runId: data.runId, reason: row.diagnosis ?? `the board failed its health check: ${checked.reason}` });
         else unhealthyFor.delete(data.board.id);
       }
-      // A job the host's own stop cut short did not run as the plan says: infrastructure, never a
-      // skip a CI tool would read as green. The steps it finished keep their results.
-      if (stopping !== undefined && stop.signal.aborted && !cancelledByCoordinator.has(jobId)) {
+      // A job the host cut short (its own stop, a lease it lost, a coordinator gone silent) did not
+      // run as the plan says: infrastructure, never the pass its finished steps and skipped rest
+      // add up to (the run's bail-out stays on this host). The steps it finished keep their results.
+      // A coordinator's cancel is the coordinator's to report.
+      if (stop.signal.aborted && !cancelledByCoordinator.has(jobId)) {
+        const where = `during step ${(current?.index ?? 0) + 1}${current ? ` (${current.title})` : ''} of ${data.plan.name} on ${data.board.name}`;
         row.status = 'infra';
-        row.diagnosis = `host ${who.host} was ${stopping} during step ${(current?.index ?? 0) + 1}${current ? ` (${current.title})` : ''} of ${data.plan.name} on ${data.board.name}`;
+        row.diagnosis = stopping !== undefined ? `host ${who.host} was ${stopping} ${where}` : `host ${who.host} stopped the job ${where}: ${stopReason(stop.signal)}`;
       }
       o.say(`agent ${who.agent}: job ${jobId} ended: ${boardVerdict({ ...row, artifacts: {} })}`);
       return { ...result({ ...row, artifacts: {} }, artifacts), ...(outcome.health ? { health: outcome.health } : {}) };
