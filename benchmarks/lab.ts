@@ -15,11 +15,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { copies, readSimBench, writeBench, type SimBenchDoc } from './lib/bench-files.js';
+import { freePort, launchRedisServer } from './lib/redis-server.js';
 import { RIG_BIN, SMOKE_PLAN, type WorkDir } from './lib/paths.js';
 import { readReport } from './lib/report-json.js';
 import { passedBoards, runRig, type RigRun } from './lib/rig-run.js';
@@ -60,16 +60,6 @@ export interface LabResult {
   notMeasured?: string;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 interface Started {
   child: ChildProcess;
   log: () => string;
@@ -83,12 +73,12 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: str
   return { child, log: () => log };
 }
 
-async function stop(p: Started): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const exited = once(p.child, 'exit');
-  p.child.kill('SIGTERM');
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
   const late = sleep(10_000, undefined, { ref: false }).then(() => 'late' as const);
-  if ((await Promise.race([exited, late])) === 'late') p.child.kill('SIGKILL');
+  if ((await Promise.race([exited, late])) === 'late') child.kill('SIGKILL');
 }
 
 async function waitFor(what: string, ready: () => boolean, limitMs: number, logs: () => string): Promise<void> {
@@ -140,7 +130,7 @@ export async function benchLab(work: WorkDir, o: LabOptions): Promise<LabResult>
   const port = await freePort();
   const password = `bench-${randomBytes(12).toString('hex')}`;
   const env = { RIG_REDIS_PASSWORD: password };
-  const redis = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', password], {}, work.dir);
+  const redis = await launchRedisServer(port, password);
   const agents: Started[] = [];
   const rows: LabRow[] = [
     { what: 'field suite', jobs: 0, oneHostMs: [], labMs: [], oneHostBestMs: Number.NaN, labBestMs: Number.NaN },
@@ -150,7 +140,6 @@ export async function benchLab(work: WorkDir, o: LabOptions): Promise<LabResult>
   const firstJobsMs: number[] = [];
   const failures: string[] = [];
   try {
-    await waitFor('redis-server ready', () => redis.log().includes('Ready to accept connections'), 10_000, redis.log);
     const url = `redis://127.0.0.1:${port}`;
     for (let k = 1; k <= HOSTS; k++) {
       const file = await writeBench(work.path(`lab-host-${k}.yaml`), hostBench(twelve, k));
@@ -180,7 +169,7 @@ export async function benchLab(work: WorkDir, o: LabOptions): Promise<LabResult>
       }
     }
   } finally {
-    await Promise.all(agents.map(stop));
+    await Promise.all(agents.map((a) => stop(a.child)));
     await stop(redis);
   }
   const best = (ms: number[]) => (ms.length ? Math.min(...ms) : Number.NaN);

@@ -13,7 +13,7 @@ import type { SerialPort } from 'serialport';
 import { PortFollower } from '../transport/serial/follower.js';
 import { LineAssembler, type Assembled } from '../transport/serial/line-assembler.js';
 import type { PortLocator, SerialLine, SerialSessionOptions } from '../transport/serial/line.js';
-import type { LogCapture, LogLine } from '../core/board-contract.js';
+import type { BlindSpan, LogCapture, LogLine } from '../core/board-contract.js';
 import { waitWithin } from '../core/clock.js';
 
 export interface LogCaptureOptions {
@@ -44,6 +44,8 @@ export class SerialLogCapture implements LogCapture, SerialLine {
   #openedAt: number | undefined;
   /** When the first chunk after the last reopen arrived: all it holds the port buffered while the host reconnected. */
   #firstChunkAt: number | undefined;
+  /** When the port was not open: from the capture's start to its first open, and from each close to the reopen. */
+  readonly #blind: BlindSpan[] = [{ from: Date.now() }];
   /** The first failure writing trace.log; capture in memory goes on. */
   traceError: Error | undefined;
 
@@ -71,10 +73,13 @@ export class SerialLogCapture implements LogCapture, SerialLine {
       // The board's next output after it comes back starts a new line.
       onClose: (_disconnected, goneAt) => {
         this.#portGoneAt = goneAt;
+        this.#blind.push({ from: goneAt });
         this.#take(this.#assembler.flush());
       },
       onOpen: () => {
         this.#openedAt = Date.now();
+        const open = this.#blind.at(-1);
+        if (open && open.to === undefined) open.to = this.#openedAt;
         this.#firstChunkAt = undefined;
       },
     });
@@ -91,6 +96,10 @@ export class SerialLogCapture implements LogCapture, SerialLine {
 
   lines(): readonly LogLine[] {
     return this.#lines;
+  }
+
+  blindSpans(): readonly BlindSpan[] {
+    return this.#blind;
   }
 
   tail(n: number, beforeSeq = this.#lines.length): LogLine[] {

@@ -32,9 +32,24 @@ export interface LogLine {
   printedFrom?: number;
 }
 
+/**
+ * A stretch of wall time (Date.now() ms) in which the capture did not have
+ * the board's port open: from when the port went away (or the capture
+ * began) to when it was open again; `to` absent: not open again yet. A
+ * board that boots prints while its port is closed, which the port may still
+ * deliver on the reopen; a board that goes away again first takes what it
+ * printed with it.
+ */
+export interface BlindSpan {
+  from: number;
+  to?: number;
+}
+
 export interface LogCapture {
   /** Every complete line so far (and the partial last one is flushed at close). */
   lines(): readonly LogLine[];
+  /** When the capture did not have the board's port open, oldest first. */
+  blindSpans(): readonly BlindSpan[];
   /** Bytes received so far, across every reconnection. */
   readonly bytes: number;
   /** The next line from `fromSeq` on matching `pattern`, within `withinMs` wall ms. Undefined on timeout. */

@@ -111,6 +111,48 @@ t.test('follows the board across a reset: before and after kept, nothing twice',
   const next = await capture.waitFor(APP_LINE, { fromSeq: (after?.seq ?? 0) + 10, withinMs: 3000 });
   t.ok(next);
   t.same(gapsIn(capture.lines(), 20), { problems: [], boots: 2 }, 'two boots, each without a gap or a repeat: nothing replayed');
+  const blind = capture.blindSpans();
+  t.equal(blind.length, 2, 'closed twice: before the first open, and across the reset');
+  t.ok(blind.every((b) => b.to !== undefined && b.to >= b.from), 'each closed span ended with an open');
+  t.ok(blind[1]!.from >= blind[0]!.to! && blind[1]!.to! <= (after?.at ?? 0), 'the reset\'s span ends before the next boot\'s lines arrive');
+});
+
+t.test('a boot that ends before the host reopens the port is lost whole, and the capture\'s blind span covers it', async (t) => {
+  // A host slow to find the port again (udev on a loaded machine): the locator answers only from `slowUntil` on.
+  const runDir = await mkdtemp(join(tmpdir(), 'rig-cap-t-'));
+  const bench = BenchSchema.parse({
+    bench: 'capture-test', simulator: true,
+    boards: [{ name: 'photon-1', platform: 'photon', id: ID, sim: { app: { version: 1, behaviour: { 'log-rate': 50, 'system-thread': false } } } }],
+  });
+  const sim = await startSimBench({ bench, runDir, timeScale: 20, onError: (e) => t.fail(e.message) });
+  const entry = sim.boards[0] as RunningSimBench['boards'][number];
+  const locate = serialPortLocator(entry.id, { serial: entry.serial });
+  let slowUntil = 0;
+  const capture = SerialLogCapture.start({
+    board: entry.name, file: join(t.testdir({}), 'trace.log'),
+    locate: async () => (Date.now() < slowUntil ? undefined : locate()),
+  });
+  t.teardown(async () => {
+    await capture.close();
+    await sim.close();
+    await rm(runDir, { recursive: true, force: true });
+  });
+  const board = sim.handles['photon-1'] as SimulatedBoard;
+  t.ok(await capture.waitFor(AFTER_10_S, { withinMs: 5000 }));
+  slowUntil = Date.now() + 5000;
+  const firstResetAt = Date.now();
+  board.reset('pin_reset');
+  await until(() => !capture.connected, 'the port to vanish');
+  // The boot after the pin reset prints its lines to a port nobody opens; then the board resets again.
+  await new Promise((r) => setTimeout(r, 1500));
+  board.reset('user');
+  slowUntil = 0;
+  const back = await capture.waitFor(/reset reason: user/, { fromSeq: capture.lines().length, withinMs: 5000 });
+  t.ok(back, 'the boot after the second reset is captured');
+  t.notOk(capture.lines().some((l) => /reset reason: pin_reset/.test(l.text)), 'nothing of the boot in between reached the capture');
+  const span = capture.blindSpans().at(-1)!;
+  t.ok(span.from <= firstResetAt + 1000 && span.from >= firstResetAt, 'the blind span begins when the port went away');
+  t.ok(span.to !== undefined && span.to > firstResetAt + 1500, 'and ends only after the second reset: the boot in between was all inside it');
 });
 
 t.test('lines that arrive right after the reopen may date from when the port went away; later ones do not', async (t) => {
