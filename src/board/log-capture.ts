@@ -15,6 +15,7 @@ import { LineAssembler, type Assembled } from '../transport/serial/line-assemble
 import type { PortLocator, SerialLine, SerialSessionOptions } from '../transport/serial/line.js';
 import type { BlindSpan, LogCapture, LogLine } from '../core/board-contract.js';
 import { waitWithin } from '../core/clock.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LogCaptureOptions {
   /** Board name, for messages. */
@@ -30,11 +31,15 @@ export interface LogCaptureOptions {
 /** Lines arriving this soon after a reopen (wall ms) may be output the board printed before it. */
 export const REOPEN_BURST_MS = 50;
 
+/** How often untilListening looks whether the port is open yet (wall ms). */
+const LISTEN_POLL_MS = 5;
+
 export class SerialLogCapture implements LogCapture, SerialLine {
   readonly file: string;
   readonly #lines: LogLine[] = [];
   readonly #assembler = new LineAssembler();
   readonly #follower: PortFollower;
+  readonly #locate: PortLocator;
   readonly #waiters = new Set<() => void>();
   #fd: number | undefined;
   #bytes = 0;
@@ -58,6 +63,7 @@ export class SerialLogCapture implements LogCapture, SerialLine {
 
   private constructor(o: LogCaptureOptions) {
     this.file = o.file;
+    this.#locate = o.locate;
     mkdirSync(dirname(o.file), { recursive: true });
     this.#fd = openSync(o.file, 'a');
     this.#follower = new PortFollower({
@@ -92,6 +98,15 @@ export class SerialLogCapture implements LogCapture, SerialLine {
   /** Whether the board's port is open right now. */
   get connected(): boolean {
     return this.#follower.port?.isOpen === true;
+  }
+
+  async untilListening(o: { withinMs: number; signal?: AbortSignal }): Promise<void> {
+    const deadline = Date.now() + o.withinMs;
+    while (!this.#follower.holdsCurrentPort && !this.#closed && !o.signal?.aborted && Date.now() < deadline) {
+      // No port to hear (DFU mode, off, unplugged, or between two boots): nothing to wait for.
+      if ((await this.#locate().catch(() => undefined)) === undefined) return;
+      await sleep(LISTEN_POLL_MS);
+    }
   }
 
   lines(): readonly LogLine[] {

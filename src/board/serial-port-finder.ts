@@ -2,8 +2,8 @@
 // survives re-enumeration: the bench's `serial:` path when it names one (a
 // stable /dev/serial/by-id link, or the simulated bench's PTY link), else the
 // port whose USB serial number carries the device ID (particle-facts §1):
-// first among udev's /dev/serial/by-id names (a directory read, cheap enough
-// to repeat while a board is away), then serialport's list().
+// among udev's /dev/serial/by-id names (a directory read, cheap enough to
+// repeat while a board is away), or without that folder serialport's list().
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
@@ -30,13 +30,19 @@ export interface FindSerialPortOptions {
 
 const BY_ID_DIR = '/dev/serial/by-id';
 
-/** A by-id link such as usb-Particle_Photon_3a002c000847343337373738-if00 for this board. */
-function byIdLink(dir: string, id: DeviceId): string | undefined {
+/**
+ * A by-id link such as usb-Particle_Photon_3a002c000847343337373738-if00 for
+ * this board; null when there is no by-id folder (no USB serial device at
+ * all, or not Linux with udev). Where the folder exists, udev keeps it for
+ * every USB serial port, so a board without a link has no port now, and the
+ * follower may look every few ms without listing the system's ports.
+ */
+function byIdLink(dir: string, id: DeviceId): string | undefined | null {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return undefined; // no USB serial device at all, or not Linux
+    return null;
   }
   const name = names.find((n) => /particle/i.test(n) && parseDeviceId(n) === id);
   return name === undefined ? undefined : join(dir, name);
@@ -53,7 +59,7 @@ function isParticle(p: PortListing): boolean {
 export async function findSerialPort(id: DeviceId, o: FindSerialPortOptions = {}): Promise<string | undefined> {
   if (o.serial !== undefined) return existsSync(o.serial) ? o.serial : undefined;
   const link = byIdLink(o.byIdDir ?? BY_ID_DIR, id);
-  if (link !== undefined) return link;
+  if (link !== null) return link;
   const ports = await (o.list ?? listSystemPorts)();
   return ports.find((p) => isParticle(p) && p.serialNumber !== undefined && parseDeviceId(p.serialNumber) === id)?.path;
 }

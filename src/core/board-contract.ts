@@ -50,6 +50,13 @@ export interface LogCapture {
   lines(): readonly LogLine[];
   /** When the capture did not have the board's port open, oldest first. */
   blindSpans(): readonly BlindSpan[];
+  /**
+   * Resolves once the capture has the board's current port open, at once
+   * when the board has no port now (DFU mode, off, unplugged, between two
+   * boots), or after `withinMs` wall ms: what takes the board away before
+   * then takes its boot away unheard.
+   */
+  untilListening(o: { withinMs: number; signal?: AbortSignal }): Promise<void>;
   /** Bytes received so far, across every reconnection. */
   readonly bytes: number;
   /** The next line from `fromSeq` on matching `pattern`, within `withinMs` wall ms. Undefined on timeout. */

@@ -14,6 +14,9 @@ import { untilAborted, type Deadline } from '../core/clock.js';
 import { EXCERPT_LINES, type KindRunner, type StepBody } from './result.js';
 import { stepTitle } from './title.js';
 
+/** How long an action waits for the log capture to have the board's port open (wall ms); then it acts anyway. */
+const LISTEN_BEFORE_ACTION_MS = 1000;
+
 function deadlineFor(step: Step, title: string, ctx: StepContext): Deadline {
   return ctx.limitStep?.(step, title, ctx.signal) ?? { signal: ctx.signal, clear: () => {} };
 }
@@ -26,6 +29,9 @@ export async function executeStep(step: Step, ctx: StepContext, run: KindRunner<
   const inner: StepContext = { ...ctx, signal: deadline.signal };
   let body: StepBody;
   try {
+    // Heard before it is acted on: an action that takes the board away before the capture has reopened
+    // its port takes that whole boot away unheard (a simulated board boots faster than a host reopens).
+    if (isAction(step)) await ctx.board.log.untilListening({ withinMs: LISTEN_BEFORE_ACTION_MS, signal: deadline.signal });
     // Raced with the signal: a board call that ignores it cannot hold the step past its limit.
     body = await untilAborted(run(step, inner), deadline.signal);
     // A step that failed once its signal had aborted ended because of the abort, whatever it made of it.

@@ -39,7 +39,12 @@ export interface PortFollowerOptions {
    */
   onClose?(disconnected: boolean, goneAt: number): void;
   onOpen?(path: string): void;
-  /** Backoff between attempts to find and open the port (wall ms). Default 10 -> 200. */
+  /**
+   * Backoff between attempts to find and open the port (wall ms). Default
+   * 10 -> 50: a boot the host has not reopened the port of goes unheard,
+   * and at x20 50 ms is a second of the board's time (a look is a stat or a
+   * directory read).
+   */
   retry?: { minMs: number; maxMs: number };
 }
 
@@ -99,6 +104,11 @@ export class PortFollower implements SerialLine {
     return this.#port;
   }
 
+  /** Whether the held port is open and still the board's (its path names the node it was opened through). */
+  get holdsCurrentPort(): boolean {
+    return this.#port?.isOpen === true && this.#heldAt !== undefined && nodeOf(this.#heldAt.path) === this.#heldAt.node;
+  }
+
   start(): void {
     this.#loop ??= this.#run();
   }
@@ -117,7 +127,7 @@ export class PortFollower implements SerialLine {
   }
 
   async #run(): Promise<void> {
-    const { minMs, maxMs } = this.#o.retry ?? { minMs: 10, maxMs: 200 };
+    const { minMs, maxMs } = this.#o.retry ?? { minMs: 10, maxMs: 50 };
     let backoff = minMs;
     const stopped = this.#stop.signal;
     while (!stopped.aborted) {
@@ -193,10 +203,8 @@ export class PortFollower implements SerialLine {
     return waitWithin<SerialPort>({ ms, signal: o.signal, onTimeout }, (resolve, reject) => {
       const check = (): void => {
         if (this.#stop.signal.aborted) return reject(new InfraError(`${this.#o.board}: the serial port was released (the capture stopped)`));
-        const port = this.#port;
         // A port whose path has moved on belongs to a board that has gone: wait for the next one.
-        const current = this.#heldAt !== undefined && nodeOf(this.#heldAt.path) === this.#heldAt.node;
-        if (port?.isOpen && current) resolve(port);
+        if (this.holdsCurrentPort) resolve(this.#port!);
       };
       this.#openWaiters.add(check);
       check();
