@@ -3,7 +3,7 @@
 // through the simulated USB bus) and serial flashing, with every line
 // checked against trace.log.
 import t, { type Test } from 'tap';
-import { readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,9 @@ t.test('a boot that ends before the host reopens the port is lost whole, and the
   const firstResetAt = Date.now();
   board.reset('pin_reset');
   await until(() => !capture.connected, 'the port to vanish');
+  const asked = Date.now();
+  await capture.untilListening({ withinMs: 3000 });
+  t.ok(Date.now() - asked < 500, `no port to be found: an action need not wait (${Date.now() - asked} ms)`);
   // The boot after the pin reset prints its lines to a port nobody opens; then the board resets again.
   await new Promise((r) => setTimeout(r, 1500));
   board.reset('user');
@@ -250,4 +253,22 @@ t.test('a port that cannot be opened: sessions say why when they give up', async
   t.match((err as Error).message, /^photon-9: no serial port within 300 ms \(last attempt: cannot open serial port .*not-a-tty: .+\)$/);
   t.equal(capture.connected, false);
   t.equal(capture.bytes, 0);
+});
+
+t.test('untilListening returns once the capture holds the port of the boot after a reset', async (t) => {
+  const { board, capture, sim } = await rig(t, { logRate: 50 });
+  t.ok(await capture.waitFor(AFTER_10_S, { withinMs: 5000 }));
+  const link = sim.boards[0]!.serial!;
+  const nodeOf = (): string | undefined => (existsSync(link) ? String(lstatSync(link, { bigint: true }).ctimeNs) : undefined);
+  const before = nodeOf();
+  const resetAt = Date.now();
+  board.reset('pin_reset');
+  // Asked once the next boot's port is there (asked while there is none, it returns at once: the test above).
+  await until(() => nodeOf() !== undefined && nodeOf() !== before, 'the next boot\'s port');
+  await capture.untilListening({ withinMs: 5000 });
+  t.ok(capture.connected, 'the port is open');
+  const span = capture.blindSpans().at(-1)!;
+  t.ok(span.from >= resetAt && span.to !== undefined, 'and it is the new boot\'s: the reset\'s blind span has ended');
+  const first = await capture.waitFor(/reset reason: pin_reset/, { withinMs: 3000 });
+  t.ok(first, 'the new boot is heard from its first line');
 });
