@@ -15,7 +15,6 @@ import { LineAssembler, type Assembled } from '../transport/serial/line-assemble
 import type { PortLocator, SerialLine, SerialSessionOptions } from '../transport/serial/line.js';
 import type { BlindSpan, LogCapture, LogLine } from '../core/board-contract.js';
 import { waitWithin } from '../core/clock.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LogCaptureOptions {
   /** Board name, for messages. */
@@ -31,22 +30,15 @@ export interface LogCaptureOptions {
 /** Lines arriving this soon after a reopen (wall ms) may be output the board printed before it. */
 export const REOPEN_BURST_MS = 50;
 
-/** How often untilListening looks whether the port is open yet (wall ms). */
-const LISTEN_POLL_MS = 5;
-
 export class SerialLogCapture implements LogCapture, SerialLine {
   readonly file: string;
   readonly #lines: LogLine[] = [];
   readonly #assembler = new LineAssembler();
   readonly #follower: PortFollower;
-  readonly #locate: PortLocator;
   readonly #waiters = new Set<() => void>();
   #fd: number | undefined;
   #bytes = 0;
   #closed: Promise<void> | undefined;
-  /** When the board's port last went away, and when the capture last opened it (wall ms). */
-  #portGoneAt: number | undefined;
-  #openedAt: number | undefined;
   /** When the first chunk after the last reopen arrived: all it holds the port buffered while the host reconnected. */
   #firstChunkAt: number | undefined;
   /** When the port was not open: from the capture's start to its first open, and from each close to the reopen. */
@@ -63,7 +55,6 @@ export class SerialLogCapture implements LogCapture, SerialLine {
 
   private constructor(o: LogCaptureOptions) {
     this.file = o.file;
-    this.#locate = o.locate;
     mkdirSync(dirname(o.file), { recursive: true });
     this.#fd = openSync(o.file, 'a');
     this.#follower = new PortFollower({
@@ -78,14 +69,12 @@ export class SerialLogCapture implements LogCapture, SerialLine {
       },
       // The board's next output after it comes back starts a new line.
       onClose: (_disconnected, goneAt) => {
-        this.#portGoneAt = goneAt;
         this.#blind.push({ from: goneAt });
         this.#take(this.#assembler.flush());
       },
       onOpen: () => {
-        this.#openedAt = Date.now();
-        const open = this.#blind.at(-1);
-        if (open && open.to === undefined) open.to = this.#openedAt;
+        const closed = this.#blind.at(-1);
+        if (closed && closed.to === undefined) closed.to = Date.now();
         this.#firstChunkAt = undefined;
       },
     });
@@ -100,13 +89,8 @@ export class SerialLogCapture implements LogCapture, SerialLine {
     return this.#follower.port?.isOpen === true;
   }
 
-  async untilListening(o: { withinMs: number; signal?: AbortSignal }): Promise<void> {
-    const deadline = Date.now() + o.withinMs;
-    while (!this.#follower.holdsCurrentPort && !this.#closed && !o.signal?.aborted && Date.now() < deadline) {
-      // No port to hear (DFU mode, off, unplugged, or between two boots): nothing to wait for.
-      if ((await this.#locate().catch(() => undefined)) === undefined) return;
-      await sleep(LISTEN_POLL_MS);
-    }
+  untilListening(o: { withinMs: number; signal?: AbortSignal }): Promise<void> {
+    return this.#follower.untilHolding(o);
   }
 
   lines(): readonly LogLine[] {
@@ -161,9 +145,10 @@ export class SerialLogCapture implements LogCapture, SerialLine {
 
   /** For a line that arrived at `at`: when the port went away, if it arrived just after the reopen that followed. */
   #printedFrom(at: number): number | undefined {
-    const gone = this.#portGoneAt;
-    const opened = this.#openedAt;
-    if (gone === undefined || opened === undefined || gone > opened) return undefined;
+    // The reopen after the last close (the capture's first open has no gap before it); none while closed.
+    const last = this.#blind.length > 1 ? this.#blind.at(-1) : undefined;
+    if (last?.to === undefined) return undefined;
+    const [gone, opened] = [last.from, last.to];
     // The first chunk counts however late a busy rig read it; later ones only within the burst.
     return at - opened <= REOPEN_BURST_MS || at === this.#firstChunkAt ? gone : undefined;
   }

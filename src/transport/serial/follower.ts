@@ -48,6 +48,9 @@ export interface PortFollowerOptions {
   retry?: { minMs: number; maxMs: number };
 }
 
+/** How often untilHolding looks whether the port is held yet (wall ms). */
+const HOLDING_POLL_MS = 5;
+
 /** How often the path of a held port is looked at (wall ms): a stat, cheap. */
 export const PATH_CHECK_MS = 20;
 /**
@@ -107,6 +110,19 @@ export class PortFollower implements SerialLine {
   /** Whether the held port is open and still the board's (its path names the node it was opened through). */
   get holdsCurrentPort(): boolean {
     return this.#port?.isOpen === true && this.#heldAt !== undefined && nodeOf(this.#heldAt.path) === this.#heldAt.node;
+  }
+
+  /**
+   * Resolves once the follower holds the board's current port, at once when
+   * the board has no port now (DFU mode, off, unplugged, between two boots),
+   * once stopped, or after `withinMs` wall ms.
+   */
+  async untilHolding(o: { withinMs: number; signal?: AbortSignal }): Promise<void> {
+    const deadline = Date.now() + o.withinMs;
+    while (!this.holdsCurrentPort && !this.#stop.signal.aborted && !o.signal?.aborted && Date.now() < deadline) {
+      if ((await this.#o.locate().catch(() => undefined)) === undefined) return;
+      await sleep(HOLDING_POLL_MS);
+    }
   }
 
   start(): void {
